@@ -1,0 +1,54 @@
+import { sqliteTable, text, integer, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Durable Object SQLite: the conversation's own exact state. One object, one writer. */
+export const meta = sqliteTable("meta", {
+  id: integer("id").primaryKey(),
+  tenantId: text("tenant_id").notNull(),
+  conversationId: text("conversation_id").notNull(),
+  channel: text("channel").notNull(),
+  status: text("status").notNull(),
+  contactId: text("contact_id").notNull(),
+  assigneeId: text("assignee_id"),
+  subject: text("subject"),
+  externalThreadId: text("external_thread_id"),
+  /** Identity-verification key as of the customer's last handshake; checked on every customer frame. */
+  identitySecret: text("identity_secret"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  rev: integer("rev").notNull(),
+});
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    seq: integer("seq").primaryKey(),
+    id: text("id").notNull(),
+    clientMsgId: text("client_msg_id").notNull(),
+    direction: text("direction").notNull(),
+    senderKind: text("sender_kind").notNull(),
+    senderId: text("sender_id").notNull(),
+    senderName: text("sender_name"),
+    parts: text("parts").notNull(),
+    metadata: text("metadata").notNull(),
+    deliveryStatus: text("delivery_status"),
+    deliveryReason: text("delivery_reason"),
+    deliveryAt: integer("delivery_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("messages_client_msg_id").on(t.clientMsgId), uniqueIndex("messages_id").on(t.id)],
+);
+
+export const participants = sqliteTable("participants", {
+  id: text("id").primaryKey(),
+  kind: text("kind").notNull(),
+  name: text("name"),
+  lastReadSeq: integer("last_read_seq").notNull().default(0),
+  joinedAt: integer("joined_at").notNull(),
+});
+
+/** Transactional outbox: an event is written with the change, then sent to the queue and deleted. */
+export const outbox = sqliteTable("outbox", {
+  id: text("id").primaryKey(),
+  body: text("body").notNull(),
+  createdAt: integer("created_at").notNull(),
+});

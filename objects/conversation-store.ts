@@ -1,0 +1,233 @@
+import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { asc, eq, gt, sql } from "drizzle-orm";
+import migrations from "../migrations/conversation/migrations.js";
+import * as schema from "./conversation-schema";
+import type { ConversationSnapshot, DomainEvent } from "../shared/events";
+import type { ChannelName, StandardMessage } from "../shared/message";
+import type { ConversationStatus } from "../shared/conversation-state";
+import { newId, now } from "../shared/ids";
+
+type Meta = typeof schema.meta.$inferSelect;
+type MessageRow = typeof schema.messages.$inferSelect;
+
+/** Distributes Omit over a union, so each event kind keeps its own fields. */
+type StateEvent = Extract<EventDraft, { actor: unknown }>;
+type EventDraft = DomainEvent extends infer E ? (E extends DomainEvent ? Omit<E, "id" | "tenant_id" | "conversation_id" | "rev" | "occurred_at"> : never) : never;
+
+/**
+ * The conversation's SQLite through drizzle. Every method is synchronous: the object's single thread
+ * plus synchronous SQL is what makes `seq` gapless and `client_msg_id` dedupe race-free.
+ */
+export class ConversationStore {
+  readonly db: DrizzleSqliteDODatabase<typeof schema>;
+  private meta: Meta | null = null;
+  private lastSeq = 0;
+  private lastAt: number | null = null;
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.db = drizzle(storage, { schema });
+  }
+
+  /** Only a created conversation has tables: reading a conversation that does not exist writes nothing. */
+  async load(): Promise<void> {
+    const exists = this.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+    if (!exists) return;
+    await migrate(this.db, migrations);
+    this.meta = this.db.select().from(schema.meta).get() ?? null;
+    const last = this.db.select({ seq: schema.messages.seq, at: schema.messages.createdAt }).from(schema.messages).orderBy(sql`seq DESC`).limit(1).get();
+    this.lastSeq = last?.seq ?? 0;
+    this.lastAt = last?.at ?? null;
+  }
+
+  get exists(): boolean {
+    return this.meta !== null;
+  }
+
+  get current(): Meta {
+    if (!this.meta) throw new Error("conversation does not exist");
+    return this.meta;
+  }
+
+  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId"> & { assigneeId?: string | null }): Promise<void> {
+    await migrate(this.db, migrations);
+    const t = now();
+    const row: Meta = { id: 1, assigneeId: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
+    this.db.insert(schema.meta).values(row).run();
+    this.meta = row;
+  }
+
+  snapshot(): ConversationSnapshot {
+    const m = this.current;
+    return {
+      id: m.conversationId,
+      tenant_id: m.tenantId,
+      channel: m.channel as ChannelName,
+      status: m.status as ConversationStatus,
+      contact_id: m.contactId,
+      assignee_id: m.assigneeId,
+      subject: m.subject,
+      external_thread_id: m.externalThreadId,
+      last_seq: this.lastSeq,
+      last_message_at: this.lastAt,
+      created_at: m.createdAt,
+      updated_at: m.updatedAt,
+      rev: m.rev,
+    };
+  }
+
+  get seq(): number {
+    return this.lastSeq;
+  }
+
+  byClientMsgId(clientMsgId: string): StandardMessage | null {
+    const row = this.db.select().from(schema.messages).where(eq(schema.messages.clientMsgId, clientMsgId)).get();
+    return row ? this.toMessage(row) : null;
+  }
+
+  after(seq: number, limit: number): StandardMessage[] {
+    return this.db
+      .select()
+      .from(schema.messages)
+      .where(gt(schema.messages.seq, seq))
+      .orderBy(asc(schema.messages.seq))
+      .limit(limit)
+      .all()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** Inserts the message, bumps the revision and writes its event to the outbox in one transaction. */
+  append(msg: Omit<StandardMessage, "id" | "seq" | "tenant_id" | "conversation_id" | "created_at">): StandardMessage {
+    return this.db.transaction((tx) => {
+      const seq = this.lastSeq + 1;
+      const created = now();
+      const message: StandardMessage = {
+        ...msg,
+        id: newId("msg"),
+        seq,
+        tenant_id: this.current.tenantId,
+        conversation_id: this.current.conversationId,
+        created_at: created,
+      };
+      tx.insert(schema.messages)
+        .values({
+          seq,
+          id: message.id,
+          clientMsgId: message.client_msg_id,
+          direction: message.direction,
+          senderKind: message.sender.kind,
+          senderId: message.sender.id,
+          senderName: message.sender.name ?? null,
+          parts: JSON.stringify(message.parts),
+          metadata: JSON.stringify(message.metadata),
+          deliveryStatus: message.delivery?.status ?? null,
+          deliveryReason: message.delivery?.reason ?? null,
+          deliveryAt: message.delivery?.at ?? null,
+          createdAt: created,
+        })
+        .run();
+      this.lastSeq = seq;
+      this.lastAt = created;
+      this.bump(tx, {});
+      this.emit(tx, { type: "message.created", conversation: this.snapshot(), message });
+      return message;
+    });
+  }
+
+  /** Applies a state change and records its event, carrying the new snapshot, atomically. */
+  update(change: Partial<Pick<Meta, "status" | "assigneeId">>, event: Omit<StateEvent, "conversation">): ConversationSnapshot {
+    return this.db.transaction((tx) => {
+      this.bump(tx, change);
+      const conversation = this.snapshot();
+      this.emit(tx, { ...event, conversation } as EventDraft);
+      return conversation;
+    });
+  }
+
+  /** Identity refreshes are not domain changes: no revision, no event. */
+  setIdentitySecret(secret: string | null): void {
+    if (this.current.identitySecret === secret) return;
+    this.db.update(schema.meta).set({ identitySecret: secret }).where(eq(schema.meta.id, 1)).run();
+    this.meta = { ...this.current, identitySecret: secret };
+  }
+
+  emitCreated(actor: StateEvent["actor"]): void {
+    this.db.transaction((tx) => this.emit(tx, { type: "conversation.created", conversation: this.snapshot(), actor }));
+  }
+
+  markRead(participant: { id: string; kind: string; name?: string }, seq: number): number {
+    const upto = Math.min(seq, this.lastSeq);
+    return this.db.transaction((tx) => {
+      const row = tx.select().from(schema.participants).where(eq(schema.participants.id, participant.id)).get();
+      if (row && row.lastReadSeq >= upto) return row.lastReadSeq;
+      tx.insert(schema.participants)
+        .values({ id: participant.id, kind: participant.kind, name: participant.name ?? null, lastReadSeq: upto, joinedAt: now() })
+        .onConflictDoUpdate({ target: schema.participants.id, set: { lastReadSeq: upto } })
+        .run();
+      this.emit(tx, { type: "message.read", participant_id: participant.id, seq: upto });
+      return upto;
+    });
+  }
+
+  join(participant: { id: string; kind: string; name?: string }): void {
+    this.db
+      .insert(schema.participants)
+      .values({ id: participant.id, kind: participant.kind, name: participant.name ?? null, joinedAt: now() })
+      .onConflictDoNothing()
+      .run();
+  }
+
+  readStates(): { id: string; kind: string; lastReadSeq: number }[] {
+    return this.db.select({ id: schema.participants.id, kind: schema.participants.kind, lastReadSeq: schema.participants.lastReadSeq }).from(schema.participants).all();
+  }
+
+  setDelivery(messageId: string, status: string, reason: string | null): StandardMessage | null {
+    this.db
+      .update(schema.messages)
+      .set({ deliveryStatus: status, deliveryReason: reason, deliveryAt: now() })
+      .where(eq(schema.messages.id, messageId))
+      .run();
+    const row = this.db.select().from(schema.messages).where(eq(schema.messages.id, messageId)).get();
+    return row ? this.toMessage(row) : null;
+  }
+
+  pendingEvents(limit: number): { id: string; body: string }[] {
+    return this.db.select({ id: schema.outbox.id, body: schema.outbox.body }).from(schema.outbox).orderBy(sql`rowid`).limit(limit).all();
+  }
+
+  ackEvents(ids: string[]): void {
+    this.db.transaction((tx) => {
+      for (const id of ids) tx.delete(schema.outbox).where(eq(schema.outbox.id, id)).run();
+    });
+  }
+
+  private bump(tx: Parameters<Parameters<typeof this.db.transaction>[0]>[0], change: Partial<Meta>): void {
+    const next = { ...this.current, ...change, updatedAt: now(), rev: this.current.rev + 1 };
+    tx.update(schema.meta).set({ ...change, updatedAt: next.updatedAt, rev: next.rev }).where(eq(schema.meta.id, 1)).run();
+    this.meta = next;
+  }
+
+  private emit(tx: Parameters<Parameters<typeof this.db.transaction>[0]>[0], draft: EventDraft): void {
+    const m = this.current;
+    const event = { ...draft, id: newId("evt"), tenant_id: m.tenantId, conversation_id: m.conversationId, rev: m.rev, occurred_at: now() } as DomainEvent;
+    tx.insert(schema.outbox).values({ id: event.id, body: JSON.stringify(event), createdAt: event.occurred_at }).run();
+  }
+
+  private toMessage(r: MessageRow): StandardMessage {
+    const m = this.current;
+    return {
+      id: r.id,
+      tenant_id: m.tenantId,
+      conversation_id: m.conversationId,
+      seq: r.seq,
+      client_msg_id: r.clientMsgId,
+      channel: m.channel as ChannelName,
+      direction: r.direction as StandardMessage["direction"],
+      sender: { kind: r.senderKind as StandardMessage["sender"]["kind"], id: r.senderId, ...(r.senderName ? { name: r.senderName } : {}) },
+      parts: JSON.parse(r.parts),
+      metadata: JSON.parse(r.metadata),
+      ...(r.deliveryStatus ? { delivery: { status: r.deliveryStatus as "sent", ...(r.deliveryReason ? { reason: r.deliveryReason } : {}), ...(r.deliveryAt ? { at: r.deliveryAt } : {}) } } : {}),
+      created_at: r.createdAt,
+    };
+  }
+}

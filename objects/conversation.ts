@@ -1,0 +1,304 @@
+import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
+import { ConversationStore } from "./conversation-store";
+import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, type ErrorCode, type ServerFrame } from "../shared/protocol";
+import { transition, type StateAction } from "../shared/conversation-state";
+import type { ConversationSnapshot } from "../shared/events";
+import type { ChannelName, MessageInput, Sender, StandardMessage } from "../shared/message";
+import { identityHash, timingSafeEqual } from "../shared/crypto";
+import type { Result } from "../workers/http/problem";
+import { now } from "../shared/ids";
+
+/** What the gateway has verified about a socket; kept in the WebSocket attachment so it survives hibernation. */
+export const SocketIdentity = z.object({
+  participant: ParticipantRef,
+  /** Visitor identity verification: the user id and the hash presented on the handshake. */
+  userId: z.string().optional(),
+  userHash: z.string().optional(),
+});
+export type SocketIdentity = z.infer<typeof SocketIdentity>;
+
+export const CONNECT_HEADER = "x-edgedesk-identity";
+export const IDENTITY_SECRET_HEADER = "x-edgedesk-identity-secret";
+
+export type Actor = { kind: "customer" | "agent" | "bot" | "system" | "api"; id: string };
+export type CreateInit = {
+  tenantId: string;
+  conversationId: string;
+  channel: ChannelName;
+  contactId: string;
+  subject?: string | null;
+  externalThreadId?: string | null;
+  actor: Actor;
+};
+export type Posted = { message: StandardMessage; duplicate: boolean };
+
+const EVENT_BATCH = 100;
+const OUTBOX_RETRY_MS = 10_000;
+const HISTORY_PAGE = 500;
+
+const notFound = { ok: false, status: 404, title: "not found", detail: "no such conversation" } as const;
+
+/**
+ * One conversation: the only writer of its messages. Hibernatable WebSockets fan out every change;
+ * a transactional outbox carries domain events to the `events` queue after they are durable.
+ */
+export class Conversation extends DurableObject<Env> {
+  private readonly store: ConversationStore;
+  private readonly identities = new WeakMap<WebSocket, SocketIdentity>();
+  /** Frames are applied strictly in arrival order even when one of them awaits (identity check). */
+  private tail: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | null = null;
+  private alarmArmed = false;
+  private expectedHashes = new Map<string, string>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new ConversationStore(ctx.storage);
+    ctx.blockConcurrencyWhile(() => this.store.load());
+  }
+
+  async create(init: CreateInit): Promise<Result<{ conversation: ConversationSnapshot; created: boolean }>> {
+    if (this.store.exists) {
+      const existing = this.store.snapshot();
+      if (existing.tenant_id !== init.tenantId) return notFound;
+      return { ok: true, value: { conversation: existing, created: false } };
+    }
+    await this.store.create({
+      tenantId: init.tenantId,
+      conversationId: init.conversationId,
+      channel: init.channel,
+      status: "open",
+      contactId: init.contactId,
+      subject: init.subject ?? null,
+      externalThreadId: init.externalThreadId ?? null,
+      identitySecret: null,
+    });
+    this.store.emitCreated(init.actor);
+    this.scheduleFlush();
+    return { ok: true, value: { conversation: this.store.snapshot(), created: true } };
+  }
+
+  get(): Result<ConversationSnapshot> {
+    return this.store.exists ? { ok: true, value: this.store.snapshot() } : notFound;
+  }
+
+  history(afterSeq: number, limit: number): Result<{ messages: StandardMessage[]; last_seq: number }> {
+    if (!this.store.exists) return notFound;
+    return { ok: true, value: { messages: this.store.after(afterSeq, limit), last_seq: this.store.seq } };
+  }
+
+  post(sender: Sender, input: MessageInput): Result<Posted> {
+    if (!this.store.exists) return notFound;
+    const prior = this.store.byClientMsgId(input.client_msg_id);
+    if (prior) return { ok: true, value: { message: prior, duplicate: true } };
+    const status = this.store.current.status;
+    if (status === "closed") return { ok: false, status: 409, title: "conversation closed", detail: "a closed conversation takes no new messages" };
+    if (status === "resolved" && sender.kind === "customer") this.apply("reopen", { kind: "customer", id: sender.id });
+    const message = this.store.append({
+      client_msg_id: input.client_msg_id,
+      channel: this.store.current.channel as ChannelName,
+      direction: sender.kind === "customer" ? "inbound" : "outbound",
+      sender,
+      parts: input.parts,
+      metadata: input.metadata ?? {},
+    });
+    this.broadcast({ type: "message", message });
+    this.scheduleFlush();
+    return { ok: true, value: { message, duplicate: false } };
+  }
+
+  act(action: StateAction, actor: Actor, opts: { assigneeId?: string; note?: string } = {}): Result<ConversationSnapshot> {
+    if (!this.store.exists) return notFound;
+    if ((action === "assign" || action === "transfer") && !opts.assigneeId) {
+      return { ok: false, status: 422, title: "invalid request", detail: "assignee_id: required to assign or transfer" };
+    }
+    const r = this.apply(action, actor, opts);
+    if (!r.ok) return r;
+    this.scheduleFlush();
+    return r;
+  }
+
+  private apply(action: StateAction, actor: Actor, opts: { assigneeId?: string; note?: string } = {}): Result<ConversationSnapshot> {
+    const t = transition(this.store.current.status as ConversationSnapshot["status"], action);
+    if (!t.ok) return { ok: false, status: 409, title: "illegal state change", detail: t.reason };
+    const keepsAssignee = action === "resolve" || action === "close";
+    const assigneeId = opts.assigneeId ?? (keepsAssignee ? this.store.current.assigneeId : null);
+    const type = (
+      { queue: "conversation.queued", assign: "conversation.assigned", transfer: "conversation.transferred", resolve: "conversation.resolved", reopen: "conversation.reopened", close: "conversation.closed" } as const
+    )[action];
+    const snapshot = this.store.update({ status: t.to, assigneeId }, { type, actor, ...(opts.note ? { note: opts.note } : {}) });
+    this.broadcast({ type: "state", conversation: snapshot });
+    return { ok: true, value: snapshot };
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    if (!this.store.exists) return new Response("no such conversation", { status: 404 });
+    const identity = SocketIdentity.safeParse(JSON.parse(request.headers.get(CONNECT_HEADER) ?? "null"));
+    if (!identity.success) return new Response("missing identity", { status: 400 });
+    const who = identity.data;
+    if (who.participant.kind === "customer") {
+      if (who.participant.id !== this.store.current.contactId) return new Response("not your conversation", { status: 403 });
+      this.store.setIdentitySecret(request.headers.get(IDENTITY_SECRET_HEADER));
+    }
+    const lastSeq = Math.max(0, Number(new URL(request.url).searchParams.get("last_seq") ?? 0) || 0);
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [who.participant.kind, who.participant.id]);
+    server.serializeAttachment(who);
+    this.identities.set(server, who);
+    this.store.join(who.participant);
+    this.send(server, { type: "welcome", conversation: this.store.snapshot(), you: who.participant, resumed_from: lastSeq });
+    for (let after = lastSeq; ; ) {
+      const page = this.store.after(after, HISTORY_PAGE);
+      for (const message of page) this.send(server, { type: "message", message });
+      if (page.length < HISTORY_PAGE) break;
+      after = page[page.length - 1]!.seq;
+    }
+    this.broadcast({ type: "presence", participant: who.participant, status: "online" }, server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    this.tail = this.tail.then(() => this.onFrame(ws, data)).catch((err) => {
+      console.error(JSON.stringify({ level: "error", msg: "frame failed", error: String(err) }));
+      this.send(ws, { type: "error", code: "internal", message: "the frame could not be processed" });
+    });
+    return this.tail;
+  }
+
+  private async onFrame(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const size = typeof data === "string" ? data.length : data.byteLength;
+    if (size > MAX_FRAME_BYTES) return this.fail(ws, "too_large", `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+    } catch {
+      return this.fail(ws, "invalid_json", "the frame is not valid JSON");
+    }
+    const parsed = ClientFrame.safeParse(raw);
+    if (!parsed.success) {
+      const detail = parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+      const cmid = (raw as { client_msg_id?: unknown } | null)?.client_msg_id;
+      return this.fail(ws, "invalid_frame", detail, typeof cmid === "string" ? cmid : undefined);
+    }
+    const who = this.identity(ws);
+    if (who.participant.kind === "customer" && !(await this.identityHolds(who))) {
+      this.fail(ws, "identity_invalid", "identity verification failed; start a new session");
+      ws.close(4001, "identity verification failed");
+      return;
+    }
+    const frame = parsed.data;
+    switch (frame.type) {
+      case "message": {
+        const kind = who.participant.kind === "supervisor" ? "agent" : who.participant.kind;
+        const r = this.post({ kind, id: who.participant.id, ...(who.participant.name ? { name: who.participant.name } : {}) }, frame);
+        if (!r.ok) return this.fail(ws, r.status === 409 ? "closed" : "invalid_frame", r.detail ?? r.title, frame.client_msg_id);
+        const { message, duplicate } = r.value;
+        this.send(ws, { type: "ack", client_msg_id: frame.client_msg_id, message_id: message.id, seq: message.seq, duplicate });
+        return;
+      }
+      case "typing":
+        return this.broadcast({ type: "typing", participant: who.participant, on: frame.on }, ws);
+      case "read": {
+        const seq = this.store.markRead(who.participant, frame.seq);
+        this.broadcast({ type: "read", participant: who.participant, seq });
+        this.scheduleFlush();
+        return;
+      }
+      case "ping":
+        return this.send(ws, { type: "pong" });
+      default:
+        assertNever(frame);
+    }
+  }
+
+  /** Re-checked on every customer frame against the tenant secret the conversation holds now. */
+  private async identityHolds(who: SocketIdentity): Promise<boolean> {
+    const secret = this.store.current.identitySecret;
+    if (!secret) return true;
+    if (!who.userId || !who.userHash) return false;
+    const key = `${secret}\u0000${who.userId}`;
+    let expected = this.expectedHashes.get(key);
+    if (!expected) {
+      expected = await identityHash(who.userId, secret);
+      this.expectedHashes.set(key, expected);
+    }
+    return timingSafeEqual(expected, who.userHash);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    const who = this.identity(ws);
+    const stillHere = this.ctx.getWebSockets(who.participant.id).some((s) => s !== ws && s.readyState === WebSocket.OPEN);
+    if (!stillHere) this.broadcast({ type: "presence", participant: who.participant, status: "offline" }, ws);
+    try {
+      ws.close(code === 1005 ? 1000 : code, "closing");
+    } catch {
+      // already closed by the runtime
+    }
+  }
+
+  private identity(ws: WebSocket): SocketIdentity {
+    let who = this.identities.get(ws);
+    if (!who) {
+      who = ws.deserializeAttachment() as SocketIdentity;
+      this.identities.set(ws, who);
+    }
+    return who;
+  }
+
+  private send(ws: WebSocket, frame: ServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // the peer is gone; its close handler tidies up
+    }
+  }
+
+  private fail(ws: WebSocket, code: ErrorCode, message: string, clientMsgId?: string): void {
+    this.send(ws, { type: "error", code, message, ...(clientMsgId ? { client_msg_id: clientMsgId } : {}) });
+  }
+
+  private broadcast(frame: ServerFrame, except?: WebSocket): void {
+    const text = JSON.stringify(frame);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // closing socket
+      }
+    }
+  }
+
+  /** Sends outbox rows to the events queue; the alarm is the safety net if this instance dies first. */
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = this.flush()
+      .catch((err) => console.error(JSON.stringify({ level: "warn", msg: "outbox flush failed; the alarm retries", error: String(err) })))
+      .finally(() => {
+        this.flushing = null;
+      });
+  }
+
+  private async flush(): Promise<void> {
+    let rows = this.store.pendingEvents(EVENT_BATCH);
+    if (rows.length === 0) return;
+    if (!this.alarmArmed) {
+      this.alarmArmed = true;
+      await this.ctx.storage.setAlarm(now() + OUTBOX_RETRY_MS);
+    }
+    for (; rows.length > 0; rows = this.store.pendingEvents(EVENT_BATCH)) {
+      await this.env.EVENTS.sendBatch(rows.map((r) => ({ body: JSON.parse(r.body) })));
+      this.store.ackEvents(rows.map((r) => r.id));
+    }
+  }
+
+  /** Fires after a flush that may not have finished; a failed flush re-arms it. */
+  override async alarm(): Promise<void> {
+    this.alarmArmed = false;
+    if (!this.store.exists) return;
+    this.scheduleFlush();
+    await this.flushing;
+  }
+}

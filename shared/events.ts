@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { ChannelName, StandardMessage } from "./message";
+import { ConversationStatus } from "./conversation-state";
+
+const base = {
+  id: z.string(),
+  tenant_id: z.string(),
+  conversation_id: z.string(),
+  /** Monotonic per conversation, so consumers can apply events out of order and keep the newest state. */
+  rev: z.int().nonnegative(),
+  occurred_at: z.number(),
+};
+
+export const ConversationSnapshot = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  channel: ChannelName,
+  status: ConversationStatus,
+  contact_id: z.string(),
+  assignee_id: z.string().nullable(),
+  subject: z.string().nullable(),
+  external_thread_id: z.string().nullable(),
+  last_seq: z.int().nonnegative(),
+  last_message_at: z.number().nullable(),
+  created_at: z.number(),
+  updated_at: z.number(),
+  rev: z.int().nonnegative(),
+});
+export type ConversationSnapshot = z.infer<typeof ConversationSnapshot>;
+
+const stateEvent = <T extends string>(type: T) =>
+  z.object({
+    ...base,
+    type: z.literal(type),
+    conversation: ConversationSnapshot,
+    actor: z.object({ kind: z.enum(["customer", "agent", "bot", "system", "api"]), id: z.string() }),
+    note: z.string().optional(),
+  });
+
+export const DomainEvent = z.discriminatedUnion("type", [
+  stateEvent("conversation.created"),
+  stateEvent("conversation.queued"),
+  stateEvent("conversation.assigned"),
+  stateEvent("conversation.transferred"),
+  stateEvent("conversation.resolved"),
+  stateEvent("conversation.reopened"),
+  stateEvent("conversation.closed"),
+  z.object({ ...base, type: z.literal("message.created"), conversation: ConversationSnapshot, message: StandardMessage }),
+  z.object({
+    ...base,
+    type: z.literal("message.read"),
+    participant_id: z.string(),
+    seq: z.int().nonnegative(),
+  }),
+]);
+export type DomainEvent = z.infer<typeof DomainEvent>;
+export type DomainEventType = DomainEvent["type"];

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { ContentPart, Metadata, StandardMessage } from "./message";
+import { ConversationSnapshot } from "./events";
+
+/** Frames a client (widget, app, agent console) sends on a conversation socket. */
+export const ClientFrame = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("message"),
+    client_msg_id: z.string().min(1).max(128),
+    parts: z.array(ContentPart).min(1).max(20),
+    metadata: Metadata.optional(),
+  }),
+  z.object({ type: z.literal("typing"), on: z.boolean() }),
+  z.object({ type: z.literal("read"), seq: z.int().nonnegative() }),
+  z.object({ type: z.literal("ping") }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const ParticipantRef = z.object({
+  id: z.string(),
+  kind: z.enum(["customer", "agent", "bot", "supervisor"]),
+  name: z.string().optional(),
+});
+export type ParticipantRef = z.infer<typeof ParticipantRef>;
+
+export const ErrorCode = z.enum([
+  "invalid_json",
+  "invalid_frame",
+  "too_large",
+  "forbidden",
+  "identity_invalid",
+  "conflict",
+  "closed",
+  "internal",
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Frames the conversation sends. */
+export const ServerFrame = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("welcome"),
+    conversation: ConversationSnapshot,
+    you: ParticipantRef,
+    resumed_from: z.int().nonnegative(),
+  }),
+  z.object({ type: z.literal("message"), message: StandardMessage }),
+  z.object({
+    type: z.literal("ack"),
+    client_msg_id: z.string(),
+    message_id: z.string(),
+    seq: z.int().positive(),
+    duplicate: z.boolean(),
+  }),
+  z.object({ type: z.literal("typing"), participant: ParticipantRef, on: z.boolean() }),
+  z.object({ type: z.literal("read"), participant: ParticipantRef, seq: z.int().nonnegative() }),
+  z.object({ type: z.literal("presence"), participant: ParticipantRef, status: z.enum(["online", "offline"]) }),
+  z.object({ type: z.literal("state"), conversation: ConversationSnapshot }),
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), code: ErrorCode, message: z.string(), client_msg_id: z.string().optional() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** Frames above this size are refused before parsing; keeps one client from stalling a conversation. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected value: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,44 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { bodyLimit } from "hono/body-limit";
+import { HttpError, renderError, problemResponse } from "./http/problem";
+import type { AuthEnv } from "./http/auth";
+import { conversationRoutes } from "./routes/conversations";
+import { widgetRoutes } from "./routes/widget";
+import { agentRoutes } from "./routes/agents";
+import { tenantRoutes } from "./routes/tenant";
+import { adminRoutes } from "./routes/admin";
+
+/** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const app = new Hono<AuthEnv>()
+  .use(
+    "/v1/*",
+    cors({
+      // Widget calls come from tenants' sites: any origin may call, credentials are bearer tokens, never cookies.
+      origin: (origin) => origin,
+      allowHeaders: ["authorization", "content-type"],
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      maxAge: 600,
+    }),
+  )
+  .use(
+    "/v1/*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpError(413, "payload too large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  )
+  .route("/v1/conversations", conversationRoutes)
+  .route("/v1/widget", widgetRoutes)
+  .route("/v1/agents", agentRoutes)
+  .route("/v1/tenant", tenantRoutes)
+  .route("/v1/admin", adminRoutes)
+  .get("/v1/health", (c) => c.json({ ok: true }))
+  .notFound(() => problemResponse(404, "not found", "no such endpoint"))
+  .onError(renderError);
+
+export type App = typeof app;

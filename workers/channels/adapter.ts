@@ -1,0 +1,126 @@
+import { z } from "zod";
+import type { ChannelName, ContentPart, DeliveryStatus } from "../../shared/message";
+
+/** A webhook as it arrived: the raw bytes are what signatures are computed over. */
+export type InboundRequest = {
+  method: string;
+  /** The full public URL the provider called (Twilio signs it). */
+  url: string;
+  headers: Headers;
+  rawBody: Uint8Array;
+};
+
+/** Who wrote, as the provider identifies them; used to find or link the contact. */
+export type ContactHint = {
+  /** Provider-scoped user id (WhatsApp wa_id, Telegram user id, LINE userId, e-mail address …). */
+  externalId: string;
+  name?: string;
+  phone?: string;
+  email?: string;
+};
+
+export type InboundMessage = {
+  kind: "message";
+  /** Stable id of the provider thread (chat, phone pair, e-mail thread root): one conversation per thread. */
+  externalThreadId: string;
+  /** The provider's id of this message; a retry of the same delivery carries the same id. */
+  providerMessageId: string;
+  contact: ContactHint;
+  parts: ContentPart[];
+  metadata: Record<string, unknown>;
+  occurredAt?: number;
+};
+
+export type InboundStatus = {
+  kind: "status";
+  /** The provider id returned when we sent the message. */
+  providerMessageId: string;
+  status: Exclude<DeliveryStatus, "pending">;
+  reason?: string;
+  externalThreadId?: string;
+  occurredAt?: number;
+};
+
+export type InboundItem = InboundMessage | InboundStatus;
+
+/** What to answer the provider with, when it expects more than an empty 200 (Slack challenge, TwiML, "success"). */
+export type ProviderResponse = { status: number; contentType: string; body: string };
+
+export type ParseResult = { items: InboundItem[]; response?: ProviderResponse };
+
+/** A reply as the conversation holds it, ready to be turned into the provider's API call. */
+export type OutboundReply = {
+  messageId: string;
+  externalThreadId: string;
+  parts: ContentPart[];
+  /** Provider message id of the customer message being answered, for threading (e-mail, Slack). */
+  inReplyTo?: string;
+  /** Earlier provider ids in the thread, oldest first (e-mail References). */
+  references?: string[];
+  metadata: Record<string, unknown>;
+};
+
+export type ProviderRequest = { url: string; method: "POST" | "PUT"; headers: Record<string, string>; body: string };
+
+/** The provider's answer to a send: its message id, or whether trying again can help. */
+export type SendOutcome = { ok: true; providerMessageId?: string } | { ok: false; retryable: boolean; reason: string };
+
+/** Signature/handshake failures (→ 401) and malformed payloads (→ 400/422) are thrown as this. */
+export class ChannelError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One channel. Pure functions over plain values plus Web Crypto: no bindings, no storage, no fetch.
+ * The gateway owns I/O, idempotency and conversations; an adapter only speaks its provider's dialect.
+ */
+export interface ChannelAdapter<C = Record<string, string>> {
+  readonly name: ChannelName;
+  /** The tenant's credentials and settings for this channel (stored encrypted; handed in decrypted). */
+  readonly config: z.ZodType<C>;
+  /** GET subscription handshakes (Meta hub.challenge, WeChat echostr). null = not a handshake. */
+  handshake?(req: InboundRequest, config: C, nowMs: number): Promise<ProviderResponse | null>;
+  /** Verifies the provider's signature over the raw bytes in constant time; throws ChannelError(401) on failure. */
+  verify(req: InboundRequest, config: C, nowMs: number): Promise<void>;
+  /** Converts a verified payload into standard items; throws ChannelError(400|422) on malformed input. */
+  parse(req: InboundRequest, config: C): Promise<ParseResult>;
+  /** Builds the provider call(s) that deliver a reply. Throws ChannelError(422) if the reply cannot be expressed. */
+  send(reply: OutboundReply, config: C): Promise<ProviderRequest[]>;
+  /** Interprets the provider's HTTP answer to `send`. */
+  sendOutcome(status: number, body: string): SendOutcome;
+}
+
+/** Retry 429 and 5xx, not 4xx: a rejected request stays rejected. */
+export function httpOutcome(status: number, body: string, providerMessageId?: string): SendOutcome {
+  if (status >= 200 && status < 300) return providerMessageId ? { ok: true, providerMessageId } : { ok: true };
+  return { ok: false, retryable: status === 429 || status >= 500, reason: `HTTP ${status}: ${body.slice(0, 300)}` };
+}
+
+export function textOf(parts: ContentPart[]): string {
+  return parts
+    .map((p) => {
+      switch (p.type) {
+        case "text":
+          return p.text;
+        case "quick_replies":
+          return [p.text, ...p.options.map((o) => `• ${o.label}`)].filter(Boolean).join("\n");
+        case "card":
+          return [p.title, p.subtitle, ...(p.buttons ?? []).map((b) => `• ${b.label}${b.url ? ` ${b.url}` : ""}`)].filter(Boolean).join("\n");
+        case "location":
+          return [p.name, p.address, `https://maps.google.com/?q=${p.latitude},${p.longitude}`].filter(Boolean).join("\n");
+        case "image":
+        case "file":
+        case "audio":
+        case "video":
+          return [("caption" in p && p.caption) || ("name" in p && p.name) || "", p.url].filter(Boolean).join(" ");
+        case "call_event":
+          return `call ${p.event}`;
+      }
+    })
+    .join("\n\n");
+}

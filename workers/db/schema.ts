@@ -1,0 +1,102 @@
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
+
+/** D1: what is queried across conversations. Every row carries tenant_id; every query filters by it. */
+export const tenants = sqliteTable("tenants", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** HMAC key for visitor identity verification; only used when identity_verification is on. */
+  identitySecret: text("identity_secret").notNull(),
+  identityVerification: integer("identity_verification", { mode: "boolean" }).notNull().default(false),
+  allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default([]),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    name: text("name").notNull(),
+    /** SHA-256 of the key, hex. The key itself is shown once and never stored. */
+    keyHash: text("key_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    createdAt: integer("created_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash), index("api_keys_tenant").on(t.tenantId)],
+);
+
+export const agents = sqliteTable(
+  "agents",
+  {
+    id: text("id").notNull(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    name: text("name").notNull(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ["agent", "supervisor", "admin"] }).notNull().default("agent"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("agents_email").on(t.tenantId, t.email)],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").notNull(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    name: text("name"),
+    email: text("email"),
+    phone: text("phone"),
+    /** The widget's or the tenant's own user id (identity-verified when the tenant requires it). */
+    externalUserId: text("external_user_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex("contacts_external_user").on(t.tenantId, t.externalUserId),
+    index("contacts_email").on(t.tenantId, t.email),
+    index("contacts_phone").on(t.tenantId, t.phone),
+  ],
+);
+
+/** Fed by domain events; may lag the conversation object by seconds. `rev` keeps the newest state. */
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").notNull(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    channel: text("channel").notNull(),
+    status: text("status").notNull(),
+    contactId: text("contact_id").notNull(),
+    assigneeId: text("assignee_id"),
+    subject: text("subject"),
+    externalThreadId: text("external_thread_id"),
+    lastSeq: integer("last_seq").notNull(),
+    lastMessageAt: integer("last_message_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    rev: integer("rev").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("conversations_status").on(t.tenantId, t.status, t.updatedAt),
+    index("conversations_contact").on(t.tenantId, t.contactId),
+  ],
+);
+
+/** Append-only log of every domain event; the primary key makes redelivery a no-op. */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    type: text("type").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    rev: integer("rev").notNull(),
+    payload: text("payload", { mode: "json" }).notNull(),
+    occurredAt: integer("occurred_at").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [index("events_tenant_time").on(t.tenantId, t.occurredAt), index("events_conversation").on(t.tenantId, t.conversationId, t.rev)],
+);

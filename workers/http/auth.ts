@@ -1,0 +1,98 @@
+import { createMiddleware } from "hono/factory";
+import { sign, verify } from "hono/jwt";
+import { and, eq, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { apiKeys } from "../db/schema";
+import { db } from "../db/client";
+import { sha256Hex } from "../../shared/crypto";
+import { now } from "../../shared/ids";
+import { HttpError } from "./problem";
+
+export const API_KEY_PREFIX = "edk_";
+
+const TokenClaims = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("agent"), sub: z.string(), tid: z.string(), role: z.enum(["agent", "supervisor", "admin"]), name: z.string(), exp: z.number() }),
+  z.object({
+    kind: z.literal("visitor"),
+    sub: z.string(),
+    tid: z.string(),
+    name: z.string().optional(),
+    uid: z.string().optional(),
+    uh: z.string().optional(),
+    exp: z.number(),
+  }),
+]);
+export type TokenClaims = z.infer<typeof TokenClaims>;
+
+export type Principal =
+  | { kind: "api"; tenantId: string; keyId: string }
+  | { kind: "agent"; tenantId: string; agentId: string; role: "agent" | "supervisor" | "admin"; name: string }
+  | { kind: "visitor"; tenantId: string; contactId: string; name?: string; userId?: string; userHash?: string };
+
+export type AuthEnv = { Bindings: Env; Variables: { principal: Principal } };
+
+const AGENT_TOKEN_TTL_S = 12 * 3600;
+const VISITOR_TOKEN_TTL_S = 24 * 3600;
+
+type Unsigned = TokenClaims extends infer T ? (T extends TokenClaims ? Omit<T, "exp"> : never) : never;
+
+export async function issueToken(env: Env, claims: Unsigned): Promise<{ token: string; expires_at: number }> {
+  const ttl = claims.kind === "agent" ? AGENT_TOKEN_TTL_S : VISITOR_TOKEN_TTL_S;
+  const exp = Math.floor(now() / 1000) + ttl;
+  return { token: await sign({ ...claims, exp }, env.JWT_SECRET, "HS256"), expires_at: exp * 1000 };
+}
+
+async function principalFromToken(env: Env, token: string): Promise<Principal> {
+  let payload: unknown;
+  try {
+    payload = await verify(token, env.JWT_SECRET, "HS256");
+  } catch {
+    throw new HttpError(401, "unauthorized", "invalid or expired token");
+  }
+  const claims = TokenClaims.safeParse(payload);
+  if (!claims.success) throw new HttpError(401, "unauthorized", "invalid token claims");
+  const c = claims.data;
+  return c.kind === "agent"
+    ? { kind: "agent", tenantId: c.tid, agentId: c.sub, role: c.role, name: c.name }
+    : { kind: "visitor", tenantId: c.tid, contactId: c.sub, name: c.name, userId: c.uid, userHash: c.uh };
+}
+
+/**
+ * Resolved keys are cached per isolate for a minute: a REST call then costs no D1 read. Revocation
+ * takes effect everywhere within that minute.
+ */
+const keyCache = new Map<string, { tenantId: string; keyId: string; until: number }>();
+const KEY_CACHE_MS = 60_000;
+
+async function principalFromApiKey(env: Env, key: string): Promise<Principal> {
+  const hash = await sha256Hex(key);
+  const cached = keyCache.get(hash);
+  if (cached && cached.until > now()) return { kind: "api", tenantId: cached.tenantId, keyId: cached.keyId };
+  const row = await db(env)
+    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
+    .get();
+  if (!row) throw new HttpError(401, "unauthorized", "unknown or revoked API key");
+  keyCache.set(hash, { tenantId: row.tenantId, keyId: row.id, until: now() + KEY_CACHE_MS });
+  return { kind: "api", tenantId: row.tenantId, keyId: row.id };
+}
+
+/** Bearer credentials from the header, or `?token=` for WebSocket handshakes (browsers cannot set headers). */
+export async function authenticate(env: Env, req: Request): Promise<Principal> {
+  const header = req.headers.get("authorization");
+  let credential = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!credential && req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+    credential = new URL(req.url).searchParams.get("token") ?? undefined;
+  }
+  if (!credential) throw new HttpError(401, "unauthorized", "missing bearer credentials");
+  return credential.startsWith(API_KEY_PREFIX) ? principalFromApiKey(env, credential) : principalFromToken(env, credential);
+}
+
+export const requireAuth = (...kinds: Principal["kind"][]) =>
+  createMiddleware<AuthEnv>(async (c, next) => {
+    const principal = await authenticate(c.env, c.req.raw);
+    if (!kinds.includes(principal.kind)) throw new HttpError(403, "forbidden", `${principal.kind} credentials cannot do this`);
+    c.set("principal", principal);
+    await next();
+  });

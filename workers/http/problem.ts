@@ -1,0 +1,47 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+
+export type FieldError = { field: string; message: string };
+
+/** The one error type of the HTTP edge; `app.onError` renders it as application/problem+json (RFC 9457). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly title: string,
+    readonly detail?: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(detail ?? title);
+  }
+}
+
+export function problemResponse(status: number, title: string, detail?: string, errors?: FieldError[]): Response {
+  return new Response(JSON.stringify({ type: "about:blank", title, status, detail, errors }), {
+    status,
+    headers: { "content-type": "application/problem+json" },
+  });
+}
+
+export function renderError(err: unknown, c: Context): Response {
+  if (err instanceof HttpError) return problemResponse(err.status, err.title, err.detail, err.errors);
+  console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: (err as Error)?.stack }));
+  return problemResponse(500, "internal error");
+}
+
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((i) => ({ field: i.path.join(".") || "(root)", message: i.message }));
+}
+
+export function invalid(error: z.ZodError, title = "invalid request"): HttpError {
+  const errors = fieldErrors(error);
+  return new HttpError(422, title, errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+}
+
+/** DO RPC methods return this instead of throwing, because custom error classes do not survive RPC. */
+export type Result<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409 | 422; title: string; detail?: string };
+
+export function unwrap<T>(r: Result<T>): T {
+  if (r.ok) return r.value;
+  throw new HttpError(r.status, r.title, r.detail);
+}

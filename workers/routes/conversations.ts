@@ -1,0 +1,205 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { requireAuth, authenticate, type AuthEnv, type Principal } from "../http/auth";
+import { HttpError, unwrap } from "../http/problem";
+import { jsonBody, paramsOf, queryOf } from "../http/validate";
+import { conversationStub, ConversationIdPattern } from "../conversation-stub";
+import { db } from "../db/client";
+import { conversations, contacts } from "../db/schema";
+import { ChannelName, ContentPart, Metadata, SenderKind, type Sender } from "../../shared/message";
+import { ConversationStatus, StateAction } from "../../shared/conversation-state";
+import { newId, now } from "../../shared/ids";
+import { CONNECT_HEADER, IDENTITY_SECRET_HEADER, type Actor, type SocketIdentity } from "../../objects/conversation";
+import { checkOrigin, tenantById } from "../tenants";
+import { identityHash, timingSafeEqual } from "../../shared/crypto";
+
+const Params = z.object({ id: z.string().regex(ConversationIdPattern, "no such conversation") });
+
+const CreateConversation = z.object({
+  channel: ChannelName.default("api"),
+  contact: z.object({
+    id: z.string().max(64).optional(),
+    name: z.string().max(255).optional(),
+    email: z.email().max(320).optional(),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "E.164 phone number").optional(),
+  }),
+  subject: z.string().max(500).optional(),
+  external_thread_id: z.string().max(255).optional(),
+});
+
+const PostMessage = z.object({
+  client_msg_id: z.string().min(1).max(128),
+  parts: z.array(ContentPart).min(1).max(20),
+  metadata: Metadata.optional(),
+  sender: z.object({ kind: SenderKind, id: z.string().min(1).max(255), name: z.string().max(255).optional() }).optional(),
+});
+
+const ChangeState = z.object({
+  action: StateAction,
+  assignee_id: z.string().min(1).max(64).optional(),
+  note: z.string().max(2000).optional(),
+});
+
+const ListQuery = z.object({
+  status: ConversationStatus.optional(),
+  channel: ChannelName.optional(),
+  assignee_id: z.string().optional(),
+  contact_id: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().regex(/^\d+:[A-Za-z0-9_]+$/, "opaque cursor from a previous page").optional(),
+});
+
+const HistoryQuery = z.object({
+  after_seq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export function actorOf(p: Principal): Actor {
+  switch (p.kind) {
+    case "api":
+      return { kind: "api", id: p.keyId };
+    case "agent":
+      return { kind: "agent", id: p.agentId };
+    case "visitor":
+      return { kind: "customer", id: p.contactId };
+  }
+}
+
+/** Visitors may only touch their own conversation; the object enforces it, this avoids a round trip. */
+async function visibleTo(env: Env, p: Principal, id: string) {
+  const stub = conversationStub(env, p.tenantId, id);
+  const snap = unwrap(await stub.get());
+  if (p.kind === "visitor" && snap.contact_id !== p.contactId) throw new HttpError(404, "not found", "no such conversation");
+  return { stub, snap };
+}
+
+export const conversationRoutes = new Hono<AuthEnv>()
+  .post("/", requireAuth("api"), jsonBody(CreateConversation), async (c) => {
+    const p = c.get("principal");
+    const body = c.req.valid("json");
+    const d = db(c.env);
+    let contactId = body.contact.id;
+    if (contactId) {
+      const found = await d.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, p.tenantId), eq(contacts.id, contactId))).get();
+      if (!found) throw new HttpError(422, "invalid request", "contact.id: no such contact", [{ field: "contact.id", message: "no such contact" }]);
+    } else {
+      contactId = newId("ctc");
+      const t = now();
+      await d.insert(contacts).values({ id: contactId, tenantId: p.tenantId, name: body.contact.name ?? null, email: body.contact.email ?? null, phone: body.contact.phone ?? null, createdAt: t, updatedAt: t });
+    }
+    const conversationId = newId("cnv");
+    const r = unwrap(
+      await conversationStub(c.env, p.tenantId, conversationId).create({
+        tenantId: p.tenantId,
+        conversationId,
+        channel: body.channel,
+        contactId,
+        subject: body.subject ?? null,
+        externalThreadId: body.external_thread_id ?? null,
+        actor: actorOf(p),
+      }),
+    );
+    return c.json(r.conversation, 201);
+  })
+  .get("/", requireAuth("api", "agent"), queryOf(ListQuery), async (c) => {
+    const p = c.get("principal");
+    const q = c.req.valid("query");
+    const filters = [eq(conversations.tenantId, p.tenantId)];
+    if (q.status) filters.push(eq(conversations.status, q.status));
+    if (q.channel) filters.push(eq(conversations.channel, q.channel));
+    if (q.assignee_id) filters.push(eq(conversations.assigneeId, q.assignee_id));
+    if (q.contact_id) filters.push(eq(conversations.contactId, q.contact_id));
+    if (q.cursor) {
+      const [at, id] = q.cursor.split(":") as [string, string];
+      filters.push(or(lt(conversations.updatedAt, Number(at)), and(eq(conversations.updatedAt, Number(at)), lt(conversations.id, id)))!);
+    }
+    const rows = await db(c.env)
+      .select()
+      .from(conversations)
+      .where(and(...filters))
+      .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+      .limit(q.limit + 1)
+      .all();
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return c.json({
+      data: page.map((r) => ({
+        id: r.id,
+        tenant_id: r.tenantId,
+        channel: r.channel,
+        status: r.status,
+        contact_id: r.contactId,
+        assignee_id: r.assigneeId,
+        subject: r.subject,
+        external_thread_id: r.externalThreadId,
+        last_seq: r.lastSeq,
+        last_message_at: r.lastMessageAt,
+        created_at: r.createdAt,
+        updated_at: r.updatedAt,
+        rev: r.rev,
+      })),
+      next_cursor: rows.length > q.limit && last ? `${last.updatedAt}:${last.id}` : null,
+    });
+  })
+  .get("/:id", requireAuth("api", "agent", "visitor"), paramsOf(Params), async (c) => {
+    const { snap } = await visibleTo(c.env, c.get("principal"), c.req.valid("param").id);
+    return c.json(snap);
+  })
+  .get("/:id/messages", requireAuth("api", "agent", "visitor"), paramsOf(Params), queryOf(HistoryQuery), async (c) => {
+    const { stub } = await visibleTo(c.env, c.get("principal"), c.req.valid("param").id);
+    const q = c.req.valid("query");
+    const r = unwrap(await stub.history(q.after_seq, q.limit));
+    const last = r.messages[r.messages.length - 1];
+    return c.json({ data: r.messages, last_seq: r.last_seq, next_after_seq: last && last.seq < r.last_seq ? last.seq : null });
+  })
+  .post("/:id/messages", requireAuth("api", "agent", "visitor"), paramsOf(Params), jsonBody(PostMessage), async (c) => {
+    const p = c.get("principal");
+    const body = c.req.valid("json");
+    const sender = senderFor(p, body.sender);
+    const { stub } = await visibleTo(c.env, p, c.req.valid("param").id);
+    const r = unwrap(await stub.post(sender, { client_msg_id: body.client_msg_id, parts: body.parts, metadata: body.metadata }));
+    return c.json(r.message, r.duplicate ? 200 : 201);
+  })
+  .post("/:id/state", requireAuth("api", "agent"), paramsOf(Params), jsonBody(ChangeState), async (c) => {
+    const p = c.get("principal");
+    const body = c.req.valid("json");
+    const stub = conversationStub(c.env, p.tenantId, c.req.valid("param").id);
+    const assigneeId = body.assignee_id ?? (body.action === "assign" && p.kind === "agent" ? p.agentId : undefined);
+    const snap = unwrap(await stub.act(body.action, actorOf(p), { ...(assigneeId ? { assigneeId } : {}), ...(body.note ? { note: body.note } : {}) }));
+    return c.json(snap);
+  })
+  .get("/:id/ws", paramsOf(Params), async (c) => {
+    if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new HttpError(426, "upgrade required", "connect with a WebSocket");
+    const p = await authenticate(c.env, c.req.raw);
+    if (p.kind === "api") throw new HttpError(403, "forbidden", "API keys cannot open conversation sockets; use an agent or visitor token");
+    const tenant = await tenantById(c.env, p.tenantId);
+    checkOrigin(c.env, tenant, c.req.header("origin"));
+    const identity: SocketIdentity =
+      p.kind === "agent"
+        ? { participant: { id: p.agentId, kind: p.role === "agent" ? "agent" : "supervisor", name: p.name } }
+        : { participant: { id: p.contactId, kind: "customer", ...(p.name ? { name: p.name } : {}) }, ...(p.userId ? { userId: p.userId } : {}), ...(p.userHash ? { userHash: p.userHash } : {}) };
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(CONNECT_HEADER, JSON.stringify(identity));
+    headers.delete(IDENTITY_SECRET_HEADER);
+    if (p.kind === "visitor" && tenant.identityVerification) {
+      if (!p.userId || !p.userHash || !timingSafeEqual(await identityHash(p.userId, tenant.identitySecret), p.userHash)) {
+        throw new HttpError(401, "unauthorized", "identity verification failed");
+      }
+      headers.set(IDENTITY_SECRET_HEADER, tenant.identitySecret);
+    }
+    const res = await conversationStub(c.env, p.tenantId, c.req.valid("param").id).fetch(new Request(c.req.url, { headers }));
+    if (res.status === 404 || res.status === 403) throw new HttpError(404, "not found", "no such conversation");
+    return res;
+  });
+
+function senderFor(p: Principal, requested: z.infer<typeof PostMessage>["sender"]): Sender {
+  switch (p.kind) {
+    case "agent":
+      return { kind: "agent", id: p.agentId, name: p.name };
+    case "visitor":
+      return { kind: "customer", id: p.contactId, ...(p.name ? { name: p.name } : {}) };
+    case "api":
+      return requested ?? { kind: "system", id: p.keyId };
+  }
+}
