@@ -15,7 +15,7 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   for (const msg of batch.messages) {
     const parsed = DomainEvent.safeParse(msg.body);
     if (!parsed.success) {
-      // A malformed event is a producer bug: retrying cannot fix it, so it goes straight to the DLQ path.
+      // A malformed event is a producer bug: kept out of D1, retried, then parked in the dead-letter queue for a human.
       console.error(JSON.stringify({ level: "error", msg: "invalid event", id: msg.id, issues: parsed.error.issues.slice(0, 3) }));
       msg.retry();
       continue;

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 
@@ -25,6 +26,7 @@ export function problemResponse(status: number, title: string, detail?: string, 
 
 export function renderError(err: unknown, c: Context): Response {
   if (err instanceof HttpError) return problemResponse(err.status, err.title, err.detail, err.errors);
+  if (err instanceof HTTPException) return problemResponse(err.status, err.status === 400 ? "malformed request" : "request failed", err.message);
   console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: (err as Error)?.stack }));
   return problemResponse(500, "internal error");
 }
