@@ -1,0 +1,105 @@
+// `npm start`: local secrets, D1 migrations, `wrangler dev`, then a demo tenant seeded through the real API.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+
+const PORT = Number(process.env.PORT ?? 8787);
+const BASE = `http://127.0.0.1:${PORT}`;
+const DEMO_TENANT = "ten_demo";
+const STATE_FILE = ".edgedesk/demo.json";
+const wrangler = "node_modules/.bin/wrangler";
+
+function log(msg: string): void {
+  process.stderr.write(`[start] ${msg}\n`);
+}
+
+function ensureDevVars(): Record<string, string> {
+  if (!existsSync(".dev.vars")) {
+    const vars = {
+      JWT_SECRET: randomBytes(32).toString("hex"),
+      ADMIN_TOKEN: randomBytes(24).toString("hex"),
+      CHANNEL_KEY: randomBytes(32).toString("base64"),
+    };
+    writeFileSync(".dev.vars", Object.entries(vars).map(([k, v]) => `${k}=${v}`).join("\n") + "\n", { mode: 0o600 });
+    log("wrote .dev.vars with fresh local secrets");
+  }
+  return Object.fromEntries(
+    readFileSync(".dev.vars", "utf8")
+      .split("\n")
+      .filter((l) => l.includes("=") && !l.startsWith("#"))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
+async function api(path: string, auth: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${BASE}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { authorization: `Bearer ${auth}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+async function waitForHealth(deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${BASE}/v1/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`wrangler dev did not answer on ${BASE} in time`);
+}
+
+/** Idempotent: a second `npm start` finds the tenant and agents and reuses the key saved locally. */
+async function seed(adminToken: string): Promise<{ apiKey: string; agents: { id: string; name: string; token: string }[] }> {
+  const saved = existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, "utf8")) as { apiKey: string }) : null;
+  let apiKey = saved?.apiKey;
+  const created = await api("/v1/admin/tenants", adminToken, { id: DEMO_TENANT, name: "Demo Shop", allowed_origins: [BASE, `http://localhost:${PORT}`] });
+  if (created.status === 201) apiKey = created.json.api_key;
+  else if (created.status !== 409) throw new Error(`creating the demo tenant failed: ${JSON.stringify(created.json)}`);
+  if (!apiKey || (await api("/v1/agents", apiKey)).status === 401) {
+    apiKey = (await api(`/v1/admin/tenants/${DEMO_TENANT}/api-keys`, adminToken, {})).json.api_key;
+  }
+  mkdirSync(".edgedesk", { recursive: true });
+  writeFileSync(STATE_FILE, JSON.stringify({ apiKey }, null, 2), { mode: 0o600 });
+  const roster = [
+    { name: "Ada Agent", email: "ada@demo.test", role: "agent" },
+    { name: "Sam Supervisor", email: "sam@demo.test", role: "supervisor" },
+  ];
+  for (const a of roster) await api("/v1/agents", apiKey!, a);
+  const listed = (await api("/v1/agents", apiKey!)).json.data as { id: string; name: string; email: string }[];
+  const agents = [];
+  for (const a of listed.filter((x) => roster.some((r) => r.email === x.email))) {
+    agents.push({ id: a.id, name: a.name, token: (await api(`/v1/agents/${a.id}/token`, apiKey!, {})).json.token as string });
+  }
+  return { apiKey: apiKey!, agents };
+}
+
+const vars = ensureDevVars();
+log("applying D1 migrations (local)");
+const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "1" } });
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+log(`starting wrangler dev on ${BASE}`);
+const dev = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });
+const stop = () => dev.kill("SIGINT");
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+await waitForHealth(Date.now() + 90_000);
+const demo = await seed(vars.ADMIN_TOKEN!);
+const agentLines = demo.agents.map((a) => `    ${a.name.padEnd(16)} ${BASE}/console.html#token=${a.token}`).join("\n");
+process.stdout.write(`
+  edgedesk is running.
+
+  Demo tenant   ${DEMO_TENANT}
+  API key       ${demo.apiKey}
+  Widget demo   ${BASE}/?tenant=${DEMO_TENANT}
+  Agent views
+${agentLines}
+  API           ${BASE}/v1  (try: curl -H "authorization: Bearer ${demo.apiKey}" ${BASE}/v1/conversations)
+
+`);
