@@ -10,6 +10,7 @@ export default defineConfig(async () => ({
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
           JWT_SECRET: "test-jwt-secret",
           ADMIN_TOKEN: "test-admin-token",
+          CHANNEL_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         },
       },
     }),

@@ -23,6 +23,28 @@ CREATE TABLE `api_keys` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `api_keys_hash` ON `api_keys` (`key_hash`);--> statement-breakpoint
 CREATE INDEX `api_keys_tenant` ON `api_keys` (`tenant_id`);--> statement-breakpoint
+CREATE TABLE `channels` (
+	`tenant_id` text NOT NULL,
+	`name` text NOT NULL,
+	`config_ciphertext` text NOT NULL,
+	`spec` text,
+	`enabled` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`tenant_id`, `name`),
+	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE TABLE `contact_identities` (
+	`tenant_id` text NOT NULL,
+	`channel` text NOT NULL,
+	`external_id` text NOT NULL,
+	`contact_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`tenant_id`, `channel`, `external_id`)
+);
+--> statement-breakpoint
+CREATE INDEX `contact_identities_contact` ON `contact_identities` (`tenant_id`,`contact_id`);--> statement-breakpoint
 CREATE TABLE `contacts` (
 	`id` text NOT NULL,
 	`tenant_id` text NOT NULL,
@@ -72,6 +94,16 @@ CREATE TABLE `events` (
 --> statement-breakpoint
 CREATE INDEX `events_tenant_time` ON `events` (`tenant_id`,`occurred_at`);--> statement-breakpoint
 CREATE INDEX `events_conversation` ON `events` (`tenant_id`,`conversation_id`,`rev`);--> statement-breakpoint
+CREATE TABLE `provider_messages` (
+	`tenant_id` text NOT NULL,
+	`channel` text NOT NULL,
+	`provider_message_id` text NOT NULL,
+	`conversation_id` text NOT NULL,
+	`message_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	PRIMARY KEY(`tenant_id`, `channel`, `provider_message_id`)
+);
+--> statement-breakpoint
 CREATE TABLE `tenants` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,

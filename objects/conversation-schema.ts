@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, uniqueIndex, index } from "drizzle-orm/sqlite-core";
 
 /** Durable Object SQLite: the conversation's own exact state. One object, one writer. */
 export const meta = sqliteTable("meta", {
@@ -30,12 +30,14 @@ export const messages = sqliteTable(
     senderName: text("sender_name"),
     parts: text("parts").notNull(),
     metadata: text("metadata").notNull(),
+    /** The provider's id once an outbound reply is sent, or of an inbound message; status webhooks refer to it. */
+    providerMessageId: text("provider_message_id"),
     deliveryStatus: text("delivery_status"),
     deliveryReason: text("delivery_reason"),
     deliveryAt: integer("delivery_at"),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("messages_client_msg_id").on(t.clientMsgId), uniqueIndex("messages_id").on(t.id)],
+  (t) => [uniqueIndex("messages_client_msg_id").on(t.clientMsgId), uniqueIndex("messages_id").on(t.id), index("messages_provider_id").on(t.providerMessageId)],
 );
 
 export const participants = sqliteTable("participants", {
@@ -46,9 +48,10 @@ export const participants = sqliteTable("participants", {
   joinedAt: integer("joined_at").notNull(),
 });
 
-/** Transactional outbox: an event is written with the change, then sent to the queue and deleted. */
+/** Transactional outbox: a queue message is written with the change, then sent to its queue and deleted. */
 export const outbox = sqliteTable("outbox", {
   id: text("id").primaryKey(),
+  queue: text("queue", { enum: ["events", "outbound"] }).notNull(),
   body: text("body").notNull(),
   createdAt: integer("created_at").notNull(),
 });

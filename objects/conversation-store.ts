@@ -1,14 +1,16 @@
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import { asc, eq, gt, sql } from "drizzle-orm";
+import { asc, eq, gt, isNotNull, sql } from "drizzle-orm";
+import { deliversViaProvider, deliveryAdvances, type OutboundJob } from "../shared/outbound";
 import migrations from "../migrations/conversation/migrations.js";
 import * as schema from "./conversation-schema";
-import type { ConversationSnapshot, DomainEvent } from "../shared/events";
-import type { ChannelName, StandardMessage } from "../shared/message";
+import type { ContactHint, ConversationSnapshot, DomainEvent } from "../shared/events";
+import type { ChannelName, DeliveryStatus, StandardMessage } from "../shared/message";
 import type { ConversationStatus } from "../shared/conversation-state";
 import { newId, now } from "../shared/ids";
 
 type Meta = typeof schema.meta.$inferSelect;
+type Tx = Parameters<Parameters<DrizzleSqliteDODatabase<typeof schema>["transaction"]>[0]>[0];
 type MessageRow = typeof schema.messages.$inferSelect;
 
 /** Distributes Omit over a union, so each event kind keeps its own fields. */
@@ -96,13 +98,19 @@ export class ConversationStore {
       .map((r) => this.toMessage(r));
   }
 
-  /** Inserts the message, bumps the revision and writes its event to the outbox in one transaction. */
-  append(msg: Omit<StandardMessage, "id" | "seq" | "tenant_id" | "conversation_id" | "created_at">): StandardMessage {
+  /**
+   * Inserts the message, bumps the revision and writes its event (and, for a reply on a provider channel,
+   * its delivery job) to the outbox in one transaction.
+   */
+  append(msg: Omit<StandardMessage, "id" | "seq" | "tenant_id" | "conversation_id" | "created_at">, providerMessageId?: string): StandardMessage {
     return this.db.transaction((tx) => {
       const seq = this.lastSeq + 1;
       const created = now();
+      const m = this.current;
+      const viaProvider = msg.direction === "outbound" && m.externalThreadId !== null && deliversViaProvider(m.channel as ChannelName);
       const message: StandardMessage = {
         ...msg,
+        ...(viaProvider ? { delivery: { status: "pending" as const } } : {}),
         id: newId("msg"),
         seq,
         tenant_id: this.current.tenantId,
@@ -118,6 +126,7 @@ export class ConversationStore {
           senderKind: message.sender.kind,
           senderId: message.sender.id,
           senderName: message.sender.name ?? null,
+          providerMessageId: providerMessageId ?? null,
           parts: JSON.stringify(message.parts),
           metadata: JSON.stringify(message.metadata),
           deliveryStatus: message.delivery?.status ?? null,
@@ -130,6 +139,7 @@ export class ConversationStore {
       this.lastAt = created;
       this.bump(tx, {});
       this.emit(tx, { type: "message.created", conversation: this.snapshot(), message });
+      if (viaProvider) this.enqueueDelivery(tx, message);
       return message;
     });
   }
@@ -151,8 +161,8 @@ export class ConversationStore {
     this.meta = { ...this.current, identitySecret: secret };
   }
 
-  emitCreated(actor: StateEvent["actor"]): void {
-    this.db.transaction((tx) => this.emit(tx, { type: "conversation.created", conversation: this.snapshot(), actor }));
+  emitCreated(actor: StateEvent["actor"], contact?: ContactHint): void {
+    this.db.transaction((tx) => this.emit(tx, { type: "conversation.created", conversation: this.snapshot(), actor, ...(contact ? { contact } : {}) }));
   }
 
   markRead(participant: { id: string; kind: string; name?: string }, seq: number): number {
@@ -181,18 +191,35 @@ export class ConversationStore {
     return this.db.select({ id: schema.participants.id, kind: schema.participants.kind, lastReadSeq: schema.participants.lastReadSeq }).from(schema.participants).all();
   }
 
-  setDelivery(messageId: string, status: string, reason: string | null): StandardMessage | null {
-    this.db
-      .update(schema.messages)
-      .set({ deliveryStatus: status, deliveryReason: reason, deliveryAt: now() })
-      .where(eq(schema.messages.id, messageId))
-      .run();
-    const row = this.db.select().from(schema.messages).where(eq(schema.messages.id, messageId)).get();
+  byProviderId(providerMessageId: string): StandardMessage | null {
+    const row = this.db.select().from(schema.messages).where(eq(schema.messages.providerMessageId, providerMessageId)).get();
     return row ? this.toMessage(row) : null;
   }
 
-  pendingEvents(limit: number): { id: string; body: string }[] {
-    return this.db.select({ id: schema.outbox.id, body: schema.outbox.body }).from(schema.outbox).orderBy(sql`rowid`).limit(limit).all();
+  /** Records a delivery state reported by the outbound consumer or a provider callback; stale reports are ignored. */
+  setDelivery(messageId: string, status: Exclude<DeliveryStatus, "pending">, reason: string | null, providerMessageId?: string): StandardMessage | null {
+    return this.db.transaction((tx) => {
+      const row = tx.select().from(schema.messages).where(eq(schema.messages.id, messageId)).get();
+      if (!row || !deliveryAdvances(row.deliveryStatus as DeliveryStatus | null, status)) return null;
+      const at = now();
+      tx.update(schema.messages)
+        .set({ deliveryStatus: status, deliveryReason: reason, deliveryAt: at, ...(providerMessageId ? { providerMessageId } : {}) })
+        .where(eq(schema.messages.id, messageId))
+        .run();
+      this.bump(tx, {});
+      this.emit(tx, {
+        type: "message.delivery",
+        message_id: messageId,
+        status,
+        ...(reason ? { reason } : {}),
+        ...(providerMessageId ?? row.providerMessageId ? { provider_message_id: providerMessageId ?? row.providerMessageId! } : {}),
+      });
+      return this.toMessage({ ...row, deliveryStatus: status, deliveryReason: reason, deliveryAt: at, providerMessageId: providerMessageId ?? row.providerMessageId });
+    });
+  }
+
+  pendingEvents(limit: number): { id: string; queue: "events" | "outbound"; body: string }[] {
+    return this.db.select({ id: schema.outbox.id, queue: schema.outbox.queue, body: schema.outbox.body }).from(schema.outbox).orderBy(sql`rowid`).limit(limit).all();
   }
 
   ackEvents(ids: string[]): void {
@@ -201,16 +228,46 @@ export class ConversationStore {
     });
   }
 
-  private bump(tx: Parameters<Parameters<typeof this.db.transaction>[0]>[0], change: Partial<Meta>): void {
+  private bump(tx: Tx, change: Partial<Meta>): void {
     const next = { ...this.current, ...change, updatedAt: now(), rev: this.current.rev + 1 };
     tx.update(schema.meta).set({ ...change, updatedAt: next.updatedAt, rev: next.rev }).where(eq(schema.meta.id, 1)).run();
     this.meta = next;
   }
 
-  private emit(tx: Parameters<Parameters<typeof this.db.transaction>[0]>[0], draft: EventDraft): void {
+  private emit(tx: Tx, draft: EventDraft): void {
     const m = this.current;
     const event = { ...draft, id: newId("evt"), tenant_id: m.tenantId, conversation_id: m.conversationId, rev: m.rev, occurred_at: now() } as DomainEvent;
-    tx.insert(schema.outbox).values({ id: event.id, body: JSON.stringify(event), createdAt: event.occurred_at }).run();
+    tx.insert(schema.outbox).values({ id: event.id, queue: "events", body: JSON.stringify(event), createdAt: event.occurred_at }).run();
+  }
+
+  private enqueueDelivery(tx: Tx, message: StandardMessage): void {
+    const m = this.current;
+    const thread = tx
+      .select({ id: schema.messages.providerMessageId, direction: schema.messages.direction })
+      .from(schema.messages)
+      .where(isNotNull(schema.messages.providerMessageId))
+      .orderBy(sql`seq DESC`)
+      .limit(50)
+      .all()
+      .reverse();
+    const lastInbound = thread.filter((r) => r.direction === "inbound").at(-1)?.id;
+    const inboundMeta = JSON.parse(
+      tx.select({ metadata: schema.messages.metadata }).from(schema.messages).where(eq(schema.messages.direction, "inbound")).orderBy(sql`seq DESC`).limit(1).get()?.metadata ?? "{}",
+    ) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+    const to = str(inboundMeta.reply_to);
+    const subject = str(inboundMeta.subject);
+    const job: OutboundJob = {
+      tenant_id: m.tenantId,
+      conversation_id: m.conversationId,
+      channel: m.channel as ChannelName,
+      external_thread_id: m.externalThreadId!,
+      message,
+      ...(lastInbound ? { in_reply_to: lastInbound } : {}),
+      references: thread.map((r) => r.id!),
+      thread_context: { ...(to ? { to } : {}), ...(subject ? { subject } : {}) },
+    };
+    tx.insert(schema.outbox).values({ id: `out_${message.id}`, queue: "outbound", body: JSON.stringify(job), createdAt: message.created_at }).run();
   }
 
   private toMessage(r: MessageRow): StandardMessage {

@@ -2,9 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { ConversationStore } from "./conversation-store";
 import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, type ErrorCode, type ServerFrame } from "../shared/protocol";
-import { transition, type StateAction } from "../shared/conversation-state";
-import type { ConversationSnapshot } from "../shared/events";
-import type { ChannelName, MessageInput, Sender, StandardMessage } from "../shared/message";
+import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
+import type { ContactHint, ConversationSnapshot } from "../shared/events";
+import type { ChannelName, DeliveryStatus, MessageInput, Sender, StandardMessage } from "../shared/message";
 import { identityHash, timingSafeEqual } from "../shared/crypto";
 import type { Result } from "../workers/http/problem";
 import { now } from "../shared/ids";
@@ -32,6 +32,8 @@ export type CreateInit = {
   actor: Actor;
 };
 export type Posted = { message: StandardMessage; duplicate: boolean };
+/** One verified inbound item from a channel adapter, addressed to its deterministic conversation. */
+export type Ingest = { init: CreateInit & { contact: ContactHint }; sender: Sender; input: MessageInput; providerMessageId: string };
 
 const EVENT_BATCH = 100;
 const OUTBOX_RETRY_MS = 10_000;
@@ -58,7 +60,7 @@ export class Conversation extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(() => this.store.load());
   }
 
-  async create(init: CreateInit): Promise<Result<{ conversation: ConversationSnapshot; created: boolean }>> {
+  async create(init: CreateInit & { contact?: ContactHint }): Promise<Result<{ conversation: ConversationSnapshot; created: boolean }>> {
     if (this.store.exists) {
       const existing = this.store.snapshot();
       if (existing.tenant_id !== init.tenantId) return notFound;
@@ -74,7 +76,7 @@ export class Conversation extends DurableObject<Env> {
       externalThreadId: init.externalThreadId ?? null,
       identitySecret: null,
     });
-    this.store.emitCreated(init.actor);
+    this.store.emitCreated(init.actor, init.contact);
     this.scheduleFlush();
     return { ok: true, value: { conversation: this.store.snapshot(), created: true } };
   }
@@ -88,7 +90,39 @@ export class Conversation extends DurableObject<Env> {
     return { ok: true, value: { messages: this.store.after(afterSeq, limit), last_seq: this.store.seq } };
   }
 
-  post(sender: Sender, input: MessageInput): Result<Posted> {
+  /**
+   * A channel delivery in one round trip: the conversation is found or created from its deterministic name,
+   * and the provider's message id is the idempotency key, so a provider retry stores nothing new.
+   */
+  async ingest(items: Ingest[]): Promise<Result<Posted[]>> {
+    const out: Posted[] = [];
+    for (const item of items) {
+      const created = await this.create(item.init);
+      if (!created.ok) return created;
+      if (this.store.current.status === "closed" && !this.store.byClientMsgId(item.input.client_msg_id)) {
+        this.apply("resume", { kind: "customer", id: item.sender.id });
+      }
+      const r = this.post(item.sender, item.input, item.providerMessageId);
+      if (!r.ok) return r;
+      out.push(r.value);
+    }
+    return { ok: true, value: out };
+  }
+
+  /** Delivery progress from the outbound consumer (by message id) or a provider status callback (by provider id). */
+  delivery(ref: { messageId?: string; providerMessageId?: string }, status: Exclude<DeliveryStatus, "pending">, reason?: string, providerMessageId?: string): Result<StandardMessage | null> {
+    if (!this.store.exists) return notFound;
+    const target = ref.messageId ?? (ref.providerMessageId ? this.store.byProviderId(ref.providerMessageId)?.id : undefined);
+    if (!target) return { ok: true, value: null };
+    const updated = this.store.setDelivery(target, status, reason ?? null, providerMessageId);
+    if (updated) {
+      this.broadcast({ type: "delivery", message_id: updated.id, seq: updated.seq, status, ...(reason ? { reason } : {}) });
+      this.scheduleFlush();
+    }
+    return { ok: true, value: updated };
+  }
+
+  post(sender: Sender, input: MessageInput, providerMessageId?: string): Result<Posted> {
     if (!this.store.exists) return notFound;
     const prior = this.store.byClientMsgId(input.client_msg_id);
     if (prior) return { ok: true, value: { message: prior, duplicate: true } };
@@ -102,7 +136,7 @@ export class Conversation extends DurableObject<Env> {
       sender,
       parts: input.parts,
       metadata: input.metadata ?? {},
-    });
+    }, providerMessageId);
     this.broadcast({ type: "message", message });
     this.scheduleFlush();
     return { ok: true, value: { message, duplicate: false } };
@@ -119,13 +153,13 @@ export class Conversation extends DurableObject<Env> {
     return r;
   }
 
-  private apply(action: StateAction, actor: Actor, opts: { assigneeId?: string; note?: string } = {}): Result<ConversationSnapshot> {
+  private apply(action: InternalAction, actor: Actor, opts: { assigneeId?: string; note?: string } = {}): Result<ConversationSnapshot> {
     const t = transition(this.store.current.status as ConversationSnapshot["status"], action);
     if (!t.ok) return { ok: false, status: 409, title: "illegal state change", detail: t.reason };
     const keepsAssignee = action === "resolve" || action === "close";
     const assigneeId = opts.assigneeId ?? (keepsAssignee ? this.store.current.assigneeId : null);
     const type = (
-      { queue: "conversation.queued", assign: "conversation.assigned", transfer: "conversation.transferred", resolve: "conversation.resolved", reopen: "conversation.reopened", close: "conversation.closed" } as const
+      { queue: "conversation.queued", assign: "conversation.assigned", transfer: "conversation.transferred", resolve: "conversation.resolved", reopen: "conversation.reopened", resume: "conversation.reopened", close: "conversation.closed" } as const
     )[action];
     const snapshot = this.store.update({ status: t.to, assigneeId }, { type, actor, ...(opts.note ? { note: opts.note } : {}) });
     this.broadcast({ type: "state", conversation: snapshot });
@@ -289,7 +323,12 @@ export class Conversation extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(now() + OUTBOX_RETRY_MS);
     }
     for (; rows.length > 0; rows = this.store.pendingEvents(EVENT_BATCH)) {
-      await this.env.EVENTS.sendBatch(rows.map((r) => ({ body: JSON.parse(r.body) })));
+      const events = rows.filter((r) => r.queue === "events");
+      const outbound = rows.filter((r) => r.queue === "outbound");
+      await Promise.all([
+        events.length ? this.env.EVENTS.sendBatch(events.map((r) => ({ body: JSON.parse(r.body) }))) : null,
+        outbound.length ? this.env.OUTBOUND.sendBatch(outbound.map((r) => ({ body: JSON.parse(r.body) }))) : null,
+      ]);
       this.store.ackEvents(rows.map((r) => r.id));
     }
   }

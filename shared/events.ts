@@ -28,6 +28,16 @@ export const ConversationSnapshot = z.object({
 });
 export type ConversationSnapshot = z.infer<typeof ConversationSnapshot>;
 
+/** How a channel identified the customer; the events consumer links it to one contact across channels. */
+export const ContactHint = z.object({
+  channel: z.string(),
+  external_id: z.string(),
+  name: z.string().optional(),
+  phone: z.string().optional(),
+  email: z.string().optional(),
+});
+export type ContactHint = z.infer<typeof ContactHint>;
+
 const stateEvent = <T extends string>(type: T) =>
   z.object({
     ...base,
@@ -35,6 +45,7 @@ const stateEvent = <T extends string>(type: T) =>
     conversation: ConversationSnapshot,
     actor: z.object({ kind: z.enum(["customer", "agent", "bot", "system", "api"]), id: z.string() }),
     note: z.string().optional(),
+    contact: ContactHint.optional(),
   });
 
 export const DomainEvent = z.discriminatedUnion("type", [
@@ -46,6 +57,14 @@ export const DomainEvent = z.discriminatedUnion("type", [
   stateEvent("conversation.reopened"),
   stateEvent("conversation.closed"),
   z.object({ ...base, type: z.literal("message.created"), conversation: ConversationSnapshot, message: StandardMessage }),
+  z.object({
+    ...base,
+    type: z.literal("message.delivery"),
+    message_id: z.string(),
+    status: z.enum(["sent", "delivered", "read", "failed"]),
+    reason: z.string().optional(),
+    provider_message_id: z.string().optional(),
+  }),
   z.object({
     ...base,
     type: z.literal("message.read"),

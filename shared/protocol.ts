@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ContentPart, Metadata, StandardMessage } from "./message";
+import { ContentPart, DeliveryStatus, Metadata, StandardMessage } from "./message";
 import { ConversationSnapshot } from "./events";
 
 /** Frames a client (widget, app, agent console) sends on a conversation socket. */
@@ -55,6 +55,13 @@ export const ServerFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("read"), participant: ParticipantRef, seq: z.int().nonnegative() }),
   z.object({ type: z.literal("presence"), participant: ParticipantRef, status: z.enum(["online", "offline"]) }),
   z.object({ type: z.literal("state"), conversation: ConversationSnapshot }),
+  z.object({
+    type: z.literal("delivery"),
+    message_id: z.string(),
+    seq: z.int().positive(),
+    status: DeliveryStatus,
+    reason: z.string().optional(),
+  }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), code: ErrorCode, message: z.string(), client_msg_id: z.string().optional() }),
 ]);

@@ -8,6 +8,9 @@ import { widgetRoutes } from "./routes/widget";
 import { agentRoutes } from "./routes/agents";
 import { tenantRoutes } from "./routes/tenant";
 import { adminRoutes } from "./routes/admin";
+import { channelRoutes } from "./routes/channels";
+import { contactRoutes } from "./routes/contacts";
+import { webhookRoutes } from "./routes/webhooks";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -37,6 +40,9 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/agents", agentRoutes)
   .route("/v1/tenant", tenantRoutes)
   .route("/v1/admin", adminRoutes)
+  .route("/v1/channels", channelRoutes)
+  .route("/v1/contacts", contactRoutes)
+  .route("/webhooks", webhookRoutes)
   .get("/v1/health", (c) => c.json({ ok: true }))
   .notFound(() => problemResponse(404, "not found", "no such endpoint"))
   .onError(renderError);

@@ -1,14 +1,22 @@
 import { app } from "./app";
 import { consumeEvents } from "./consumers/events";
+import { consumeInbound } from "./consumers/inbound";
+import { consumeOutbound } from "./consumers/outbound";
+import { handleEmail } from "./email";
 
 export { Conversation } from "../objects/conversation";
 
 export default {
   fetch: app.fetch,
+  email: handleEmail,
   async queue(batch, env) {
     switch (batch.queue) {
       case "edgedesk-events":
         return consumeEvents(batch, env);
+      case "edgedesk-inbound":
+        return consumeInbound(batch, env);
+      case "edgedesk-outbound":
+        return consumeOutbound(batch, env);
       default:
         console.error(JSON.stringify({ level: "error", msg: "message from an unknown queue", queue: batch.queue }));
         batch.retryAll();

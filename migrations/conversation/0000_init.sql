@@ -8,6 +8,7 @@ CREATE TABLE `messages` (
 	`sender_name` text,
 	`parts` text NOT NULL,
 	`metadata` text NOT NULL,
+	`provider_message_id` text,
 	`delivery_status` text,
 	`delivery_reason` text,
 	`delivery_at` integer,
@@ -16,6 +17,7 @@ CREATE TABLE `messages` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `messages_client_msg_id` ON `messages` (`client_msg_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `messages_id` ON `messages` (`id`);--> statement-breakpoint
+CREATE INDEX `messages_provider_id` ON `messages` (`provider_message_id`);--> statement-breakpoint
 CREATE TABLE `meta` (
 	`id` integer PRIMARY KEY NOT NULL,
 	`tenant_id` text NOT NULL,
@@ -34,6 +36,7 @@ CREATE TABLE `meta` (
 --> statement-breakpoint
 CREATE TABLE `outbox` (
 	`id` text PRIMARY KEY NOT NULL,
+	`queue` text NOT NULL,
 	`body` text NOT NULL,
 	`created_at` integer NOT NULL
 );

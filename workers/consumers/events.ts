@@ -1,4 +1,5 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
+import { linkContact } from "../contacts";
 import { DomainEvent } from "../../shared/events";
 import { db } from "../db/client";
 import { conversations, events } from "../db/schema";
@@ -30,12 +31,14 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     );
     if ("conversation" in e) {
       const s = e.conversation;
+      // A channel conversation names its customer by provider identity; the index shows the linked contact.
+      const contactId = e.type === "conversation.created" && e.contact ? await linkContact(d, e.tenant_id, e.contact, s.contact_id) : null;
       const row = {
         id: s.id,
         tenantId: s.tenant_id,
         channel: s.channel,
         status: s.status,
-        contactId: s.contact_id,
+        contactId: contactId ?? s.contact_id,
         assigneeId: s.assignee_id,
         subject: s.subject,
         externalThreadId: s.external_thread_id,
@@ -63,6 +66,9 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
             setWhere: sql`excluded.rev > ${conversations.rev}`,
           }),
       );
+      if (contactId && contactId !== s.contact_id) {
+        statements.push(d.update(conversations).set({ contactId }).where(and(eq(conversations.tenantId, s.tenant_id), eq(conversations.id, s.id))));
+      }
     }
   }
   if (statements.length === 0) return;

@@ -100,3 +100,45 @@ export const events = sqliteTable(
   },
   (t) => [index("events_tenant_time").on(t.tenantId, t.occurredAt), index("events_conversation").on(t.tenantId, t.conversationId, t.rev)],
 );
+
+/** A tenant's connection to a channel. Credentials are AES-GCM encrypted; declarative channels carry their spec. */
+export const channels = sqliteTable(
+  "channels",
+  {
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    name: text("name").notNull(),
+    configCiphertext: text("config_ciphertext").notNull(),
+    spec: text("spec", { mode: "json" }),
+    enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.name] })],
+);
+
+/** Links a provider identity (a WhatsApp number, a Telegram user, an e-mail address) to one contact. */
+export const contactIdentities = sqliteTable(
+  "contact_identities",
+  {
+    tenantId: text("tenant_id").notNull(),
+    channel: text("channel").notNull(),
+    externalId: text("external_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.channel, t.externalId] }), index("contact_identities_contact").on(t.tenantId, t.contactId)],
+);
+
+/** Provider message id → our message, for status callbacks that do not name the thread. */
+export const providerMessages = sqliteTable(
+  "provider_messages",
+  {
+    tenantId: text("tenant_id").notNull(),
+    channel: text("channel").notNull(),
+    providerMessageId: text("provider_message_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    messageId: text("message_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.channel, t.providerMessageId] })],
+);

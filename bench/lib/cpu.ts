@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Linux clock ticks per second for /proc/<pid>/stat times; 100 on every mainstream kernel config. */
+const CLK_TCK = 100;
+
+/**
+ * CPU seconds used so far by every live process in a process group (wrangler's node process and the
+ * workerd processes it spawns share the group the bench created). Null where /proc is unavailable.
+ */
+export function groupCpuSeconds(pgid: number): number | null {
+  let ticks = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return null;
+  }
+  for (const e of entries) {
+    if (e.charCodeAt(0) < 48 || e.charCodeAt(0) > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${e}/stat`, "latin1");
+    } catch {
+      continue;
+    }
+    // Fields after the parenthesised command: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(f[2]) !== pgid) continue;
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / CLK_TCK;
+}
+
+/** Measures CPU use of this process and, when known, of the server's process group over a phase. */
+export class CpuMeter {
+  private readonly serverPgids: number[];
+  private client0 = process.cpuUsage();
+  private server0: number | null = null;
+  private t0 = performance.now();
+
+  constructor(serverPgids: number[]) {
+    this.serverPgids = serverPgids;
+    this.reset();
+  }
+
+  reset(): void {
+    this.client0 = process.cpuUsage();
+    this.server0 = this.serverSeconds();
+    this.t0 = performance.now();
+  }
+
+  private serverSeconds(): number | null {
+    if (this.serverPgids.length === 0) return null;
+    let sum = 0;
+    for (const pgid of this.serverPgids) {
+      const s = groupCpuSeconds(pgid);
+      if (s === null) return null;
+      sum += s;
+    }
+    return sum;
+  }
+
+  /** Percent of one core over the interval since reset (200 = both cores of a 2-core machine). */
+  read(): { client_cpu_pct: number; server_cpu_pct: number | null } {
+    const wall = (performance.now() - this.t0) / 1000;
+    const c = process.cpuUsage(this.client0);
+    const s1 = this.serverSeconds();
+    const client = ((c.user + c.system) / 1e6 / wall) * 100;
+    const server = s1 !== null && this.server0 !== null ? ((s1 - this.server0) / wall) * 100 : null;
+    return { client_cpu_pct: Math.round(client), server_cpu_pct: server === null ? null : Math.round(server) };
+  }
+}

@@ -1,0 +1,179 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+import { log, sleep } from "./log.ts";
+
+/** Repository root (bench/lib/../..). */
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** Wrangler's JS entry, run with this Node (24): its shebang would pick the system Node. */
+const WRANGLER_JS = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+
+const childEnv = (): NodeJS.ProcessEnv => ({ ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" });
+
+/** Every dev server this process started, so an exit or signal can always take them down. */
+const live = new Set<WranglerDev>();
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+process.on("exit", () => {
+  for (const dev of live) killGroup(dev.pid, "SIGKILL");
+});
+
+/** Runs a one-shot wrangler command (e.g. D1 migrations) and returns its output; throws on a non-zero exit. */
+export function wrangler(args: string[], timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRANGLER_JS, ...args], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`wrangler ${args.join(" ")} exited with ${code}:\n${out.slice(-4000)}`));
+    });
+  });
+}
+
+export async function wranglerVersion(): Promise<string> {
+  return (await wrangler(["--version"], 30_000)).trim().split(/\s+/).pop() ?? "unknown";
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+  });
+}
+
+/** The first free port at or above `from`, skipping `taken`. */
+export async function freePort(from: number, taken: Set<number> = new Set()): Promise<number> {
+  for (let p = from; p < from + 200; p++) {
+    if (taken.has(p)) continue;
+    if (await portFree(p)) {
+      taken.add(p);
+      return p;
+    }
+  }
+  throw new Error(`no free port in ${from}..${from + 199}`);
+}
+
+export type DevOptions = {
+  /** Label for logs. */
+  label: string;
+  /** Wrangler config files, relative to the repository root; the first is the primary worker. */
+  configs: string[];
+  port: number;
+  inspectorPort: number;
+  persistTo: string;
+  vars?: Record<string, string>;
+  /** Path polled until it answers 200. */
+  healthPath: string;
+  timeoutMs?: number;
+};
+
+/**
+ * One `wrangler dev` process in its own process group (wrangler plus the workerd processes it spawns),
+ * so stop() and the exit hook take down exactly what this bench started.
+ */
+export class WranglerDev {
+  readonly label: string;
+  readonly url: string;
+  readonly pid: number;
+  private readonly child: ChildProcess;
+  private readonly tail: string[] = [];
+  private ready = false;
+  private exited = false;
+  /** Reloads after the server became ready (wrangler dev watches sources; an edit mid-run restarts the worker). */
+  reloads = 0;
+  /** Lines that look like errors logged by the worker after it became ready. */
+  errorLines = 0;
+
+  private constructor(opts: DevOptions, child: ChildProcess) {
+    this.label = opts.label;
+    this.url = `http://127.0.0.1:${opts.port}`;
+    this.child = child;
+    this.pid = child.pid!;
+    const onData = (d: Buffer) => {
+      for (const line of d.toString().split("\n")) {
+        if (!line.trim()) continue;
+        this.tail.push(line);
+        if (this.tail.length > 200) this.tail.shift();
+        if (!this.ready) continue;
+        if (/Reloading local server/.test(line)) {
+          this.reloads++;
+          log(`${this.label}: wrangler reloaded the worker during the run (a source file changed); results may be disturbed`);
+        }
+        if (/"level":"error"|\bError\b|✘/.test(line)) this.errorLines++;
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", () => {
+      this.exited = true;
+      live.delete(this);
+    });
+  }
+
+  static async start(opts: DevOptions): Promise<WranglerDev> {
+    const args = ["dev", ...opts.configs.flatMap((c) => ["-c", c])];
+    args.push("--ip", "127.0.0.1", "--port", String(opts.port), "--inspector-port", String(opts.inspectorPort));
+    args.push("--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--local");
+    for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
+    const child = spawn(process.execPath, [WRANGLER_JS, ...args], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const dev = new WranglerDev(opts, child);
+    live.add(dev);
+    const deadline = performance.now() + (opts.timeoutMs ?? 90_000);
+    while (performance.now() < deadline) {
+      if (dev.exited) throw new Error(`${opts.label}: wrangler dev exited during startup:\n${dev.output()}`);
+      try {
+        const res = await fetch(dev.url + opts.healthPath, { signal: AbortSignal.timeout(2000) });
+        if (res.ok) {
+          // Let a second build pass (wrangler may reload once right after the first "Ready") settle.
+          await sleep(500);
+          const again = await fetch(dev.url + opts.healthPath, { signal: AbortSignal.timeout(5000) });
+          if (again.ok) {
+            dev.ready = true;
+            return dev;
+          }
+        }
+      } catch {
+        // not up yet
+      }
+      await sleep(250);
+    }
+    await dev.stop();
+    throw new Error(`${opts.label}: wrangler dev did not become ready in time:\n${dev.output()}`);
+  }
+
+  output(): string {
+    return this.tail.join("\n");
+  }
+
+  /** SIGINT lets wrangler tear down workerd; escalate if the group lingers. */
+  async stop(): Promise<void> {
+    if (!this.exited) {
+      killGroup(this.pid, "SIGINT");
+      for (let i = 0; i < 50 && !this.exited; i++) await sleep(100);
+      if (!this.exited) killGroup(this.pid, "SIGTERM");
+      for (let i = 0; i < 30 && !this.exited; i++) await sleep(100);
+    }
+    // workerd children can outlive wrangler's node process; the group kill reaches them either way.
+    killGroup(this.pid, "SIGKILL");
+    live.delete(this);
+  }
+}
+
+/** Stops every dev server still running (signal handlers and error paths). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...live].map((d) => d.stop()));
+}

@@ -1,0 +1,69 @@
+/**
+ * A channel a tenant defines at run time (R1.3): how to check the provider's signature, where the fields
+ * of its webhook live (RFC 6901 pointers), and how to render a reply request. Data only, no code.
+ */
+import { z } from "zod";
+import { isPointer } from "./json-pointer";
+import { isWebhookSecret } from "./standard-webhooks";
+
+const pointer = z.string().max(500).refine(isPointer, "must be an RFC 6901 JSON pointer");
+
+/** URL and header templates may use {thread_id}, {message_id} and {config.<key>}; nothing else. */
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+const ALLOWED_PLACEHOLDER = /^(thread_id|message_id|config\.[A-Za-z0-9_-]{1,64})$/;
+const template = z
+  .string()
+  .max(2048)
+  .refine((s) => [...s.matchAll(PLACEHOLDER)].every((m) => ALLOWED_PLACEHOLDER.test(m[1] ?? "")), {
+    message: "placeholders are {thread_id}, {message_id} or {config.<key>}",
+  });
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
+
+export const SIGNATURE_SCHEMES = ["hmac-sha256-hex", "hmac-sha256-base64", "standard-webhooks", "shared-token"] as const;
+
+export const DeclarativeChannelSpec = z.object({
+  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+  signature: z
+    .object({
+      scheme: z.enum(SIGNATURE_SCHEMES),
+      /** The header carrying the signature or token; standard-webhooks always uses webhook-id/-timestamp/-signature. */
+      header: z
+        .string()
+        .regex(/^[A-Za-z0-9-]{1,100}$/)
+        .optional(),
+      /** Text before the signature in the header value, e.g. "sha256=" or "Bearer ". */
+      prefix: z.string().max(50).optional(),
+      secret: z.string().min(1).max(1000),
+    })
+    .refine((s) => s.scheme === "standard-webhooks" || s.header !== undefined, { message: "header is required for this scheme", path: ["header"] })
+    .refine((s) => s.scheme !== "standard-webhooks" || isWebhookSecret(s.secret), {
+      message: "standard-webhooks secrets are whsec_<base64>",
+      path: ["secret"],
+    }),
+  inbound: z.object({
+    /** Pointer to an array of items; absent means the body itself is the one item. */
+    items: pointer.optional(),
+    thread_id: pointer,
+    message_id: pointer,
+    text: pointer.optional(),
+    image_url: pointer.optional(),
+    contact_id: pointer,
+    contact_name: pointer.optional(),
+    contact_email: pointer.optional(),
+    contact_phone: pointer.optional(),
+  }),
+  outbound: z.object({
+    url: template.refine((u) => /^https?:\/\//.test(u), "url must start with http:// or https://"),
+    method: z.enum(["POST", "PUT"]).default("POST"),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,100}$/), template).default({}),
+    /** JSON sent as the body; string values exactly "{{text}}", "{{thread_id}}" or "{{message_id}}" are replaced. */
+    body: JsonValue,
+  }),
+  /** Pointer into the provider's JSON answer to a send, giving its message id. */
+  response_id: pointer.optional(),
+});
+export type DeclarativeChannelSpec = z.infer<typeof DeclarativeChannelSpec>;

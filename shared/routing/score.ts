@@ -1,0 +1,144 @@
+import type { Agent, RequiredSkill, Task, Weights } from "./schemas";
+
+/**
+ * The seed's score, `customer_value×w_v + complexity×w_c + agent_match×w_m` (0.3/0.4/0.3 by default), made
+ * exact. It is used twice (docs/routing.md has a worked example):
+ *  - ranking waiting conversations: priority first, then the conversation's own terms plus an ageing term;
+ *  - choosing among eligible agents: for a fixed conversation only agent_match differs, so the agent with the
+ *    highest agent_match wins.
+ * Every number returned is a sum of named parts, so "why did agent X get this?" is answered by the parts.
+ */
+
+/** How agent_match ∈ [0,1] is built from its signals (each ∈ [0,1]); sums to 1. */
+export const MATCH_WEIGHTS = { skill: 0.5, spare_capacity: 0.15, language: 0.15, affinity: 0.1, csat: 0.1 } as const;
+export type MatchSignals = { [K in keyof typeof MATCH_WEIGHTS]: number };
+
+/** Neutral CSAT signal for an agent without ratings yet: neither rewarded nor punished. */
+const UNRATED_CSAT = 0.5;
+/** Largest penalty (out of 1) for a proficiency that is a poor fit without being too low. */
+const FIT_SPREAD = 0.25;
+
+export type ScoreParts = {
+  customer_value: number;
+  complexity: number;
+  skill: number;
+  spare_capacity: number;
+  language: number;
+  affinity: number;
+  csat: number;
+};
+
+/** A (conversation, agent) decision: `score` is exactly the sum of `parts` in key order. */
+export type AgentScore = { score: number; agent_match: number; parts: ScoreParts; signals: MatchSignals };
+
+/** Why a conversation was served before others: `order_score` is exactly the sum of `parts`. */
+export type Rank = { priority: number; order_score: number; parts: { customer_value: number; complexity: number; ageing: number } };
+
+export function proficiencyOf(agent: Pick<Agent, "skills">, skill: string): number {
+  let best = 0;
+  for (const s of agent.skills) if (s.skill === skill && s.proficiency > best) best = s.proficiency;
+  return best;
+}
+
+/**
+ * Fit of one proficiency `p` against a requirement `need` for a conversation of complexity `c`:
+ *  - missing skill: 0;
+ *  - below need: at most 0.5, proportional to p/need;
+ *  - at or above need: between 0.75 and 1. With o = (p − need)/4 the over-qualification, the penalty is
+ *    0.25×((1−c)·o + c·(1−o)): routine work (c→0) prefers the closest fit, keeping experts free, and
+ *    complex work (c→1) prefers the most proficient agent.
+ */
+export function proficiencyFit(p: number, need: number, complexity: number): number {
+  if (p <= 0) return 0;
+  if (p < need) return (0.5 * p) / need;
+  const over = (p - need) / 4;
+  return 1 - FIT_SPREAD * ((1 - complexity) * over + complexity * (1 - over));
+}
+
+/** Skill coverage × proficiency fit: the mean fit over requirements, a missing skill counting 0. */
+export function skillSignal(agent: Pick<Agent, "skills">, requirements: readonly RequiredSkill[], complexity: number): number {
+  if (requirements.length === 0) return 1;
+  let sum = 0;
+  for (const r of requirements) sum += proficiencyFit(proficiencyOf(agent, r.skill), r.min_proficiency, complexity);
+  return sum / requirements.length;
+}
+
+/** True when the agent holds every requirement at the demanded proficiency ("right agent"). */
+export function meetsRequirements(agent: Pick<Agent, "skills">, requirements: readonly RequiredSkill[], relaxTo = 5): boolean {
+  return requirements.every((r) => proficiencyOf(agent, r.skill) >= Math.min(r.min_proficiency, relaxTo));
+}
+
+export function speaks(agent: Pick<Agent, "languages">, language: string | null): boolean {
+  if (language === null) return true;
+  const want = primary(language);
+  return agent.languages.some((l) => primary(l) === want);
+}
+
+const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
+
+export type ScoreTask = Pick<Task, "customer_value" | "complexity" | "language" | "last_agent_id">;
+
+/**
+ * Score of offering `task` to `agent`, whose load in the task's channel class is `load` of `capacity`
+ * (before the offer). Requirements are the conversation's merged with its queue's.
+ */
+export function scoreAgent(
+  weights: Weights,
+  task: ScoreTask,
+  requirements: readonly RequiredSkill[],
+  agent: Pick<Agent, "id" | "skills" | "languages" | "csat">,
+  load: number,
+  capacity: number,
+): AgentScore {
+  const signals: MatchSignals = {
+    skill: skillSignal(agent, requirements, task.complexity),
+    spare_capacity: capacity > 0 ? Math.max(0, capacity - load) / capacity : 0,
+    language: speaks(agent, task.language) ? 1 : 0,
+    affinity: task.last_agent_id === agent.id ? 1 : 0,
+    csat: agent.csat === null ? UNRATED_CSAT : agent.csat / 5,
+  };
+  const w = weights.agent_match;
+  const parts: ScoreParts = {
+    customer_value: weights.customer_value * task.customer_value,
+    complexity: weights.complexity * task.complexity,
+    skill: w * MATCH_WEIGHTS.skill * signals.skill,
+    spare_capacity: w * MATCH_WEIGHTS.spare_capacity * signals.spare_capacity,
+    language: w * MATCH_WEIGHTS.language * signals.language,
+    affinity: w * MATCH_WEIGHTS.affinity * signals.affinity,
+    csat: w * MATCH_WEIGHTS.csat * signals.csat,
+  };
+  const agent_match =
+    MATCH_WEIGHTS.skill * signals.skill +
+    MATCH_WEIGHTS.spare_capacity * signals.spare_capacity +
+    MATCH_WEIGHTS.language * signals.language +
+    MATCH_WEIGHTS.affinity * signals.affinity +
+    MATCH_WEIGHTS.csat * signals.csat;
+  return { score: sum(parts), agent_match, parts, signals };
+}
+
+/**
+ * Rank of a waiting conversation. The ageing term grows by `ageingPerSla` for every SLA period waited, so
+ * within one priority level any conversation eventually outranks every newcomer (whose terms are bounded by
+ * w_v + w_c): nobody starves.
+ */
+export function rankTask(
+  weights: Weights,
+  task: Pick<Task, "customer_value" | "complexity">,
+  priority: number,
+  waitedMs: number,
+  slaMs: number,
+  ageingPerSla: number,
+): Rank {
+  const parts = {
+    customer_value: weights.customer_value * task.customer_value,
+    complexity: weights.complexity * task.complexity,
+    ageing: (ageingPerSla * Math.max(0, waitedMs)) / slaMs,
+  };
+  return { priority, order_score: sum(parts), parts };
+}
+
+function sum(parts: Record<string, number>): number {
+  let total = 0;
+  for (const v of Object.values(parts)) total += v;
+  return total;
+}

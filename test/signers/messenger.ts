@@ -1,0 +1,10 @@
+/** The headers Meta sends with a Messenger webhook, computed with node:crypto (independent of the adapter). */
+import { createHmac } from "node:crypto";
+import type { MessengerConfig } from "../../workers/channels/messenger";
+
+export function signMessenger(body: string, config: Pick<MessengerConfig, "app_secret">, _url: string, _nowMs: number): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    "x-hub-signature-256": `sha256=${createHmac("sha256", config.app_secret).update(body, "utf8").digest("hex")}`,
+  };
+}
