@@ -54,10 +54,12 @@ async function main(): Promise<number> {
     if (!s) throw new Error(`unknown section ${name}; known: ${SECTIONS.map((x) => x.name).join(", ")}`);
     return s;
   });
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
   const needMain = sections.some((s) => s.needs.includes("main"));
   const needFloor = sections.some((s) => s.needs.includes("floor"));
   const runId = `b${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
-  const stateDir = path.join(ROOT, ".wrangler", "bench", runId);
+  const systemRoot = args.root ? path.resolve(args.root) : ROOT;
+  const stateDir = path.join(args.stateDir ? path.resolve(args.stateDir) : path.join(ROOT, ".wrangler", "bench"), runId);
   const devs: WranglerDev[] = [];
   const ports = new Set<number>();
   const ctx: BenchContext = { args, main: null, floor: null, runId, results: {} };
@@ -74,14 +76,15 @@ async function main(): Promise<number> {
     const persistTo = path.join(stateDir, "main");
     mkdirSync(persistTo, { recursive: true });
     log("main: applying D1 migrations");
-    await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
+    await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { cwd: systemRoot });
     const adminToken = randomBytes(16).toString("hex");
     const port = await freePort(args.port, ports);
     const inspectorPort = await freePort(args.port + 100, ports);
-    log(`main: starting wrangler dev (wrangler.toml) on port ${port}`);
+    log(`main: starting wrangler dev (${path.join(systemRoot, "wrangler.toml")}) on port ${port}`);
     const dev = await WranglerDev.start({
       label: "main",
       configs: ["wrangler.toml"],
+      cwd: systemRoot,
       port,
       inspectorPort,
       persistTo,
@@ -152,7 +155,9 @@ async function main(): Promise<number> {
       cpu: os.cpus()[0]?.model ?? "unknown",
       wrangler: versionOf("wrangler"),
       workerd: versionOf("workerd"),
-      main: args.url ? "url" : "wrangler dev (wrangler.toml)",
+      main: args.url ? "url" : `wrangler dev (${args.root ? path.join(systemRoot, "wrangler.toml") : "wrangler.toml"})`,
+      state_dir: args.stateDir ?? ".wrangler/bench",
+      loadavg_at_start: loadAtStart,
       floor_hosting: args.floorUrl ? "url" : "separate wrangler dev process (bench/floor/wrangler.toml)",
       wrangler_reloads: (ctx as unknown as { reloads: number }).reloads,
       server_error_lines: (ctx as unknown as { errorLines: number }).errorLines,

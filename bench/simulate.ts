@@ -13,8 +13,9 @@ import { readFileSync } from "node:fs";
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
+    const fromTs = context.parentURL?.endsWith(".ts") ?? false;
     const relative = specifier.startsWith("./") || specifier.startsWith("../");
-    if (relative && !/\.[cm]?[jt]s$/.test(specifier)) return nextResolve(`${specifier}.ts`, context);
+    if (fromTs && relative && !/\.[cm]?[jt]s$/.test(specifier)) return nextResolve(`${specifier}.ts`, context);
     return nextResolve(specifier, context);
   },
 });

@@ -4,6 +4,8 @@ CREATE TABLE `agents` (
 	`name` text NOT NULL,
 	`email` text NOT NULL,
 	`role` text DEFAULT 'agent' NOT NULL,
+	`routing` text,
+	`csat` real,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`tenant_id`, `id`),
 	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action
@@ -52,6 +54,8 @@ CREATE TABLE `contacts` (
 	`email` text,
 	`phone` text,
 	`external_user_id` text,
+	`tier` text DEFAULT 'standard' NOT NULL,
+	`lifetime_value` real DEFAULT 0 NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	PRIMARY KEY(`tenant_id`, `id`),
@@ -102,6 +106,13 @@ CREATE TABLE `provider_messages` (
 	`message_id` text NOT NULL,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`tenant_id`, `channel`, `provider_message_id`)
+);
+--> statement-breakpoint
+CREATE TABLE `routing_config` (
+	`tenant_id` text PRIMARY KEY NOT NULL,
+	`body` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`tenant_id`) REFERENCES `tenants`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
 CREATE TABLE `tenants` (

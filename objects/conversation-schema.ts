@@ -9,6 +9,8 @@ export const meta = sqliteTable("meta", {
   status: text("status").notNull(),
   contactId: text("contact_id").notNull(),
   assigneeId: text("assignee_id"),
+  /** The agent who last held the conversation, for sticky routing when it comes back. */
+  lastAgentId: text("last_agent_id"),
   subject: text("subject"),
   externalThreadId: text("external_thread_id"),
   /** Identity-verification key as of the customer's last handshake; checked on every customer frame. */
@@ -51,7 +53,8 @@ export const participants = sqliteTable("participants", {
 /** Transactional outbox: a queue message is written with the change, then sent to its queue and deleted. */
 export const outbox = sqliteTable("outbox", {
   id: text("id").primaryKey(),
-  queue: text("queue", { enum: ["events", "outbound"] }).notNull(),
+  /** `desk` rows are RPCs to the tenant's routing desk, retried like queue sends. */
+  queue: text("queue", { enum: ["events", "outbound", "desk"] }).notNull(),
   body: text("body").notNull(),
   createdAt: integer("created_at").notNull(),
 });

@@ -1,6 +1,7 @@
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { asc, eq, gt, isNotNull, sql } from "drizzle-orm";
+import type { RoutingRequest, TransferTarget } from "../shared/routing-config";
 import { deliversViaProvider, deliveryAdvances, type OutboundJob } from "../shared/outbound";
 import migrations from "../migrations/conversation/migrations.js";
 import * as schema from "./conversation-schema";
@@ -10,6 +11,13 @@ import type { ConversationStatus } from "../shared/conversation-state";
 import { newId, now } from "../shared/ids";
 
 type Meta = typeof schema.meta.$inferSelect;
+
+/** What the conversation asks of the routing desk, delivered through the outbox in order. */
+export type DeskOp =
+  | { op: "enqueue"; routing: RoutingRequest }
+  | { op: "transfer"; to: TransferTarget; note: string }
+  | { op: "claim"; agent_id: string }
+  | { op: "finish"; how: "resolve" | "abandon" };
 type Tx = Parameters<Parameters<DrizzleSqliteDODatabase<typeof schema>["transaction"]>[0]>[0];
 type MessageRow = typeof schema.messages.$inferSelect;
 
@@ -51,10 +59,10 @@ export class ConversationStore {
     return this.meta;
   }
 
-  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId"> & { assigneeId?: string | null }): Promise<void> {
+  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId" | "lastAgentId">): Promise<void> {
     await migrate(this.db, migrations);
     const t = now();
-    const row: Meta = { id: 1, assigneeId: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
+    const row: Meta = { id: 1, assigneeId: null, lastAgentId: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
     this.db.insert(schema.meta).values(row).run();
     this.meta = row;
   }
@@ -145,11 +153,12 @@ export class ConversationStore {
   }
 
   /** Applies a state change and records its event, carrying the new snapshot, atomically. */
-  update(change: Partial<Pick<Meta, "status" | "assigneeId">>, event: Omit<StateEvent, "conversation">): ConversationSnapshot {
+  update(change: Partial<Pick<Meta, "status" | "assigneeId" | "lastAgentId">>, event: Omit<StateEvent, "conversation">, deskOp?: DeskOp): ConversationSnapshot {
     return this.db.transaction((tx) => {
       this.bump(tx, change);
       const conversation = this.snapshot();
       this.emit(tx, { ...event, conversation } as EventDraft);
+      if (deskOp) tx.insert(schema.outbox).values({ id: newId("evt"), queue: "desk", body: JSON.stringify(deskOp), createdAt: now() }).run();
       return conversation;
     });
   }
@@ -218,7 +227,7 @@ export class ConversationStore {
     });
   }
 
-  pendingEvents(limit: number): { id: string; queue: "events" | "outbound"; body: string }[] {
+  pendingEvents(limit: number): { id: string; queue: "events" | "outbound" | "desk"; body: string }[] {
     return this.db.select({ id: schema.outbox.id, queue: schema.outbox.queue, body: schema.outbox.body }).from(schema.outbox).orderBy(sql`rowid`).limit(limit).all();
   }
 

@@ -1,6 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import { ConversationStore } from "./conversation-store";
+import { ConversationStore, type DeskOp } from "./conversation-store";
+import { deliverDeskOp } from "./conversation-desk";
+import type { RoutingRequest, TransferTarget } from "../shared/routing-config";
 import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, type ErrorCode, type ServerFrame } from "../shared/protocol";
 import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
 import type { ContactHint, ConversationSnapshot } from "../shared/events";
@@ -32,6 +34,26 @@ export type CreateInit = {
   actor: Actor;
 };
 export type Posted = { message: StandardMessage; duplicate: boolean };
+export type ActOptions = { assigneeId?: string; note?: string; routing?: RoutingRequest; transferTo?: TransferTarget; fromDesk?: boolean };
+
+/** The desk hears about every change that affects who should be working on the conversation. */
+function deskOpFor(action: InternalAction, from: ConversationSnapshot["status"], actor: Actor, opts: ActOptions): DeskOp | undefined {
+  switch (action) {
+    case "queue":
+      return { op: "enqueue", routing: opts.routing ?? {} };
+    case "transfer":
+      return { op: "transfer", to: opts.transferTo!, note: opts.note ?? "" };
+    case "assign":
+      return from === "queued" ? { op: "claim", agent_id: opts.assigneeId! } : undefined;
+    case "resolve":
+    case "close":
+      if (from !== "queued" && from !== "assigned") return undefined;
+      return { op: "finish", how: from === "queued" && actor.kind === "customer" ? "abandon" : "resolve" };
+    case "reopen":
+    case "resume":
+      return undefined;
+  }
+}
 /** One verified inbound item from a channel adapter, addressed to its deterministic conversation. */
 export type Ingest = { init: CreateInit & { contact: ContactHint }; sender: Sender; input: MessageInput; providerMessageId: string };
 
@@ -138,30 +160,47 @@ export class Conversation extends DurableObject<Env> {
       metadata: input.metadata ?? {},
     }, providerMessageId);
     this.broadcast({ type: "message", message });
+    // No bot answers yet, so a customer who writes in an open conversation is waiting for a person.
+    if (sender.kind === "customer" && this.store.current.status === "open") this.apply("queue", { kind: "system", id: "router" });
     this.scheduleFlush();
     return { ok: true, value: { message, duplicate: false } };
   }
 
-  act(action: StateAction, actor: Actor, opts: { assigneeId?: string; note?: string } = {}): Result<ConversationSnapshot> {
+  act(action: StateAction, actor: Actor, opts: ActOptions = {}): Result<ConversationSnapshot> {
     if (!this.store.exists) return notFound;
-    if ((action === "assign" || action === "transfer") && !opts.assigneeId) {
-      return { ok: false, status: 422, title: "invalid request", detail: "assignee_id: required to assign or transfer" };
-    }
+    if (action === "assign" && !opts.assigneeId) return { ok: false, status: 422, title: "invalid request", detail: "assignee_id: required to assign" };
+    if (action === "transfer" && !opts.transferTo) return { ok: false, status: 422, title: "invalid request", detail: "transfer_to: required to transfer" };
     const r = this.apply(action, actor, opts);
     if (!r.ok) return r;
     this.scheduleFlush();
     return r;
   }
 
-  private apply(action: InternalAction, actor: Actor, opts: { assigneeId?: string; note?: string } = {}): Result<ConversationSnapshot> {
-    const t = transition(this.store.current.status as ConversationSnapshot["status"], action);
+  /** Live queue position for the customer (#10059); not stored, the desk re-sends it when it changes. */
+  queueStatus(position: number, estimatedWaitS: number | null): void {
+    this.broadcast({ type: "queue", position, estimated_wait_s: estimatedWaitS });
+  }
+
+  /** A system message (out-of-hours reply, desk notices), idempotent by its key. */
+  systemNotice(key: string, text: string): Result<Posted> {
+    return this.post({ kind: "system", id: "desk" }, { client_msg_id: key.slice(0, 128), parts: [{ type: "text", text }] });
+  }
+
+  private apply(action: InternalAction, actor: Actor, opts: ActOptions = {}): Result<ConversationSnapshot> {
+    const m = this.store.current;
+    const from = m.status as ConversationSnapshot["status"];
+    const t = transition(from, action);
     if (!t.ok) return { ok: false, status: 409, title: "illegal state change", detail: t.reason };
     const keepsAssignee = action === "resolve" || action === "close";
-    const assigneeId = opts.assigneeId ?? (keepsAssignee ? this.store.current.assigneeId : null);
+    const assigneeId = action === "assign" ? opts.assigneeId! : keepsAssignee ? m.assigneeId : null;
     const type = (
       { queue: "conversation.queued", assign: "conversation.assigned", transfer: "conversation.transferred", resolve: "conversation.resolved", reopen: "conversation.reopened", resume: "conversation.reopened", close: "conversation.closed" } as const
     )[action];
-    const snapshot = this.store.update({ status: t.to, assigneeId }, { type, actor, ...(opts.note ? { note: opts.note } : {}) });
+    const snapshot = this.store.update(
+      { status: t.to, assigneeId, lastAgentId: m.assigneeId ?? m.lastAgentId },
+      { type, actor, ...(opts.note ? { note: opts.note } : {}) },
+      opts.fromDesk ? undefined : deskOpFor(action, from, actor, opts),
+    );
     this.broadcast({ type: "state", conversation: snapshot });
     return { ok: true, value: snapshot };
   }
@@ -329,7 +368,12 @@ export class Conversation extends DurableObject<Env> {
         events.length ? this.env.EVENTS.sendBatch(events.map((r) => ({ body: JSON.parse(r.body) }))) : null,
         outbound.length ? this.env.OUTBOUND.sendBatch(outbound.map((r) => ({ body: JSON.parse(r.body) }))) : null,
       ]);
-      this.store.ackEvents(rows.map((r) => r.id));
+      this.store.ackEvents([...events, ...outbound].map((r) => r.id));
+      // Desk operations go one at a time, in order: the desk must see enqueue before finish.
+      for (const r of rows.filter((x) => x.queue === "desk")) {
+        await deliverDeskOp(this.env, this.store.snapshot(), this.store.current.lastAgentId, JSON.parse(r.body) as DeskOp);
+        this.store.ackEvents([r.id]);
+      }
     }
   }
 

@@ -17,7 +17,7 @@ export type InternalAction = StateAction | "resume";
 const TRANSITIONS: Record<InternalAction, { from: readonly ConversationStatus[]; to: ConversationStatus }> = {
   queue: { from: ["open", "assigned"], to: "queued" },
   assign: { from: ["open", "queued"], to: "assigned" },
-  transfer: { from: ["assigned"], to: "assigned" },
+  transfer: { from: ["assigned", "queued"], to: "queued" },
   resolve: { from: ["open", "queued", "assigned"], to: "resolved" },
   reopen: { from: ["resolved"], to: "open" },
   close: { from: ["open", "queued", "assigned", "resolved"], to: "closed" },

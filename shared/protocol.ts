@@ -62,6 +62,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
     status: DeliveryStatus,
     reason: z.string().optional(),
   }),
+  z.object({ type: z.literal("queue"), position: z.int().positive(), estimated_wait_s: z.number().nonnegative().nullable() }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), code: ErrorCode, message: z.string(), client_msg_id: z.string().optional() }),
 ]);

@@ -118,7 +118,7 @@ describe("bad input over WebSocket", () => {
 });
 
 describe("conversation lifecycle", () => {
-  it("moves open → queued → assigned → resolved, and a customer message reopens it", async () => {
+  it("moves open → queued → assigned → resolved, and a customer message reopens it and queues it again", async () => {
     const t = await tenant();
     const v = await visitor(t.id);
     const conv = `/v1/conversations/${v.conversationId}`;
@@ -130,6 +130,6 @@ describe("conversation lifecycle", () => {
     expect((await agent.next("state", (f) => f.conversation.status === "assigned")).conversation.assignee_id).toBe(t.agentId);
     await ok(call(`${conv}/state`, { method: "POST", auth: t.key, json: { action: "resolve" } }));
     await ok(call(`${conv}/messages`, { method: "POST", auth: v.token, json: { client_msg_id: "back", parts: text("one more thing") } }), 201);
-    expect((await ok(call(conv, { auth: t.key }))).status).toBe("open");
+    expect((await ok(call(conv, { auth: t.key }))).status).toBe("queued");
   });
 });

@@ -13,11 +13,11 @@ describe("domain events", () => {
     const t = await tenant();
     const v = await visitor(t.id);
     await ok(call(`/v1/conversations/${v.conversationId}/messages`, { method: "POST", auth: v.token, json: { client_msg_id: "q1", parts: text("hi") } }), 201);
-    await ok(call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: t.key, json: { action: "queue" } }));
-    await vi.waitFor(async () => expect(await indexRow(t.id, v.conversationId)).toMatchObject({ status: "queued", last_seq: 1 }), { timeout: 10_000, interval: 100 });
+    await ok(call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: t.agentToken, json: { action: "assign" } }));
+    await vi.waitFor(async () => expect(await indexRow(t.id, v.conversationId)).toMatchObject({ status: "assigned", last_seq: 1 }), { timeout: 10_000, interval: 100 });
     const types = await env.DB.prepare("SELECT type FROM events WHERE tenant_id = ? AND conversation_id = ? ORDER BY rev").bind(t.id, v.conversationId).all<{ type: string }>();
-    expect(types.results.map((r) => r.type)).toEqual(["conversation.created", "message.created", "conversation.queued"]);
-    const listed = await ok(call("/v1/conversations?status=queued", { auth: t.key }));
+    expect(types.results.map((r) => r.type)).toEqual(["conversation.created", "message.created", "conversation.queued", "conversation.assigned"]);
+    const listed = await ok(call("/v1/conversations?status=assigned", { auth: t.key }));
     expect(listed.data.map((c: { id: string }) => c.id)).toEqual([v.conversationId]);
   });
 

@@ -76,7 +76,8 @@ describe("inbound webhooks", () => {
     const { id, data } = await messagesOf(t.key, t.id, "th-1");
     expect(data.map((m) => m.parts)).toEqual([text("hello from the API"), text("second")]);
     const conv = await ok(call(`/v1/conversations/${id}`, { auth: t.key }));
-    expect(conv).toMatchObject({ channel: "api", external_thread_id: "th-1", status: "open" });
+    // Nobody but a person can answer yet, so the customer's message put the conversation in the queue.
+    expect(conv).toMatchObject({ channel: "api", external_thread_id: "th-1", status: "queued" });
   });
 
   it("links the same customer across channels to one contact by e-mail", async () => {

@@ -10,6 +10,7 @@ import { tenantRoutes } from "./routes/tenant";
 import { adminRoutes } from "./routes/admin";
 import { channelRoutes } from "./routes/channels";
 import { contactRoutes } from "./routes/contacts";
+import { routingRoutes } from "./routes/routing";
 import { webhookRoutes } from "./routes/webhooks";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
@@ -42,6 +43,7 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/admin", adminRoutes)
   .route("/v1/channels", channelRoutes)
   .route("/v1/contacts", contactRoutes)
+  .route("/v1/routing", routingRoutes)
   .route("/webhooks", webhookRoutes)
   .get("/v1/health", (c) => c.json({ ok: true }))
   .notFound(() => problemResponse(404, "not found", "no such endpoint"))

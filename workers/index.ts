@@ -5,6 +5,7 @@ import { consumeOutbound } from "./consumers/outbound";
 import { handleEmail } from "./email";
 
 export { Conversation } from "../objects/conversation";
+export { RoutingDesk } from "../objects/routing-desk";
 
 export default {
   fetch: app.fetch,

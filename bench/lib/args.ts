@@ -12,6 +12,8 @@ export type BenchArgs = {
   textBytes: number;
   stallMs: number;
   port: number;
+  root: string | null;
+  stateDir: string | null;
   keepState: boolean;
 };
 
@@ -27,7 +29,10 @@ export const USAGE = `usage: node bench/run.ts [options]
   --text-bytes N       length of the text part of each message (default 64)
   --stall-ms N         a phase without progress for this long ends and reports what is missing (default 10000)
   --port N             first port to try for the servers this bench starts (default 8790)
-  --keep-state         keep the .wrangler/bench/<run> persistence directory afterwards`;
+  --root DIR           start the system from this checkout (its wrangler.toml) instead of this repository
+  --state-dir DIR      parent of the per-run persistence directory (default .wrangler/bench; e.g. /dev/shm
+                       takes disk syncs out of the measurement)
+  --keep-state         keep the <state-dir>/<run> persistence directory afterwards`;
 
 function int(v: string | undefined, name: string, dflt: number, min: number): number {
   if (v === undefined) return dflt;
@@ -51,6 +56,8 @@ export function parse(argv: string[]): BenchArgs | null {
       "text-bytes": { type: "string" },
       "stall-ms": { type: "string" },
       port: { type: "string" },
+      root: { type: "string" },
+      "state-dir": { type: "string" },
       "keep-state": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -69,6 +76,8 @@ export function parse(argv: string[]): BenchArgs | null {
     textBytes: int(values["text-bytes"], "text-bytes", 64, 1),
     stallMs: int(values["stall-ms"], "stall-ms", 10_000, 100),
     port: int(values.port, "port", 8790, 1024),
+    root: values.root ?? null,
+    stateDir: values["state-dir"] ?? null,
     keepState: values["keep-state"] ?? false,
   };
 }

@@ -60,13 +60,23 @@ export class CpuMeter {
     return sum;
   }
 
-  /** Percent of one core over the interval since reset (200 = both cores of a 2-core machine). */
-  read(): { client_cpu_pct: number; server_cpu_pct: number | null } {
+  /**
+   * Percent of one core over the interval since reset (200 = both cores of a 2-core machine), and CPU
+   * milliseconds per message: the latter is robust against other load on the machine, the former not.
+   * Server figures are null when the server was not started by this bench or restarted meanwhile.
+   */
+  read(messages: number): { client_cpu_pct: number; server_cpu_pct: number | null; client_cpu_ms_per_msg: number; server_cpu_ms_per_msg: number | null } {
     const wall = (performance.now() - this.t0) / 1000;
     const c = process.cpuUsage(this.client0);
     const s1 = this.serverSeconds();
-    const client = ((c.user + c.system) / 1e6 / wall) * 100;
-    const server = s1 !== null && this.server0 !== null ? ((s1 - this.server0) / wall) * 100 : null;
-    return { client_cpu_pct: Math.round(client), server_cpu_pct: server === null ? null : Math.round(server) };
+    const clientS = (c.user + c.system) / 1e6;
+    const serverS = s1 !== null && this.server0 !== null && s1 >= this.server0 ? s1 - this.server0 : null;
+    const per = (x: number) => Math.round((x * 1000 * 1000) / Math.max(1, messages)) / 1000;
+    return {
+      client_cpu_pct: Math.round((clientS / wall) * 100),
+      server_cpu_pct: serverS === null ? null : Math.round((serverS / wall) * 100),
+      client_cpu_ms_per_msg: per(clientS),
+      server_cpu_ms_per_msg: serverS === null ? null : per(serverS),
+    };
   }
 }

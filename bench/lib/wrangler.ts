@@ -27,9 +27,10 @@ process.on("exit", () => {
 });
 
 /** Runs a one-shot wrangler command (e.g. D1 migrations) and returns its output; throws on a non-zero exit. */
-export function wrangler(args: string[], timeoutMs = 120_000): Promise<string> {
+export function wrangler(args: string[], opts: { cwd?: string; timeoutMs?: number } = {}): Promise<string> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRANGLER_JS, ...args], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [WRANGLER_JS, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -41,10 +42,6 @@ export function wrangler(args: string[], timeoutMs = 120_000): Promise<string> {
       else reject(new Error(`wrangler ${args.join(" ")} exited with ${code}:\n${out.slice(-4000)}`));
     });
   });
-}
-
-export async function wranglerVersion(): Promise<string> {
-  return (await wrangler(["--version"], 30_000)).trim().split(/\s+/).pop() ?? "unknown";
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -70,8 +67,10 @@ export async function freePort(from: number, taken: Set<number> = new Set()): Pr
 export type DevOptions = {
   /** Label for logs. */
   label: string;
-  /** Wrangler config files, relative to the repository root; the first is the primary worker. */
+  /** Wrangler config files, relative to `cwd`; the first is the primary worker. */
   configs: string[];
+  /** Working directory (default: the repository root). */
+  cwd?: string;
   port: number;
   inspectorPort: number;
   persistTo: string;
@@ -129,7 +128,7 @@ export class WranglerDev {
     args.push("--ip", "127.0.0.1", "--port", String(opts.port), "--inspector-port", String(opts.inspectorPort));
     args.push("--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--local");
     for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
-    const child = spawn(process.execPath, [WRANGLER_JS, ...args], { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, [WRANGLER_JS, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
     const dev = new WranglerDev(opts, child);
     live.add(dev);
     const deadline = performance.now() + (opts.timeoutMs ?? 90_000);

@@ -38,7 +38,7 @@ export const floor: Section = {
         log,
         () => cpu.reset(),
       );
-      return { ...summarize(m), ...cpu.read() };
+      return { ...summarize(m), ...cpu.read(m.measured.received) };
     } finally {
       await Promise.all(rooms.flatMap((r) => [r.sender.close(), r.receiver.close()]));
     }

@@ -69,7 +69,7 @@ export const hotpath: Section = {
         log,
         () => cpu.reset(),
       );
-      const usage = cpu.read();
+      const usage = cpu.read(m.measured.received);
 
       // Durability: each conversation's log holds exactly what was sent (the snapshot's last_seq is the log's tail).
       const expected = (m.warmup ? m.warmup.messages / rooms.length : 0) + m.measured.messages / rooms.length;

@@ -45,15 +45,20 @@ function queues(sla: number) {
   }));
 }
 
+/** Primary proficiency of the k-th agent whose main skill it is: staffing follows the demand for each level. */
+const LADDER = [5, 4, 3, 2, 4, 3, 2, 3];
+
 function roster(rand: () => number, n: number) {
+  // Main skills in proportion to traffic, so no skill is structurally understaffed.
+  const primaries: string[] = [];
+  for (const [skill, share] of SKILL_MIX) for (let k = 0; k < Math.max(1, Math.round(share * n)); k++) primaries.push(skill);
   const agents = [];
   for (let i = 0; i < n; i++) {
-    // Every skill gets a senior early in the roster so no skill is without an expert.
-    const primary = SKILLS[i % SKILLS.length]!;
-    const senior = i < SKILLS.length * 2 ? i < SKILLS.length : rand() < 0.25;
-    const skills = [{ skill: primary, proficiency: senior ? weighted(rand, [[5, 0.5], [4, 0.5]]) : weighted(rand, [[1, 0.25], [2, 0.35], [3, 0.4]]) }];
+    const primary = primaries[i] ?? weighted(rand, SKILL_MIX);
+    const rank = primaries.slice(0, i).filter((p) => p === primary).length;
+    const skills = [{ skill: primary, proficiency: LADDER[rank % LADDER.length]! }];
     for (const extra of SKILLS) {
-      if (extra !== primary && rand() < 0.35) skills.push({ skill: extra, proficiency: weighted(rand, [[1, 0.3], [2, 0.35], [3, 0.25], [4, 0.1]]) });
+      if (extra !== primary && rand() < 0.35) skills.push({ skill: extra, proficiency: weighted(rand, [[1, 0.3], [2, 0.4], [3, 0.3]]) });
     }
     const languages = ["en"];
     if (rand() < 0.3) languages.push("es");
@@ -92,7 +97,7 @@ function arrivals(spec: Spec, rand: () => number) {
     const need = Math.min(5, Math.max(1, Math.round(1 + 4 * complexity + (rand() - 0.5))));
     const patience = spec.patience_s[channel];
     out.push({
-      id: `cnv_${String(out.length + 1).padStart(5, "0")}`,
+      id: `c${String(out.length + 1).padStart(5, "0")}`,
       at_s: round(t, 1),
       channel,
       language: weighted(rand, LANGUAGES),
@@ -131,10 +136,10 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 const SPECS: Spec[] = [
   {
     name: "chat-skills",
-    description: "Three hours of web and WhatsApp chat at steady load: 14 agents, 4 skills, 3 customer tiers.",
+    description: "Seven hours of web and WhatsApp chat at steady load: 14 agents, 4 skills, 3 customer tiers.",
     seed: 11,
-    rate: [[0, 300]],
-    duration_s: 3 * 3600,
+    rate: [[0, 250]],
+    duration_s: 7 * 3600,
     channels: [["web", 0.6], ["whatsapp", 0.4]],
     agents: 14,
     handle_s: { web: 420, whatsapp: 480, voice: 240, email: 600 },
@@ -142,10 +147,10 @@ const SPECS: Spec[] = [
   },
   {
     name: "omnichannel",
-    description: "Voice, chat and e-mail together for three hours: 18 agents with voice 1 / chat 3 / e-mail 5 capacity.",
+    description: "Voice, chat and e-mail together for seven hours: 18 agents with voice 1 / chat 3 / e-mail 5 capacity.",
     seed: 23,
     rate: [[0, 260]],
-    duration_s: 3 * 3600,
+    duration_s: 7 * 3600,
     channels: [["voice", 0.35], ["web", 0.35], ["whatsapp", 0.15], ["email", 0.15]],
     agents: 18,
     handle_s: { web: 420, whatsapp: 480, voice: 300, email: 600 },
@@ -153,10 +158,10 @@ const SPECS: Spec[] = [
   },
   {
     name: "peak-hour",
-    description: "A normal hour, a 45-minute surge at 140 % of it, then recovery: 14 agents, impatient chat customers.",
+    description: "Two 45-minute surges at 140 % of the normal rate over seven hours: 14 agents, impatient chat customers.",
     seed: 37,
-    rate: [[0, 260], [3600, 365], [6300, 220]],
-    duration_s: 3 * 3600,
+    rate: [[0, 220], [3600, 310], [6300, 200], [12600, 220], [16200, 310], [18900, 200]],
+    duration_s: 7 * 3600,
     channels: [["web", 0.7], ["whatsapp", 0.3]],
     agents: 14,
     handle_s: { web: 420, whatsapp: 480, voice: 240, email: 600 },

@@ -26,6 +26,7 @@ CREATE TABLE `meta` (
 	`status` text NOT NULL,
 	`contact_id` text NOT NULL,
 	`assignee_id` text,
+	`last_agent_id` text,
 	`subject` text,
 	`external_thread_id` text,
 	`identity_secret` text,

@@ -14,6 +14,8 @@ import type { AgentScore, Rank } from "./score";
  *  - a conversation is waiting or assigned, never both, and has at most one outstanding offer;
  *  - an agent's load per channel class (assignments + outstanding offers) never exceeds its capacity;
  *  - after every command no offerable conversation is left waiting while an eligible agent has room.
+ * Records are iterated in insertion order, which a JSON round trip preserves, and every choice between agents
+ * or conversations has an explicit total order, so a restored state decides exactly like the original.
  */
 
 export type TransferTo = { kind: "agent"; agent_id: string } | { kind: "team"; team: string } | { kind: "queue"; queue_id: string };
@@ -221,7 +223,7 @@ export class Desk {
     if (!this.state.agents[agentId]) return this.invalid("remove_agent", "unknown_agent", now);
     const fx: Effect[] = [];
     this.revokeAgentOffers(agentId, "agent_unavailable", now, fx);
-    for (const a of sortedValues(this.state.assignments)) {
+    for (const a of Object.values(this.state.assignments)) {
       if (a.agent_id === agentId) this.requeueAssigned(a, { kind: "queue", queue_id: a.queue.id }, "agent removed", now, fx);
     }
     delete this.state.agents[agentId];
@@ -435,8 +437,9 @@ export class Desk {
 
   private settle(fx: Effect[], now: number, deadlines: boolean): Effect[] {
     if (deadlines) this.processDeadlines(now, fx);
-    this.makeOffers(now, fx);
-    this.refreshPositions(now, fx);
+    const ranked = this.ranked(now);
+    this.makeOffers(ranked, now, fx);
+    this.refreshPositions(ranked, now, fx);
     fx.push({ type: "timer", at: this.nextDeadline(now) });
     return fx;
   }
@@ -533,7 +536,7 @@ export class Desk {
   }
 
   private revokeAgentOffers(agentId: string, reason: "agent_unavailable", now: number, fx: Effect[]): void {
-    for (const offer of sortedValues(this.state.offers)) if (offer.agent_id === agentId) this.revokeOffer(offer, reason, now, fx);
+    for (const offer of Object.values(this.state.offers)) if (offer.agent_id === agentId) this.revokeOffer(offer, reason, now, fx);
   }
 
   private expireOffer(offer: Offer, now: number, fx: Effect[]): void {
@@ -547,18 +550,18 @@ export class Desk {
 
   private processDeadlines(now: number, fx: Effect[]): void {
     const s = this.state;
-    for (const offer of sortedValues(s.offers)) {
+    for (const offer of Object.values(s.offers).filter((o) => o.expires_at <= now)) {
       // An earlier expiry in this loop may have revoked this offer already (the agent was set away).
-      if (s.offers[offer.offer_id] && offer.expires_at <= now) this.expireOffer(offer, now, fx);
+      if (s.offers[offer.offer_id]) this.expireOffer(offer, now, fx);
     }
     const grace = s.config.settings.disconnect_grace_s * 1000;
-    for (const agent of sortedValues(s.agents)) {
+    for (const agent of Object.values(s.agents)) {
       if (agent.disconnected_at !== null && agent.disconnected_at + grace <= now && (agent.status === "available" || agent.status === "busy")) {
         this.setStatus(agent, "away", "disconnected", now, fx);
       }
     }
     const warnRatio = s.config.settings.sla_warning_ratio;
-    for (const w of sortedValues(s.waiting)) {
+    for (const w of Object.values(s.waiting)) {
       const id = w.task.conversation_id;
       const qid = w.queue.id;
       if (w.sla_due !== null && !w.sla_breached) {
@@ -606,7 +609,7 @@ export class Desk {
   /** Agents at work (available, console connected) who match the current target; `excludeDeclined` drops refusers. */
   private staffed(w: Waiting, excludeDeclined: boolean): AgentState[] {
     const target = w.targets[w.target]!;
-    return sortedValues(this.state.agents).filter(
+    return Object.values(this.state.agents).filter(
       (a) => a.status === "available" && a.disconnected_at === null && inTarget(a, target, w) && !(excludeDeclined && w.declined.includes(a.id)),
     );
   }
@@ -627,12 +630,12 @@ export class Desk {
     );
   }
 
-  private makeOffers(now: number, fx: Effect[]): void {
+  private makeOffers(ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[]): void {
     const s = this.state;
-    let agents = sortedValues(s.agents).filter((a) => a.status === "available" && a.disconnected_at === null && hasRoom(a));
+    let agents = Object.values(s.agents).filter((a) => a.status === "available" && a.disconnected_at === null && hasRoom(a));
     if (agents.length === 0) return;
     const policy = s.config.settings.policy;
-    for (const { w, rank } of this.ranked(now)) {
+    for (const { w, rank } of ranked) {
       if (w.not_before > now) continue;
       const target = w.targets[w.target]!;
       const eligible = agents.filter((a) => a.load[w.class] < a.capacity[w.class] && !w.declined.includes(a.id) && inTarget(a, target, w));
@@ -692,9 +695,11 @@ export class Desk {
     }
   }
 
-  private refreshPositions(now: number, fx: Effect[]): void {
+  /** Over the ranking taken before offers were made: conversations offered since are no longer in line. */
+  private refreshPositions(ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[]): void {
     const perQueue = new Map<string, number>();
-    for (const { w } of this.ranked(now)) {
+    for (const { w } of ranked) {
+      if (w.offer_id !== null) continue;
       const position = (perQueue.get(w.queue.id) ?? 0) + 1;
       perQueue.set(w.queue.id, position);
       const estimate = this.estimateWait(w, position, now);
@@ -780,13 +785,6 @@ function byId<T extends { id: string }>(items: readonly T[]): Record<string, T> 
   const out: Record<string, T> = {};
   for (const item of items) out[item.id] = item;
   return out;
-}
-
-/** Values in key order: iteration order must not depend on insertion history for decisions to replay. */
-function sortedValues<T>(record: Record<string, T>): T[] {
-  return Object.keys(record)
-    .sort(cmp)
-    .map((k) => record[k]!);
 }
 
 function cmp(a: string, b: string): number {

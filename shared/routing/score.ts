@@ -16,7 +16,7 @@ export type MatchSignals = { [K in keyof typeof MATCH_WEIGHTS]: number };
 /** Neutral CSAT signal for an agent without ratings yet: neither rewarded nor punished. */
 const UNRATED_CSAT = 0.5;
 /** Largest penalty (out of 1) for a proficiency that is a poor fit without being too low. */
-const FIT_SPREAD = 0.25;
+const FIT_SPREAD = 0.5;
 
 export type ScoreParts = {
   customer_value: number;

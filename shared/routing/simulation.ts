@@ -98,7 +98,7 @@ export type SimResult = {
 };
 
 type Event =
-  | { kind: "arrive"; index: number }
+  | { kind: "arrive"; index: number; next: number }
   | { kind: "abandon"; conversation: string }
   | { kind: "answer"; offer: string; agent: string; accept: boolean }
   | { kind: "finish"; conversation: string; agent: string; since: number; transfer: boolean }
@@ -172,14 +172,21 @@ export function simulate(trace: Trace, policy: Policy): SimResult {
   const events = new EventQueue();
   const outcomes = new Map<string, Outcome>();
   const attempts = new Map<string, number>();
-  const alarms = new Set<number>();
+  // One alarm, like a Durable Object's: each timer effect replaces it; a superseded alarm that still fires is ignored.
+  let alarm: number | null = null;
   const busy = new Map(trace.agents.map((a) => [a.id, { voice: 0, chat: 0, email: 0 } as Record<ChannelClass, number>]));
   const busyTime = new Map(trace.agents.map((a) => [a.id, 0]));
   const busySince = new Map(trace.agents.map((a) => [a.id, 0]));
   const counts = { offers: 0, expired: 0, rejected: 0, transfers: 0 };
   let now = 0;
 
-  trace.arrivals.forEach((a, index) => events.push(a.at_s * 1000, { kind: "arrive", index }));
+  // Arrivals are fed one at a time (each schedules the next) so the event heap stays small.
+  const arrivals = [...trace.arrivals.keys()].sort((x, y) => trace.arrivals[x]!.at_s - trace.arrivals[y]!.at_s);
+  const scheduleArrival = (k: number) => {
+    const index = arrivals[k];
+    if (index !== undefined) events.push(trace.arrivals[index]!.at_s * 1000, { kind: "arrive", index, next: k + 1 });
+  };
+  scheduleArrival(0);
 
   const occupancy = (id: string) => {
     const load = busy.get(id)!;
@@ -236,10 +243,8 @@ export function simulate(trace: Trace, policy: Policy): SimResult {
           if (e.reason === "missed_offer") events.push(now + behaviour.get(e.agent_id)!.back_after_s * 1000, { kind: "back", agent: e.agent_id });
           break;
         case "timer":
-          if (e.at !== null && e.at > now && !alarms.has(e.at)) {
-            alarms.add(e.at);
-            events.push(e.at, { kind: "alarm" });
-          }
+          if (e.at !== alarm && e.at !== null) events.push(Math.max(e.at, now), { kind: "alarm" });
+          alarm = e.at;
           break;
         default:
           break;
@@ -268,6 +273,7 @@ export function simulate(trace: Trace, policy: Policy): SimResult {
         });
         if (a.patience_s !== null) events.push(now + a.patience_s * 1000, { kind: "abandon", conversation: a.id });
         handle(desk.arrive(task, queueId, now));
+        scheduleArrival(ev.next);
         break;
       }
       case "abandon":
@@ -290,8 +296,7 @@ export function simulate(trace: Trace, policy: Policy): SimResult {
         break;
       }
       case "alarm":
-        alarms.delete(now);
-        handle(desk.tick(now));
+        if (alarm !== null && alarm <= now) handle(desk.tick(now));
         break;
       case "back":
         if (desk.state.agents[ev.agent]?.status === "away") handle(desk.agentStatus(ev.agent, "available", now));

@@ -135,7 +135,7 @@ describe("SMS send", () => {
     externalThreadId: `${OURS}:${CUSTOMER}`,
     parts: [
       { type: "text", text: "Sorry about that! A replacement is on its way." },
-      { type: "image", url: "https://cdn.acme.example/label.png" },
+      { type: "image", url: "https://cdn.acme.example/label.png", caption: "your return label" },
     ],
     metadata: {},
   };
@@ -150,7 +150,7 @@ describe("SMS send", () => {
       body: new URLSearchParams([
         ["To", CUSTOMER],
         ["From", OURS],
-        ["Body", "Sorry about that! A replacement is on its way."],
+        ["Body", "Sorry about that! A replacement is on its way.\n\nyour return label"],
         ["MediaUrl", "https://cdn.acme.example/label.png"],
       ]).toString(),
     });

@@ -1,4 +1,4 @@
-/** The headers Meta sends with a Whatsapp webhook, computed with node:crypto (independent of the adapter). */
+/** The headers Meta sends with a WhatsApp webhook, computed with node:crypto (independent of the adapter). */
 import { createHmac } from "node:crypto";
 import type { WhatsappConfig } from "../../workers/channels/whatsapp";
 

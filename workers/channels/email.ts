@@ -31,18 +31,23 @@ export type EmailConfig = z.infer<typeof EmailConfig>;
 export const MAIL_TOKEN_HEADER = "x-edgedesk-mail-token";
 
 /** Message-IDs as bare, lower-cased ids ("<A@b>" → "a@b"), in header order. */
-export function messageIds(header: string | undefined): string[] {
+function messageIds(header: string | undefined): string[] {
   if (!header) return [];
   const bracketed = [...header.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1] ?? "");
   return (bracketed.length ? bracketed : header.split(/\s+/)).filter(Boolean).map((id) => id.toLowerCase());
 }
 
-const ENTITY: Record<string, string> = { nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+const ENTITY: Record<string, string> = {
+  nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", pound: "£", euro: "€", yen: "¥", cent: "¢", copy: "©", reg: "®",
+  trade: "™", hellip: "…", mdash: "—", ndash: "–", lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", laquo: "«", raquo: "»",
+  bull: "•", middot: "·", times: "×", shy: "",
+};
 
 function htmlToText(html: string): string {
   return html
     .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, "")
-    .replace(/<br\b[^>]*>|<\/(p|div|li|tr|h[1-6]|blockquote)\s*>/gi, "\n")
+    .replace(/<\/(p|h[1-6]|blockquote|table)\s*>/gi, "\n\n")
+    .replace(/<br\b[^>]*>|<\/(div|li|tr)\s*>/gi, "\n")
     .replace(/<[^>]*>/g, "")
     .replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]+);/gi, (all, ref: string) => {
       const code = ref[0] === "#" ? (ref[1] === "x" || ref[1] === "X" ? parseInt(ref.slice(2), 16) : Number(ref.slice(1))) : NaN;
@@ -125,7 +130,8 @@ function encodeHeaderText(text: string): string {
   const words: string[] = [];
   let chunk = "";
   for (const ch of clean) {
-    if (enc.encode(chunk + ch).length > 45) {
+    // 39 bytes → 52 base64 characters, so "Subject: " plus one word stays within 76 columns
+    if (enc.encode(chunk + ch).length > 39) {
       words.push(chunk);
       chunk = "";
     }

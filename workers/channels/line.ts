@@ -9,7 +9,7 @@ import { hmac, sha256Hex, timingSafeEqual, toBase64 } from "../../shared/crypto"
 import type { ContentPart } from "../../shared/message";
 import { ChannelError, httpOutcome, textOf } from "./adapter";
 import type { ChannelAdapter, InboundItem, InboundMessage, ProviderRequest, SendOutcome } from "./adapter";
-import { clip, epochMs, httpUrl, jsonBody, jsonOrNull, ProviderId, textParts, trimSlash, uriPart, validated, withPrompts } from "./meta";
+import { clip, count, epochMs, httpUrl, jsonBody, jsonOrNull, ProviderId, textParts, trimSlash, uriPart, validated, withPrompts } from "./meta";
 import type { OutgoingPart } from "./meta";
 
 export const LineConfig = z.object({
@@ -69,36 +69,29 @@ function contentUrl(m: Message, config: LineConfig): string | undefined {
   return `${trimSlash(config.data_api_base)}/v2/bot/message/${uriPart(m.id)}/content`;
 }
 
+const MEDIA = new Set(["image", "video", "audio", "file"]);
+
 function messageParts(m: Message, config: LineConfig): ContentPart[] {
-  const seconds = m.duration !== undefined && m.duration >= 0 ? m.duration / 1000 : undefined;
-  const url = contentUrl(m, config);
-  switch (m.type) {
-    case "text":
-      return textParts(m.text);
-    case "image":
-      return url ? [{ type: "image", url }] : textParts("(image)");
-    case "video":
-      return url ? [{ type: "video", url, duration_s: seconds }] : textParts("(video)");
-    case "audio":
-      return url ? [{ type: "audio", url, duration_s: seconds }] : textParts("(audio)");
-    case "file": {
-      const size = m.fileSize !== undefined && Number.isSafeInteger(m.fileSize) && m.fileSize >= 0 ? m.fileSize : undefined;
-      return url ? [{ type: "file", url, name: clip(m.fileName, 255), size }] : textParts("(file)");
-    }
-    case "location":
-      if (m.latitude === undefined || m.longitude === undefined) throw new ChannelError(422, "a location message without coordinates");
-      return [{ type: "location", latitude: m.latitude, longitude: m.longitude, name: clip(m.title, 255), address: clip(m.address, 1000) }];
-    case "sticker":
-      // The sticker image cannot be fetched; a message sticker's own text is all there is to read.
-      return textParts(m.text ?? "(sticker)");
-    default:
-      return textParts(`(${m.type} message)`);
+  if (m.type === "text") return textParts(m.text);
+  if (m.type === "location") {
+    if (m.latitude === undefined || m.longitude === undefined) throw new ChannelError(422, "a location message without coordinates");
+    return [{ type: "location", latitude: m.latitude, longitude: m.longitude, name: clip(m.title, 255), address: clip(m.address, 1000) }];
   }
+  // The sticker image cannot be fetched; a message sticker's own text is all there is to read.
+  if (m.type === "sticker") return textParts(m.text ?? "(sticker)");
+  if (!MEDIA.has(m.type)) return textParts(`(${m.type} message)`);
+  const url = contentUrl(m, config);
+  // An external URL a part cannot hold still tells the agent what kind of thing was sent.
+  if (!url) return textParts(`(${m.type})`);
+  if (m.type === "image") return [{ type: "image", url }];
+  if (m.type === "file") return [{ type: "file", url, name: clip(m.fileName, 255), size: count(m.fileSize) }];
+  const duration_s = m.duration !== undefined && m.duration >= 0 ? m.duration / 1000 : undefined;
+  return [{ type: m.type === "video" ? "video" : "audio", url, duration_s }];
 }
 
 function messageMetadata(m: Message): Record<string, unknown> {
   const metadata: Record<string, unknown> = {};
-  if (["image", "video", "audio", "file"].includes(m.type) && m.contentProvider?.type !== "external") metadata.media = [{ id: m.id }];
+  if (MEDIA.has(m.type) && m.contentProvider?.type !== "external") metadata.media = [{ id: m.id }];
   if (m.imageSet) metadata.image_set = m.imageSet;
   if (m.quotedMessageId) metadata.reply_to = m.quotedMessageId;
   if (m.type === "sticker") {
@@ -115,10 +108,12 @@ function base(e: z.infer<typeof Common>): Pick<InboundMessage, "kind" | "externa
   return { kind: "message", externalThreadId: thread, contact: { externalId: e.source.userId ?? thread }, ...(at ? { occurredAt: at } : {}) };
 }
 
+/** Events with nothing to read (an empty text or postback) yield no message. */
 function item(event: { type: string }, config: LineConfig): InboundMessage | null {
   if (event.type === "message" || event.type === "messageEdited") {
     const e = validated(event, MessageEvent);
     const parts = messageParts(e.message, config);
+    if (parts.length === 0) return null;
     const metadata = messageMetadata(e.message);
     if (event.type === "message") return { ...base(e), providerMessageId: e.message.id, parts, metadata };
     // An edit keeps the original message id, so the edit time tells edits apart.
@@ -129,9 +124,11 @@ function item(event: { type: string }, config: LineConfig): InboundMessage | nul
     const params = e.postback.params;
     // A date/time picker's choice is in params; otherwise the data string is all LINE sends back.
     const picked = ["datetime", "date", "time"].map((k) => params?.[k]).find((v) => typeof v === "string");
+    const parts = textParts(picked || e.postback.data);
+    if (parts.length === 0) return null;
     // LINE keeps webhookEventId across redeliveries, which is what makes it a dedupe key.
     const id = e.webhookEventId ?? `${e.source.userId ?? ""}:${e.timestamp ?? 0}`;
-    return { ...base(e), providerMessageId: `postback:${id}`, parts: textParts(picked ?? e.postback.data), metadata: { payload: e.postback.data, ...(params ? { params } : {}) } };
+    return { ...base(e), providerMessageId: `postback:${id}`, parts, metadata: { payload: e.postback.data, ...(params ? { params } : {}) } };
   }
   return null;
 }

@@ -37,8 +37,11 @@ export const MessagingConfig = z.object({
 });
 export type MessagingConfig = z.infer<typeof MessagingConfig>;
 
+/** Legacy (pre-v6) fallback and location attachments put title and url beside the payload, not in it. */
 const Attachment = z.object({
   type: z.string(),
+  title: z.string().optional(),
+  url: z.string().optional(),
   payload: z
     .object({
       url: z.string().optional(),
@@ -72,9 +75,10 @@ type Event = z.infer<typeof Event>;
 const MEDIA = { image: "image", video: "video", audio: "audio", file: "file" } as const;
 
 function attachmentParts(a: z.infer<typeof Attachment>): ContentPart[] {
-  const url = httpUrl(a.payload?.url);
+  const url = httpUrl(a.payload?.url ?? a.url);
   const coordinates = a.payload?.coordinates;
-  if (coordinates) return [{ type: "location", latitude: coordinates.lat, longitude: coordinates.long, name: a.payload?.title?.slice(0, 255) }];
+  const name = (a.payload?.title ?? a.title)?.slice(0, 255);
+  if (coordinates) return [{ type: "location", latitude: coordinates.lat, longitude: coordinates.long, name }];
   if (url && Object.hasOwn(MEDIA, a.type)) return [{ type: MEDIA[a.type as keyof typeof MEDIA], url }];
   // Shares, reels, story mentions, fallbacks: the link (if any) is what the agent can follow.
   return textParts(`(${a.type})${url ? ` ${url}` : ""}`);

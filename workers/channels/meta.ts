@@ -13,15 +13,21 @@ import type { InboundRequest, ProviderRequest, ProviderResponse, SendOutcome } f
 
 /** Decodes and validates a JSON body: bytes that are not JSON → 400, JSON of the wrong shape → 422. */
 export function jsonBody<T>(raw: Uint8Array, schema: z.ZodType<T>): T {
-  return validated(undecodedJson(raw), schema);
+  return validated(decodeJson(raw), schema);
 }
 
-export function undecodedJson(raw: Uint8Array): unknown {
+/** UTF-8 JSON (bytes, or text already decoded) → value; anything else is a 400. */
+export function decodeJson(raw: Uint8Array | string): unknown {
   try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw));
+    return JSON.parse(typeof raw === "string" ? raw : utf8(raw));
   } catch {
     throw new ChannelError(400, "body is not UTF-8 JSON");
   }
+}
+
+/** Strict: invalid UTF-8 throws rather than turning into U+FFFD. */
+export function utf8(raw: Uint8Array): string {
+  return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(raw);
 }
 
 export function validated<T>(value: unknown, schema: z.ZodType<T>): T {
@@ -49,6 +55,11 @@ export function epochMs(value: string | number | undefined): number | undefined 
   return Math.round(n < 1e11 ? n * 1000 : n);
 }
 
+/** Sizes and durations a ContentPart accepts: whole, non-negative, exact. */
+export function count(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 export function clip(s: string | undefined, max: number): string | undefined {
   return s ? s.slice(0, max) : undefined;
 }
@@ -68,7 +79,7 @@ export function trimSlash(base: string): string {
 }
 
 type QuickReplies = Extract<ContentPart, { type: "quick_replies" }>;
-export type PromptedQuickReplies = Omit<QuickReplies, "text"> & { text: string };
+type PromptedQuickReplies = Omit<QuickReplies, "text"> & { text: string };
 export type OutgoingPart = Exclude<ContentPart, { type: "quick_replies" }> | PromptedQuickReplies;
 
 /**

@@ -21,11 +21,11 @@ const STATUS: Record<string, Exclude<DeliveryStatus, "pending">> = {
 };
 
 function mediaPart(url: string, mime: string | null): ContentPart {
-  const mime_type = mime ?? undefined;
-  if (mime?.startsWith("image/")) return { type: "image", url, mime_type };
-  if (mime?.startsWith("audio/")) return { type: "audio", url, mime_type };
-  if (mime?.startsWith("video/")) return { type: "video", url, mime_type };
-  return { type: "file", url, mime_type };
+  const typed = mime ? { url, mime_type: mime } : { url };
+  if (mime?.startsWith("image/")) return { type: "image", ...typed };
+  if (mime?.startsWith("audio/")) return { type: "audio", ...typed };
+  if (mime?.startsWith("video/")) return { type: "video", ...typed };
+  return { type: "file", ...typed };
 }
 
 export const smsAdapter: ChannelAdapter<SmsConfig> = {

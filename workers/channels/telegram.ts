@@ -12,7 +12,7 @@ import { timingSafeEqual } from "../../shared/crypto";
 import type { ContentPart } from "../../shared/message";
 import { ChannelError, httpOutcome, textOf } from "./adapter";
 import type { ChannelAdapter, InboundItem, InboundMessage, ProviderRequest, SendOutcome } from "./adapter";
-import { clip, epochMs, jsonBody, jsonOrNull, ProviderId, textParts, trimSlash, uriPart, withPrompts } from "./meta";
+import { clip, count, epochMs, jsonBody, jsonOrNull, ProviderId, textParts, trimSlash, uriPart, withPrompts } from "./meta";
 import type { OutgoingPart } from "./meta";
 
 export const TelegramConfig = z.object({
@@ -71,8 +71,6 @@ const Update = z.object({
     .object({ id: ProviderId, from: User, message: Message.optional(), data: z.string().optional() })
     .optional(),
 });
-
-const count = (n: number | undefined) => (n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined);
 
 function fileUrl(fileId: string, config: TelegramConfig): string {
   return `${trimSlash(config.api_base)}/bot${config.bot_token}/getFile?file_id=${uriPart(fileId)}`;

@@ -40,8 +40,10 @@ export async function verifyTwilio(req: InboundRequest, authToken: string): Prom
   if (!timingSafeEqual(given, expected)) throw new ChannelError(401, "X-Twilio-Signature does not match");
 }
 
+const XML_ESCAPES: Record<string, string> = { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" };
+
 export function xmlEscape(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[<>&"']/g, (c) => XML_ESCAPES[c] ?? c);
 }
 
 export function twiml(inner = ""): ProviderResponse {
@@ -69,7 +71,8 @@ const MEDIA = new Set(["image", "file", "audio", "video"]);
 /** One Messages API call: text parts become Body, media parts MediaUrl (MMS). */
 export function messageRequest(config: TwilioConfig, from: string, to: string, parts: ContentPart[]): ProviderRequest {
   const media = parts.flatMap((p) => ("url" in p && MEDIA.has(p.type) ? [p.url] : []));
-  const text = textOf(parts.filter((p) => !MEDIA.has(p.type)));
+  const captions = parts.flatMap((p) => ("caption" in p && p.caption ? [p.caption] : []));
+  const text = [textOf(parts.filter((p) => !MEDIA.has(p.type))), ...captions].filter(Boolean).join("\n\n");
   if (!text && media.length === 0) throw new ChannelError(422, "nothing to send");
   const form = new URLSearchParams({ To: to, From: from });
   if (text) form.set("Body", text);

@@ -189,7 +189,7 @@ function jsonFields(src: string): Fields {
       typeof value === "number" && context?.source ? context.source : value,
     );
   } catch {
-    throw new ChannelError(400, "body is not JSON");
+    throw new ChannelError(400, "body is neither XML nor JSON");
   }
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new ChannelError(422, "body is not a JSON object");
   const out: Fields = Object.create(null);
@@ -265,8 +265,8 @@ export const wechatAdapter: ChannelAdapter<WeChatConfig> = {
     } catch {
       throw new ChannelError(400, "body is not UTF-8");
     }
+    // Official accounts push XML; mini programs may be configured for JSON.
     const xml = src.startsWith("<");
-    if (!xml && !src.startsWith("{")) throw new ChannelError(400, "body is neither XML nor JSON");
     const f = xml ? xmlFields(src) : jsonFields(src);
     if (!f.MsgType) throw new ChannelError(422, f.Encrypt ? "encrypted (safe mode) pushes are not supported; use plain mode" : "no MsgType");
     if (!f.FromUserName || !f.ToUserName) throw new ChannelError(422, "no FromUserName/ToUserName");

@@ -101,7 +101,7 @@ const MessagesValue = z.object({
 
 const Payload = z.object({
   object: z.literal("whatsapp_business_account"),
-  entry: z.array(z.object({ changes: z.array(z.object({ field: z.string(), value: z.unknown() })) })),
+  entry: z.array(z.object({ changes: z.array(z.object({ field: z.string(), value: z.unknown().optional() })) })),
 });
 
 /** "played" is a voice message listened to: as far as the agent cares, read. Other states are not deliveries. */
@@ -188,15 +188,21 @@ function request(to: string, part: OutgoingPart, config: WhatsappConfig): Provid
   }
 }
 
+/** Titles are display text and may be shortened; an id is the answer itself and must come back whole. */
+function optionId(value: string, max: number): string {
+  if (value.length > max) throw new ChannelError(422, `WhatsApp option ids are limited to ${max} characters`);
+  return value;
+}
+
 /** Up to 3 options fit reply buttons; up to 10 a list; more cannot be offered as a choice on WhatsApp. */
 function interactive(part: Extract<OutgoingPart, { type: "quick_replies" }>): Record<string, unknown> {
   const body = { text: part.text.slice(0, 1024) };
   if (part.options.length <= 3) {
-    const buttons = part.options.map((o) => ({ type: "reply", reply: { id: o.value.slice(0, 256), title: o.label.slice(0, 20) } }));
+    const buttons = part.options.map((o) => ({ type: "reply", reply: { id: optionId(o.value, 256), title: o.label.slice(0, 20) } }));
     return { type: "button", body, action: { buttons } };
   }
   if (part.options.length > 10) throw new ChannelError(422, "WhatsApp lists hold at most 10 options");
-  const rows = part.options.map((o) => ({ id: o.value.slice(0, 200), title: o.label.slice(0, 24) }));
+  const rows = part.options.map((o) => ({ id: optionId(o.value, 200), title: o.label.slice(0, 24) }));
   return { type: "list", body, action: { button: "Options", sections: [{ rows }] } };
 }
 

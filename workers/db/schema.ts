@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
 /** D1: what is queried across conversations. Every row carries tenant_id; every query filters by it. */
 export const tenants = sqliteTable("tenants", {
@@ -34,6 +34,9 @@ export const agents = sqliteTable(
     name: text("name").notNull(),
     email: text("email").notNull(),
     role: text("role", { enum: ["agent", "supervisor", "admin"] }).notNull().default("agent"),
+    /** Routing profile (shared/routing/schemas.ts Agent): skills with proficiency, teams, languages, capacity. */
+    routing: text("routing", { mode: "json" }).$type<{ skills: { skill: string; proficiency: number }[]; teams: string[]; languages: string[]; capacity: { voice: number; chat: number; email: number } }>(),
+    csat: real("csat"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("agents_email").on(t.tenantId, t.email)],
@@ -49,6 +52,9 @@ export const contacts = sqliteTable(
     phone: text("phone"),
     /** The widget's or the tenant's own user id (identity-verified when the tenant requires it). */
     externalUserId: text("external_user_id"),
+    /** Customer value (R2.1): the tenant's tier label and lifetime value, set through the API or a CRM sync. */
+    tier: text("tier").notNull().default("standard"),
+    lifetimeValue: real("lifetime_value").notNull().default(0),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -142,3 +148,10 @@ export const providerMessages = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.channel, t.providerMessageId] })],
 );
+
+/** The authoritative routing configuration (settings, queues, calendars, rules); pushed to the desk on change. */
+export const routingConfig = sqliteTable("routing_config", {
+  tenantId: text("tenant_id").primaryKey().references(() => tenants.id),
+  body: text("body", { mode: "json" }).notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -6,7 +6,9 @@ import { HttpError, unwrap } from "../http/problem";
 import { jsonBody, paramsOf, queryOf } from "../http/validate";
 import { conversationStub, ConversationIdPattern } from "../conversation-stub";
 import { db } from "../db/client";
-import { conversations, contacts } from "../db/schema";
+import { agents, conversations, contacts } from "../db/schema";
+import { deskStub } from "../../objects/routing-desk";
+import { RoutingRequest, TransferTarget } from "../../shared/routing-config";
 import { ChannelName, ContentPart, Metadata, SenderKind, type Sender } from "../../shared/message";
 import { ConversationStatus, StateAction } from "../../shared/conversation-state";
 import { newId, now } from "../../shared/ids";
@@ -39,6 +41,10 @@ const ChangeState = z.object({
   action: StateAction,
   assignee_id: z.string().min(1).max(64).optional(),
   note: z.string().max(2000).optional(),
+  /** With `queue`: what the router should know (intent, language, required skills, priority …). */
+  routing: RoutingRequest.optional(),
+  /** With `transfer`: to an agent, a team or a queue. */
+  transfer_to: TransferTarget.optional(),
 });
 
 const ListQuery = z.object({
@@ -161,13 +167,32 @@ export const conversationRoutes = new Hono<AuthEnv>()
     const r = unwrap(await stub.post(sender, { client_msg_id: body.client_msg_id, parts: body.parts, metadata: body.metadata }));
     return c.json(r.message, r.duplicate ? 200 : 201);
   })
-  .post("/:id/state", requireAuth("api", "agent"), paramsOf(Params), jsonBody(ChangeState), async (c) => {
+  .post("/:id/state", requireAuth("api", "agent", "visitor"), paramsOf(Params), jsonBody(ChangeState), async (c) => {
     const p = c.get("principal");
     const body = c.req.valid("json");
-    const stub = conversationStub(c.env, p.tenantId, c.req.valid("param").id);
+    // A customer can only end their own conversation (leaving the queue counts as abandonment).
+    if (p.kind === "visitor" && body.action !== "close") throw new HttpError(403, "forbidden", "customers can only close their conversation");
+    const { stub } = await visibleTo(c.env, p, c.req.valid("param").id);
     const assigneeId = body.assignee_id ?? (body.action === "assign" && p.kind === "agent" ? p.agentId : undefined);
-    const snap = unwrap(await stub.act(body.action, actorOf(p), { ...(assigneeId ? { assigneeId } : {}), ...(body.note ? { note: body.note } : {}) }));
+    if (body.transfer_to?.kind === "agent") {
+      const target = await db(c.env).select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, p.tenantId), eq(agents.id, body.transfer_to.agent_id))).get();
+      if (!target) throw new HttpError(422, "invalid request", "transfer_to.agent_id: no such agent", [{ field: "transfer_to.agent_id", message: "no such agent" }]);
+    }
+    const snap = unwrap(
+      await stub.act(body.action, actorOf(p), {
+        ...(assigneeId ? { assigneeId } : {}),
+        ...(body.note ? { note: body.note } : {}),
+        ...(body.routing ? { routing: body.routing } : {}),
+        ...(body.transfer_to ? { transferTo: body.transfer_to } : {}),
+      }),
+    );
     return c.json(snap);
+  })
+  /** "Why did agent X get this?": the decision in force and every offer made, with their score breakdowns. */
+  .get("/:id/routing", requireAuth("api", "agent"), paramsOf(Params), async (c) => {
+    const p = c.get("principal");
+    const { snap } = await visibleTo(c.env, p, c.req.valid("param").id);
+    return c.json(await deskStub(c.env, p.tenantId).explain(p.tenantId, snap.id));
   })
   .get("/:id/ws", paramsOf(Params), async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new HttpError(426, "upgrade required", "connect with a WebSocket");

@@ -1,0 +1,112 @@
+import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import migrations from "../migrations/routing-desk/migrations.js";
+import * as schema from "./routing-desk-schema";
+import type { Breakdown, DeskState, Effect } from "../shared/routing/desk";
+import type { RoutingRule } from "../shared/routing/schemas";
+
+type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms"> & { rules: RoutingRule[] };
+type Kind = (typeof schema.deskEntities.$inferSelect)["kind"];
+const KINDS: readonly Kind[] = ["agents", "waiting", "offers", "assignments"];
+export type DecisionOutcome = (typeof schema.deskDecisions.$inferSelect)["outcome"];
+
+/** Which rows a command changed: taken from its arguments and from the effects it returned. */
+export type Touched = { conversations: Set<string>; agents: Set<string>; offers: Set<string> };
+
+export function touchedBy(effects: readonly Effect[], args: { conversations?: string[]; agents?: string[]; offers?: string[] } = {}): Touched {
+  const t: Touched = { conversations: new Set(args.conversations), agents: new Set(args.agents), offers: new Set(args.offers) };
+  for (const e of effects) {
+    if ("conversation_id" in e) t.conversations.add(e.conversation_id);
+    if ("agent_id" in e && e.agent_id) t.agents.add(e.agent_id);
+    if ("offer_id" in e) t.offers.add(e.offer_id);
+    if (e.type === "transferred" && e.to.kind === "agent") t.agents.add(e.to.agent_id);
+  }
+  return t;
+}
+
+export class DeskStore {
+  private readonly db: DrizzleSqliteDODatabase<typeof schema>;
+
+  constructor(storage: DurableObjectStorage) {
+    this.db = drizzle(storage, { schema });
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(this.db, migrations);
+  }
+
+  load(): { tenantId: string; state: DeskState; rules: RoutingRule[] } | null {
+    const meta = this.db.select().from(schema.deskMeta).get();
+    if (!meta) return null;
+    const m = JSON.parse(meta.body) as Meta;
+    const maps: Record<Kind, Record<string, never>> = { agents: {}, waiting: {}, offers: {}, assignments: {} };
+    for (const r of this.db.select().from(schema.deskEntities).all()) maps[r.kind][r.id] = JSON.parse(r.body) as never;
+    return {
+      tenantId: meta.tenantId,
+      rules: m.rules,
+      state: {
+        config: m.config,
+        seq: m.seq,
+        rr_last: m.rr_last,
+        handle_ms: m.handle_ms,
+        agents: maps.agents,
+        waiting: maps.waiting,
+        offers: maps.offers,
+        assignments: maps.assignments,
+      },
+    };
+  }
+
+  /** Writes exactly the rows a command touched, plus the small meta row, in one transaction. */
+  save(tenantId: string, state: DeskState, rules: RoutingRule[], touched: Touched | "all"): void {
+    this.db.transaction((tx) => {
+      const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, rules };
+      tx.insert(schema.deskMeta)
+        .values({ id: 1, tenantId, body: JSON.stringify(meta) })
+        .onConflictDoUpdate({ target: schema.deskMeta.id, set: { body: JSON.stringify(meta) } })
+        .run();
+      const e = schema.deskEntities;
+      const sync = (kind: Kind, ids: Iterable<string>) => {
+        const source = state[kind] as Record<string, unknown>;
+        for (const id of ids) {
+          const value = source[id];
+          if (value === undefined) tx.delete(e).where(and(eq(e.kind, kind), eq(e.id, id))).run();
+          else tx.insert(e).values({ kind, id, body: JSON.stringify(value) }).onConflictDoUpdate({ target: [e.kind, e.id], set: { body: JSON.stringify(value) } }).run();
+        }
+      };
+      if (touched === "all") {
+        tx.delete(e).run();
+        for (const kind of KINDS) sync(kind, Object.keys(state[kind]));
+        return;
+      }
+      sync("agents", touched.agents);
+      sync("waiting", touched.conversations);
+      sync("assignments", touched.conversations);
+      sync("offers", touched.offers);
+    });
+  }
+
+  recordOffer(offerId: string, b: Breakdown): void {
+    this.db
+      .insert(schema.deskDecisions)
+      .values({ offerId, conversationId: b.conversation_id, agentId: b.agent_id, decidedAt: b.decided_at, outcome: "offered", breakdown: JSON.stringify(b) })
+      .onConflictDoNothing()
+      .run();
+  }
+
+  settleOffers(outcome: DecisionOutcome, offerIds: string[]): void {
+    if (offerIds.length) this.db.update(schema.deskDecisions).set({ outcome }).where(inArray(schema.deskDecisions.offerId, offerIds)).run();
+  }
+
+  decisions(conversationId: string): { offer_id: string; agent_id: string; decided_at: number; outcome: DecisionOutcome; breakdown: Breakdown }[] {
+    return this.db
+      .select()
+      .from(schema.deskDecisions)
+      .where(eq(schema.deskDecisions.conversationId, conversationId))
+      .orderBy(desc(schema.deskDecisions.decidedAt))
+      .limit(50)
+      .all()
+      .map((r) => ({ offer_id: r.offerId, agent_id: r.agentId, decided_at: r.decidedAt, outcome: r.outcome, breakdown: JSON.parse(r.breakdown) as Breakdown }));
+  }
+}

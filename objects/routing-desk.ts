@@ -1,0 +1,331 @@
+import { DurableObject } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { z } from "zod";
+import { DeskStore, touchedBy, type DecisionOutcome } from "./routing-desk-store";
+import { Desk, type Breakdown, type Effect } from "../shared/routing/desk";
+import { Agent, Queue, type AgentStatus, type RoutingRule, type Task } from "../shared/routing/schemas";
+import { selectQueue, type RoutingAttributes } from "../shared/routing/rules";
+import { RoutingConfig, type TransferTarget } from "../shared/routing-config";
+import { DeskClientFrame, type DeskServerFrame, type QueueSummary } from "../shared/desk-protocol";
+import { assertNever } from "../shared/protocol";
+import { agents, routingConfig } from "../workers/db/schema";
+import { conversationStub } from "../workers/conversation-stub";
+import type { Result } from "../workers/http/problem";
+import { now } from "../shared/ids";
+
+export const DESK_IDENTITY_HEADER = "x-edgedesk-desk-identity";
+const DeskIdentity = z.object({ agent_id: z.string(), role: z.enum(["agent", "supervisor", "admin"]) });
+type DeskIdentity = z.infer<typeof DeskIdentity>;
+
+/** Routing state a caller can see: the decision in force and the decisions that led to it. */
+export type Explanation = { current: Breakdown | null; decisions: { offer_id: string; agent_id: string; decided_at: number; outcome: DecisionOutcome; breakdown: Breakdown }[] };
+
+const OUTCOME: Partial<Record<Effect["type"], DecisionOutcome>> = { assigned: "accepted", offer_expired: "expired" };
+
+/**
+ * One desk per tenant: the only place assignment decisions are made. The pure desk (shared/routing/desk.ts)
+ * decides; this object keeps its state in memory and in SQLite (one row per touched entity), carries out
+ * the effects (offers on agents' desk sockets, assignments on conversations) and sets its alarm for the
+ * next deadline. Name: `${tenantId}:desk`.
+ */
+export class RoutingDesk extends DurableObject<Env> {
+  private readonly store: DeskStore;
+  private desk: Desk | null = null;
+  private tenantId = "";
+  private rules: RoutingRule[] = [];
+  private defaultQueue = "default";
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new DeskStore(ctx.storage);
+    ctx.blockConcurrencyWhile(async () => {
+      await this.store.migrate();
+      const loaded = this.store.load();
+      if (loaded) {
+        this.tenantId = loaded.tenantId;
+        this.rules = loaded.rules;
+        this.desk = new Desk(loaded.state);
+      }
+    });
+  }
+
+  /** First use: the authoritative configuration and roster come from D1; afterwards the admin API pushes changes. */
+  private async ready(tenantId: string): Promise<Desk> {
+    if (this.desk) return this.desk;
+    const d = drizzle(this.env.DB);
+    const [configRow, roster] = await Promise.all([
+      d.select().from(routingConfig).where(eq(routingConfig.tenantId, tenantId)).get(),
+      d.select().from(agents).where(eq(agents.tenantId, tenantId)).all(),
+    ]);
+    if (this.desk) return this.desk;
+    const config = RoutingConfig.parse(configRow?.body ?? {});
+    this.tenantId = tenantId;
+    this.rules = config.rules;
+    this.defaultQueue = config.default_queue_id;
+    const queues = config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
+    this.desk = Desk.create(
+      { settings: config.settings, queues, calendars: config.calendars, agents: roster.map((a) => Agent.parse({ id: a.id, name: a.name, ...(a.routing ?? {}), csat: a.csat })) },
+      now(),
+    );
+    this.store.save(tenantId, this.desk.state, this.rules, "all");
+    return this.desk;
+  }
+
+  async configure(tenantId: string, config: RoutingConfig): Promise<void> {
+    const desk = await this.ready(tenantId);
+    this.rules = config.rules;
+    this.defaultQueue = config.default_queue_id;
+    const queues = config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
+    await this.run(desk.configure({ settings: config.settings, queues, calendars: config.calendars }, now()), "all");
+  }
+
+  async upsertAgent(tenantId: string, agent: Agent): Promise<void> {
+    const desk = await this.ready(tenantId);
+    const current = desk.state.agents[agent.id];
+    // The roster sync never overrides live presence: status belongs to the agent's console.
+    await this.run(desk.upsertAgent({ ...agent, status: current?.status ?? agent.status }, now()), { agents: [agent.id] });
+  }
+
+  async setStatus(tenantId: string, agentId: string, status: AgentStatus): Promise<Result<null>> {
+    const desk = await this.ready(tenantId);
+    if (!desk.state.agents[agentId]) return { ok: false, status: 404, title: "not found", detail: "no such agent on this desk" };
+    await this.run(desk.agentStatus(agentId, status, now()), { agents: [agentId] });
+    return { ok: true, value: null };
+  }
+
+  /** A conversation needs an agent: rules pick the queue, then the desk offers it. Repeats are no-ops. */
+  async enqueue(tenantId: string, task: Task, attrs: RoutingAttributes): Promise<{ queue_id: string; rule_id: string | null }> {
+    const desk = await this.ready(tenantId);
+    const t = now();
+    const match = selectQueue(this.rules, attrs, t, desk.state.config.calendars);
+    const queueId = match && desk.state.config.queues[match.queue_id] ? match.queue_id : desk.state.config.queues[this.defaultQueue] ? this.defaultQueue : Object.keys(desk.state.config.queues)[0]!;
+    await this.run(desk.arrive(task, queueId, t), { conversations: [task.conversation_id] });
+    return { queue_id: queueId, rule_id: match?.rule_id ?? null };
+  }
+
+  async transfer(tenantId: string, conversationId: string, to: TransferTarget, note: string): Promise<Result<null>> {
+    const desk = await this.ready(tenantId);
+    const fx = desk.transfer(conversationId, to, note, now());
+    const invalid = fx.find((e) => e.type === "invalid");
+    await this.run(fx, { conversations: [conversationId] });
+    return invalid ? { ok: false, status: 409, title: "transfer refused", detail: invalid.reason } : { ok: true, value: null };
+  }
+
+  /**
+   * An agent took a waiting conversation by hand. It is offered to them and accepted at once, so their load
+   * counts it; if they have no room, the desk simply stops routing it (the agent chose to exceed capacity).
+   */
+  async claim(tenantId: string, conversationId: string, agentId: string): Promise<void> {
+    const desk = await this.ready(tenantId);
+    if (!desk.state.waiting[conversationId]) return;
+    const t = now();
+    const fx = desk.state.agents[agentId] ? desk.transfer(conversationId, { kind: "agent", agent_id: agentId }, "claimed by the agent", t) : [];
+    const offer = fx.find((e) => e.type === "offer" && e.conversation_id === conversationId && e.agent_id === agentId);
+    const rest = offer && offer.type === "offer" ? desk.accept(offer.offer_id, agentId, t) : desk.resolve(conversationId, t);
+    // The conversation is already assigned; the desk's own "assigned" effect must not assign it again.
+    await this.run([...fx, ...rest.filter((e) => e.type !== "assigned")], { conversations: [conversationId], agents: [agentId] });
+  }
+
+  /** The conversation ended (resolved or closed) or the customer left while waiting. Unknown ids are fine. */
+  async finish(tenantId: string, conversationId: string, how: "resolve" | "abandon"): Promise<void> {
+    const desk = await this.ready(tenantId);
+    const t = now();
+    const fx = how === "abandon" && desk.state.waiting[conversationId] ? desk.abandon(conversationId, t) : desk.resolve(conversationId, t);
+    await this.run(fx, { conversations: [conversationId] });
+  }
+
+  async explain(tenantId: string, conversationId: string): Promise<Explanation> {
+    const desk = await this.ready(tenantId);
+    return { current: desk.explain(conversationId), decisions: this.store.decisions(conversationId) };
+  }
+
+  async overview(tenantId: string) {
+    const desk = await this.ready(tenantId);
+    const s = desk.state;
+    const t = now();
+    return {
+      summary: this.summary(),
+      agents: Object.values(s.agents).map((a) => ({ id: a.id, name: a.name, status: a.status, load: a.load, capacity: a.capacity, connected: a.disconnected_at === null })),
+      waiting: Object.values(s.waiting)
+        .map((w) => ({ conversation_id: w.task.conversation_id, queue_id: w.queue.id, position: w.position, estimated_wait_s: w.estimate_s, waited_ms: t - w.enqueued_at, reason: desk.waitReason(w.task.conversation_id, t) }))
+        .sort((a, b) => (a.position ?? 1e9) - (b.position ?? 1e9)),
+      offers: Object.values(s.offers).map((o) => ({ offer_id: o.offer_id, conversation_id: o.conversation_id, agent_id: o.agent_id, expires_at: o.expires_at })),
+    };
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("expected a WebSocket upgrade", { status: 426 });
+    const who = DeskIdentity.safeParse(JSON.parse(request.headers.get(DESK_IDENTITY_HEADER) ?? "null"));
+    const tenantId = request.headers.get("x-edgedesk-tenant");
+    if (!who.success || !tenantId) return new Response("missing identity", { status: 400 });
+    const desk = await this.ready(tenantId);
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server, [who.data.agent_id, who.data.role === "agent" ? "agent" : "supervisor"]);
+    server.serializeAttachment(who.data);
+    const agent = desk.state.agents[who.data.agent_id];
+    if (agent) await this.run(desk.connect(agent.id, now()), { agents: [agent.id] });
+    const offers = Object.values(desk.state.offers)
+      .filter((o) => o.agent_id === who.data.agent_id)
+      .map((o) => ({ offer_id: o.offer_id, conversation_id: o.conversation_id, queue_id: o.breakdown.queue_id, expires_at: o.expires_at, breakdown: o.breakdown }));
+    this.send(server, { type: "hello", agent_id: who.data.agent_id, status: agent?.status ?? null, offers, queue: this.summary() });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    const who = ws.deserializeAttachment() as DeskIdentity;
+    let frame: DeskClientFrame;
+    try {
+      const parsed = DeskClientFrame.safeParse(JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data)));
+      if (!parsed.success) return this.send(ws, { type: "error", code: "invalid_frame", message: parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ") });
+      frame = parsed.data;
+    } catch {
+      return this.send(ws, { type: "error", code: "invalid_json", message: "the frame is not valid JSON" });
+    }
+    const desk = await this.ready(this.tenantId);
+    const t = now();
+    switch (frame.type) {
+      case "status":
+        if (!desk.state.agents[who.agent_id]) return this.send(ws, { type: "error", code: "unknown_agent", message: "you are not on this desk's roster" });
+        return this.reply(ws, await this.run(desk.agentStatus(who.agent_id, frame.status, t), { agents: [who.agent_id] }));
+      case "accept":
+        return this.reply(ws, await this.run(desk.accept(frame.offer_id, who.agent_id, t), { agents: [who.agent_id], offers: [frame.offer_id] }));
+      case "reject":
+        return this.reply(ws, await this.run(desk.reject(frame.offer_id, who.agent_id, t), { agents: [who.agent_id], offers: [frame.offer_id] }));
+      case "ping":
+        return this.send(ws, { type: "pong" });
+      default:
+        assertNever(frame);
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    const who = ws.deserializeAttachment() as DeskIdentity;
+    try {
+      ws.close(code === 1005 ? 1000 : code, "closing");
+    } catch {
+      // already closed
+    }
+    const others = this.ctx.getWebSockets(who.agent_id).some((s) => s !== ws && s.readyState === WebSocket.OPEN);
+    if (others || !this.desk?.state.agents[who.agent_id]) return;
+    await this.run(this.desk.disconnect(who.agent_id, now()), { agents: [who.agent_id] });
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.desk) await this.run(this.desk.tick(now()), {});
+  }
+
+  private reply(ws: WebSocket, fx: Effect[]): void {
+    for (const e of fx) if (e.type === "invalid") this.send(ws, { type: "error", code: e.reason, message: `${e.action} refused: ${e.reason}` });
+  }
+
+  /** Persists what the command touched, then carries out its effects. */
+  private async run(fx: Effect[], args: { conversations?: string[]; agents?: string[]; offers?: string[] } | "all"): Promise<Effect[]> {
+    const desk = this.desk!;
+    this.store.save(this.tenantId, desk.state, this.rules, args === "all" ? "all" : touchedBy(fx, args));
+    for (const e of fx) {
+      if (e.type === "offer") this.store.recordOffer(e.offer_id, e.breakdown);
+      const outcome = e.type === "offer_revoked" ? (e.reason === "rejected" ? "rejected" : "revoked") : OUTCOME[e.type];
+      if (outcome && "offer_id" in e) this.store.settleOffers(outcome, [e.offer_id]);
+    }
+    let queueChanged = false;
+    for (const e of fx) {
+      switch (e.type) {
+        case "offer":
+          queueChanged = true;
+          this.toAgent(e.agent_id, { type: "offer", offer_id: e.offer_id, conversation_id: e.conversation_id, queue_id: e.queue_id, expires_at: e.expires_at, breakdown: e.breakdown });
+          break;
+        case "offer_expired":
+          this.toAgent(e.agent_id, { type: "offer_expired", offer_id: e.offer_id, conversation_id: e.conversation_id });
+          break;
+        case "offer_revoked":
+          this.toAgent(e.agent_id, { type: "offer_revoked", offer_id: e.offer_id, conversation_id: e.conversation_id, reason: e.reason });
+          break;
+        case "assigned":
+          queueChanged = true;
+          this.toAgent(e.agent_id, { type: "assigned", offer_id: e.offer_id, conversation_id: e.conversation_id, agent_id: e.agent_id, notes: e.notes });
+          this.assignConversation(e.conversation_id, e.agent_id);
+          break;
+        case "queue_position":
+          this.conversation(e.conversation_id, (c) => c.queueStatus(e.position, e.estimated_wait_s));
+          break;
+        case "out_of_hours":
+          this.conversation(e.conversation_id, (c) => c.systemNotice(`ooh:${e.conversation_id}:${e.opens_at ?? "closed"}`, e.message ?? "We are closed right now; we will answer when we open."));
+          break;
+        case "agent_status":
+          this.toAgent(e.agent_id, { type: "agent_status", agent_id: e.agent_id, status: e.status, reason: e.reason });
+          this.toSupervisors({ type: "agent_status", agent_id: e.agent_id, status: e.status, reason: e.reason });
+          break;
+        case "sla_warning":
+        case "sla_breach":
+        case "supervisor_alert":
+          this.toSupervisors({ type: "alert", kind: e.type, conversation_id: e.conversation_id, queue_id: e.queue_id });
+          break;
+        case "timer":
+          if (e.at === null) await this.ctx.storage.deleteAlarm();
+          else await this.ctx.storage.setAlarm(e.at);
+          break;
+        case "queued":
+        case "abandoned":
+        case "resolved":
+        case "transferred":
+        case "overflow":
+          queueChanged = true;
+          break;
+        case "invalid":
+          break;
+        default:
+          assertNever(e);
+      }
+    }
+    if (queueChanged) this.toSupervisors({ type: "queue", summary: this.summary() });
+    return fx;
+  }
+
+  /** The accepting agent becomes the assignee. A conversation that ended meanwhile is released from the desk. */
+  private assignConversation(conversationId: string, agentId: string): void {
+    this.conversation(conversationId, async (c) => {
+      const r = await c.act("assign", { kind: "system", id: "desk" }, { assigneeId: agentId, fromDesk: true });
+      if (!r.ok && r.status === 409 && this.desk) await this.run(this.desk.resolve(conversationId, now()), { conversations: [conversationId] });
+    });
+  }
+
+  private conversation(conversationId: string, call: (c: ReturnType<typeof conversationStub>) => Promise<unknown>): void {
+    call(conversationStub(this.env, this.tenantId, conversationId)).catch((err) =>
+      console.error(JSON.stringify({ level: "error", msg: "desk could not reach a conversation", conversation: conversationId, error: String(err) })),
+    );
+  }
+
+  private summary(): QueueSummary {
+    const s = this.desk!.state;
+    const waiting = Object.values(s.waiting);
+    const t = now();
+    return {
+      waiting: waiting.length,
+      offered: Object.keys(s.offers).length,
+      assigned: Object.keys(s.assignments).length,
+      agents_available: Object.values(s.agents).filter((a) => a.status === "available").length,
+      oldest_wait_ms: waiting.length ? Math.max(...waiting.map((w) => t - w.enqueued_at)) : null,
+    };
+  }
+
+  private toAgent(agentId: string, frame: DeskServerFrame): void {
+    for (const ws of this.ctx.getWebSockets(agentId)) this.send(ws, frame);
+  }
+
+  private toSupervisors(frame: DeskServerFrame): void {
+    for (const ws of this.ctx.getWebSockets("supervisor")) this.send(ws, frame);
+  }
+
+  private send(ws: WebSocket, frame: DeskServerFrame): void {
+    try {
+      ws.send(JSON.stringify(frame));
+    } catch {
+      // closing socket
+    }
+  }
+}
+
+export function deskStub(env: Env, tenantId: string) {
+  return env.DESK.get(env.DESK.idFromName(`${tenantId}:desk`));
+}

@@ -1,0 +1,226 @@
+/// <reference types="vite/client" />
+import fc from "fast-check";
+import PostalMime from "postal-mime";
+import { describe, expect, it } from "vitest";
+import { ChannelError } from "../../workers/channels/adapter";
+import type { InboundRequest, OutboundReply } from "../../workers/channels/adapter";
+import { emailAdapter, parseEmail } from "../../workers/channels/email";
+import type { EmailConfig } from "../../workers/channels/email";
+import htmlOnly from "../fixtures/email/html-only.eml?raw";
+import multipart from "../fixtures/email/multipart-attachment.eml?raw";
+import simple from "../fixtures/email/rfc5322-a1-simple.eml?raw";
+import replyToReply from "../fixtures/email/rfc5322-a2-reply-to-reply.eml?raw";
+import reply from "../fixtures/email/rfc5322-a2-reply.eml?raw";
+import { emailHeaders } from "../signers/email";
+
+const config: EmailConfig = emailAdapter.config.parse({
+  from_address: "support@acme.example",
+  from_name: "Acme Support",
+  domain: "mail.acme.example",
+  relay_url: "https://relay.stub/v1/send",
+  relay_token: "relay-secret",
+  inbound_token: "inbound-token-0123456789",
+});
+
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+function post(raw: string, headers: Record<string, string> = emailHeaders(config.inbound_token!)): InboundRequest {
+  return { method: "POST", url: "https://edge.example/webhooks/email/ten_1", headers: new Headers(headers), rawBody: bytes(raw) };
+}
+
+async function rejects(p: Promise<unknown>, status: number): Promise<void> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ChannelError);
+  expect((e as ChannelError).status).toBe(status);
+}
+
+describe("e-mail fixtures", () => {
+  it("RFC 5322 A.1.1: a new message is its own thread", async () => {
+    expect(await parseEmail(bytes(simple), { from: "jdoe@machine.example", to: "mary@example.net" })).toEqual({
+      kind: "message",
+      externalThreadId: "1234@local.machine.example",
+      providerMessageId: "1234@local.machine.example",
+      contact: { externalId: "jdoe@machine.example", email: "jdoe@machine.example", name: "John Doe" },
+      parts: [{ type: "text", text: 'This is a message just to say hello.\nSo, "Hello".' }],
+      metadata: { subject: "Saying Hello", message_id: "1234@local.machine.example", to: ["mary@example.net"], reply_to: "jdoe@machine.example", envelope_to: "mary@example.net" },
+      occurredAt: Date.parse("1997-11-21T15:55:06Z"),
+    });
+  });
+
+  it("RFC 5322 A.2: the reply threads under the original and names its Reply-To", async () => {
+    const m = await parseEmail(bytes(reply));
+    expect(m.externalThreadId).toBe("1234@local.machine.example");
+    expect(m.providerMessageId).toBe("3456@example.net");
+    expect(m.contact).toEqual({ externalId: "mary@example.net", email: "mary@example.net", name: "Mary Smith" });
+    expect(m.parts).toEqual([{ type: "text", text: "This is a reply to your hello." }]);
+    expect(m.metadata).toEqual({
+      subject: "Re: Saying Hello",
+      message_id: "3456@example.net",
+      in_reply_to: "1234@local.machine.example",
+      references: ["1234@local.machine.example"],
+      to: ["jdoe@machine.example"],
+      reply_to: "smith@home.example",
+    });
+  });
+
+  it("RFC 5322 A.2: the reply to the reply stays on the root", async () => {
+    const m = await parseEmail(bytes(replyToReply));
+    expect(m.externalThreadId).toBe("1234@local.machine.example");
+    expect(m.providerMessageId).toBe("abcd.1234@local.machine.tld");
+    expect(m.metadata).toMatchObject({ in_reply_to: "3456@example.net", references: ["1234@local.machine.example", "3456@example.net"], to: ["smith@home.example"] });
+    expect(m.occurredAt).toBe(Date.parse("1997-11-21T17:00:00Z"));
+  });
+
+  it("multipart with attachments: text part only, attachments described in metadata", async () => {
+    const m = await parseEmail(bytes(multipart));
+    expect(m.externalThreadId).toBe("caf=abc123+xyz@mail.customer.example");
+    expect(m.contact).toEqual({ externalId: "zoe@customer.example", email: "zoe@customer.example", name: "Zoë Müller" });
+    expect(m.parts).toEqual([{ type: "text", text: "Hello, the parcel for order 1234 arrived crushed – photo and receipt attached.\n\nZoë" }]);
+    expect(m.metadata.attachments).toEqual([
+      { filename: "parcel.png", mime_type: "image/png", size: 70, content_id: "parcel-photo@customer.example", disposition: "attachment" },
+      { filename: "receipt.pdf", mime_type: "application/pdf", size: 24, content_id: null, disposition: "attachment" },
+    ]);
+    expect(JSON.stringify(m)).not.toContain("iVBORw0KGgo");
+  });
+
+  it("HTML-only: text is derived from the HTML; ids are lower-cased; the root is In-Reply-To", async () => {
+    const m = await parseEmail(bytes(htmlOnly));
+    expect(m.parts).toEqual([{ type: "text", text: "Why was I charged £10 & not €10?\n\nThanks,\nSam" }]);
+    expect(m.providerMessageId).toBe("invoice.q.42@shop.example");
+    expect(m.externalThreadId).toBe("root-77@acme.example");
+    expect(m.contact).toEqual({ externalId: "billing@shop.example", email: "billing@shop.example" });
+    expect(m.metadata.auto_submitted).toBeUndefined();
+  });
+
+  it("the HTTP endpoint parses the same way", async () => {
+    const r = await emailAdapter.parse(post(reply), config);
+    expect(r.items).toEqual([await parseEmail(bytes(reply))]);
+    expect(r.response).toBeUndefined();
+  });
+});
+
+describe("e-mail edge cases", () => {
+  it("falls back to the envelope sender and derives a stable id when Message-ID is missing", async () => {
+    const raw = bytes("Subject: no headers to speak of\r\n\r\nhello\r\n");
+    const a = await parseEmail(raw, { from: "bounce@list.example", to: "support@acme.example" });
+    const b = await parseEmail(raw, { from: "bounce@list.example", to: "support@acme.example" });
+    expect(a.contact.externalId).toBe("bounce@list.example");
+    expect(a.providerMessageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(b.providerMessageId).toBe(a.providerMessageId);
+    expect(a.externalThreadId).toBe(a.providerMessageId);
+  });
+
+  it("flags auto-replies so loops can be avoided", async () => {
+    const m = await parseEmail(bytes(simple.replace("Subject:", "Auto-Submitted: auto-replied\r\nSubject:")));
+    expect(m.metadata.auto_submitted).toBe("auto-replied");
+  });
+
+  it("no sender at all is 422", async () => {
+    await rejects(parseEmail(bytes("Subject: x\r\n\r\nbody")), 422);
+  });
+});
+
+describe("e-mail HTTP endpoint verification", () => {
+  it("accepts the shared token and refuses a wrong or missing one with 401", async () => {
+    await expect(emailAdapter.verify(post(simple), config, 0)).resolves.toBeUndefined();
+    await rejects(emailAdapter.verify(post(simple, { "x-edgedesk-mail-token": "inbound-token-0123456788" }), config, 0), 401);
+    await rejects(emailAdapter.verify(post(simple, {}), config, 0), 401);
+    const { inbound_token: _unused, ...noInbound } = config;
+    await rejects(emailAdapter.verify(post(simple), noInbound, 0), 401);
+  });
+});
+
+describe("e-mail send", () => {
+  const out: OutboundReply = {
+    messageId: "msg_01J9ZK",
+    externalThreadId: "1234@local.machine.example",
+    inReplyTo: "abcd.1234@local.machine.tld",
+    references: ["3456@example.net"],
+    parts: [{ type: "text", text: "Hello John,\nyour replacement ships today. Grüße!" }],
+    metadata: { to: "jdoe@machine.example", subject: "Re: Saying Hello" },
+  };
+
+  it("posts an RFC 5322 message to the relay", async () => {
+    const [req, ...rest] = await emailAdapter.send(out, config);
+    expect(rest).toEqual([]);
+    expect(req).toMatchObject({
+      url: "https://relay.stub/v1/send",
+      method: "POST",
+      headers: { authorization: "Bearer relay-secret", "content-type": "message/rfc822" },
+    });
+    const lines = req!.body.split("\r\n");
+    expect(lines.slice(0, 3)).toEqual(['From: "Acme Support" <support@acme.example>', "To: <jdoe@machine.example>", "Subject: Re: Saying Hello"]);
+    expect(lines).toContain("Message-ID: <msg_01J9ZK@mail.acme.example>");
+    expect(lines).toContain("In-Reply-To: <abcd.1234@local.machine.tld>");
+    expect(lines).toContain("MIME-Version: 1.0");
+    expect(lines).toContain("Content-Type: text/plain; charset=utf-8");
+    expect(lines).toContain("Content-Transfer-Encoding: base64");
+    expect(lines.find((l) => l.startsWith("Date: "))).toMatch(/^Date: [A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+    expect(lines.every((l) => l.length <= 998)).toBe(true);
+  });
+
+  it("parses back with postal-mime with the thread intact", async () => {
+    const [req] = await emailAdapter.send(out, config);
+    const parsed = await PostalMime.parse(req!.body);
+    expect(parsed.messageId).toBe("<msg_01J9ZK@mail.acme.example>");
+    expect(parsed.inReplyTo).toBe("<abcd.1234@local.machine.tld>");
+    expect(parsed.references?.split(/\s+/)).toEqual(["<1234@local.machine.example>", "<3456@example.net>", "<abcd.1234@local.machine.tld>"]);
+    expect(parsed.subject).toBe("Re: Saying Hello");
+    expect(parsed.from).toEqual({ address: "support@acme.example", name: "Acme Support" });
+    expect(parsed.to).toEqual([{ address: "jdoe@machine.example", name: "" }]);
+    expect(parsed.text?.trim()).toBe("Hello John,\nyour replacement ships today. Grüße!");
+    // …and our own parser threads the customer's answer to it under the same root.
+    const answer = `From: jdoe@machine.example\r\nMessage-ID: <x9@machine.example>\r\nIn-Reply-To: ${parsed.messageId}\r\nReferences: ${parsed.references}\r\n\r\nthanks\r\n`;
+    expect((await parseEmail(bytes(answer))).externalThreadId).toBe("1234@local.machine.example");
+  });
+
+  it("adds Re: once, encodes non-ASCII subjects and neutralises header injection", async () => {
+    const [a] = await emailAdapter.send({ ...out, metadata: { to: "jdoe@machine.example", subject: "Lieferung beschädigt – Bestellnummer 1234, bitte schnell prüfen" } }, config);
+    expect((await PostalMime.parse(a!.body)).subject).toBe("Re: Lieferung beschädigt – Bestellnummer 1234, bitte schnell prüfen");
+    expect(a!.body.split("\r\n").every((l) => l.length <= 78 || !l.includes("=?UTF-8?"))).toBe(true);
+    const [b] = await emailAdapter.send({ ...out, metadata: { to: "jdoe@machine.example", subject: "hi\r\nBcc: victim@example.com" } }, config);
+    const parsed = await PostalMime.parse(b!.body);
+    expect(parsed.bcc).toBeUndefined();
+    expect(parsed.subject).toBe("Re: hi Bcc: victim@example.com");
+    const [c] = await emailAdapter.send({ ...out, inReplyTo: undefined, references: undefined, metadata: { to: "jdoe@machine.example" } }, config);
+    const noThreadInfo = await PostalMime.parse(c!.body);
+    expect(noThreadInfo.subject).toBe("Re: your message");
+    expect(noThreadInfo.inReplyTo).toBe("<1234@local.machine.example>");
+  });
+
+  it("refuses without a recipient address or content", async () => {
+    await rejects(emailAdapter.send({ ...out, metadata: {} }, config), 422);
+    await rejects(emailAdapter.send({ ...out, metadata: { to: "not an address\r\nBcc: x@y" } }, config), 422);
+    await rejects(emailAdapter.send({ ...out, parts: [] }, config), 422);
+  });
+
+  it("sendOutcome", () => {
+    expect(emailAdapter.sendOutcome(202, "")).toEqual({ ok: true });
+    expect(emailAdapter.sendOutcome(401, "bad token")).toMatchObject({ ok: false, retryable: false });
+    expect(emailAdapter.sendOutcome(429, "")).toMatchObject({ ok: false, retryable: true });
+    expect(emailAdapter.sendOutcome(500, "")).toMatchObject({ ok: false, retryable: true });
+  });
+});
+
+describe("e-mail parse never crashes", () => {
+  it("on arbitrary bytes and header soup", async () => {
+    const header = fc.constantFrom("From", "To", "Message-ID", "References", "In-Reply-To", "Content-Type", "Subject", "Content-Transfer-Encoding");
+    const soup = fc
+      .tuple(fc.array(fc.tuple(header, fc.string({ maxLength: 40 })), { maxLength: 8 }), fc.string({ maxLength: 100 }))
+      .map(([hs, body]) => bytes(`${hs.map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`));
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 400 }), soup), async (raw) => {
+        try {
+          const r = await emailAdapter.parse({ ...post(""), rawBody: raw }, config);
+          expect(r.items).toHaveLength(1);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ChannelError);
+          expect([400, 422]).toContain((e as ChannelError).status);
+        }
+      }),
+    );
+  });
+});

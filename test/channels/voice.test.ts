@@ -1,0 +1,198 @@
+/// <reference types="vite/client" />
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ChannelError } from "../../workers/channels/adapter";
+import type { InboundRequest, OutboundReply, ParseResult } from "../../workers/channels/adapter";
+import { voiceAdapter } from "../../workers/channels/voice";
+import type { VoiceConfig } from "../../workers/channels/voice";
+import { ContentPart } from "../../shared/message";
+import incomingCall from "../fixtures/voice/incoming-call.txt?raw";
+import recordingCompleted from "../fixtures/voice/recording-completed.txt?raw";
+import statusCompleted from "../fixtures/voice/status-completed.txt?raw";
+import transcriptionCompleted from "../fixtures/voice/transcription-completed.txt?raw";
+import { twilioRequest, voiceCallbackUrl } from "../signers/voice";
+
+const AC = `AC${"a".repeat(32)}`;
+const CA = `CA${"8".repeat(32)}`;
+const RE = `RE${"9".repeat(32)}`;
+const OURS = "+15017122661";
+const CUSTOMER = "+15558675310";
+const THREAD = `${OURS}:${CUSTOMER}`;
+const URL_ = "https://edge.example/webhooks/voice/ten_1";
+const config: VoiceConfig = voiceAdapter.config.parse({ account_sid: AC, auth_token: "voice-token", api_base: "https://twilio.stub" });
+const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
+
+function signed(body: string, url = URL_): InboundRequest {
+  const r = twilioRequest(config.auth_token, url, body);
+  return { method: "POST", url, headers: new Headers(r.headers), rawBody: new TextEncoder().encode(r.body) };
+}
+
+async function rejects(p: Promise<unknown>, status: number, message?: string): Promise<void> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ChannelError);
+  expect((e as ChannelError).status).toBe(status);
+  if (message) expect((e as ChannelError).message).toBe(message);
+}
+
+describe("voice fixtures", () => {
+  it("an incoming call becomes a ringing call event and is answered with greeting + recording TwiML", async () => {
+    const req = signed(incomingCall);
+    await voiceAdapter.verify(req, config, 0);
+    const r = await voiceAdapter.parse(req, config);
+    expect(r.items).toEqual([
+      {
+        kind: "message",
+        externalThreadId: THREAD,
+        providerMessageId: `${CA}:ringing`,
+        contact: { externalId: CUSTOMER, phone: CUSTOMER },
+        parts: [{ type: "call_event", event: "ringing", call_id: CA }],
+        metadata: { direction: "inbound" },
+      },
+    ]);
+    const cb = voiceCallbackUrl(URL_, OURS, CUSTOMER).replaceAll("&", "&amp;");
+    const done = `${voiceCallbackUrl(URL_, OURS, CUSTOMER)}&ed_event=recorded`.replaceAll("&", "&amp;");
+    expect(r.response).toEqual({
+      status: 200,
+      contentType: "text/xml",
+      body:
+        `${XML_HEAD}<Response><Say>Thanks for calling. Please leave a message after the tone and we will get back to you.</Say>` +
+        `<Record transcribe="true" maxLength="120" action="${done}" recordingStatusCallback="${cb}" recordingStatusCallbackEvent="completed" transcribeCallback="${cb}"/></Response>`,
+    });
+  });
+
+  it("the greeting is configurable, escaped, and can enqueue instead of recording", async () => {
+    const cfg = voiceAdapter.config.parse({ ...config, greeting: "Hi <there> & welcome", answer: "enqueue", queue: "vip" });
+    const r = await voiceAdapter.parse(signed(incomingCall), cfg);
+    expect(r.response?.body).toBe(`${XML_HEAD}<Response><Say>Hi &lt;there&gt; &amp; welcome</Say><Enqueue>vip</Enqueue></Response>`);
+  });
+
+  it("a completed status callback carries the duration and gets empty TwiML", async () => {
+    const r = await voiceAdapter.parse(signed(statusCompleted), config);
+    expect(r.items).toEqual([
+      {
+        kind: "message",
+        externalThreadId: THREAD,
+        providerMessageId: `${CA}:completed`,
+        contact: { externalId: CUSTOMER, phone: CUSTOMER },
+        parts: [{ type: "call_event", event: "completed", call_id: CA, duration_s: 47 }],
+        metadata: { direction: "inbound" },
+      },
+    ]);
+    expect(r.response?.body).toBe(`${XML_HEAD}<Response></Response>`);
+  });
+
+  it("a recording callback becomes an audio part in the caller's thread", async () => {
+    const r = await voiceAdapter.parse(signed(recordingCompleted, voiceCallbackUrl(URL_, OURS, CUSTOMER)), config);
+    expect(r.items).toEqual([
+      {
+        kind: "message",
+        externalThreadId: THREAD,
+        providerMessageId: RE,
+        contact: { externalId: CUSTOMER, phone: CUSTOMER },
+        parts: [{ type: "audio", url: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}`, duration_s: 14 }],
+        metadata: { call_sid: CA, recording_sid: RE },
+      },
+    ]);
+  });
+
+  it("a recording callback that does not say who called is refused", async () => {
+    await rejects(voiceAdapter.parse(signed(recordingCompleted), config), 422);
+  });
+
+  it("a transcription callback becomes a transcript text message", async () => {
+    const r = await voiceAdapter.parse(signed(transcriptionCompleted, voiceCallbackUrl(URL_, OURS, CUSTOMER)), config);
+    expect(r.items).toEqual([
+      {
+        kind: "message",
+        externalThreadId: THREAD,
+        providerMessageId: `TR${"b".repeat(32)}`,
+        contact: { externalId: CUSTOMER, phone: CUSTOMER },
+        parts: [{ type: "text", text: "Hi, this is Sam calling about order 1234. The box arrived damaged. Please call me back." }],
+        metadata: { transcript: true, call_sid: CA, recording_sid: RE },
+      },
+    ]);
+  });
+
+  it("the <Record> action request hangs up instead of greeting again", async () => {
+    const url = `${voiceCallbackUrl(URL_, OURS, CUSTOMER)}&ed_event=recorded`;
+    const r = await voiceAdapter.parse(signed(`${incomingCall}&RecordingUrl=x&RecordingDuration=3`, url), config);
+    expect(r).toEqual({ items: [], response: { status: 200, contentType: "text/xml", body: `${XML_HEAD}<Response><Hangup/></Response>` } });
+  });
+
+  it("outbound calls keep <our number>:<customer> as the thread", async () => {
+    const body = `CallSid=${CA}&CallStatus=in-progress&Direction=outbound-api&From=${encodeURIComponent(OURS)}&To=${encodeURIComponent(CUSTOMER)}&CallbackSource=call-progress-events`;
+    const r = await voiceAdapter.parse(signed(body), config);
+    expect(r.items[0]).toMatchObject({ externalThreadId: THREAD, providerMessageId: `${CA}:in-progress`, parts: [{ type: "call_event", event: "answered" }] });
+  });
+
+  it("every CallStatus maps to a call event; an unknown one is 422", async () => {
+    const expected = { queued: "initiated", initiated: "initiated", ringing: "ringing", "in-progress": "answered", completed: "completed", busy: "busy", "no-answer": "no_answer", failed: "failed", canceled: "canceled" };
+    for (const [status, event] of Object.entries(expected)) {
+      const r = await voiceAdapter.parse(signed(`CallSid=${CA}&CallStatus=${status}&From=%2B1&To=%2B2&CallbackSource=call-progress-events`), config);
+      expect(r.items[0]).toMatchObject({ parts: [{ event }] });
+    }
+    await rejects(voiceAdapter.parse(signed(`CallSid=${CA}&CallStatus=exploded&From=%2B1&To=%2B2`), config), 422);
+  });
+
+  it("bad or missing signatures are 401", async () => {
+    const good = signed(statusCompleted);
+    await rejects(voiceAdapter.verify({ ...good, headers: new Headers() }, config, 0), 401);
+    await rejects(voiceAdapter.verify({ ...good, rawBody: new TextEncoder().encode(`${statusCompleted}&CallDuration=1`) }, config, 0), 401);
+  });
+});
+
+describe("voice send", () => {
+  const reply: OutboundReply = { messageId: "m1", externalThreadId: THREAD, parts: [{ type: "text", text: "We called you back, call us anytime." }], metadata: {} };
+
+  it("a text reply goes out as SMS from sms_from", async () => {
+    const cfg = voiceAdapter.config.parse({ ...config, sms_from: "+15005550006" });
+    expect(await voiceAdapter.send(reply, cfg)).toEqual([
+      {
+        url: `https://twilio.stub/2010-04-01/Accounts/${AC}/Messages.json`,
+        method: "POST",
+        headers: { authorization: `Basic ${btoa(`${AC}:voice-token`)}`, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ To: CUSTOMER, From: "+15005550006", Body: "We called you back, call us anytime." }).toString(),
+      },
+    ]);
+  });
+
+  it("without sms_from a text reply is refused", async () => {
+    await rejects(voiceAdapter.send(reply, config), 422, "voice conversations cannot take text replies without sms_from");
+  });
+
+  it("sendOutcome reads the SMS sid", () => {
+    expect(voiceAdapter.sendOutcome(201, '{"sid":"SMabc"}')).toEqual({ ok: true, providerMessageId: "SMabc" });
+    expect(voiceAdapter.sendOutcome(404, "{}")).toMatchObject({ ok: false, retryable: false });
+    expect(voiceAdapter.sendOutcome(500, "")).toMatchObject({ ok: false, retryable: true });
+    expect(voiceAdapter.sendOutcome(429, "")).toMatchObject({ ok: false, retryable: true });
+  });
+});
+
+async function parsedOr4xx(p: Promise<ParseResult>): Promise<void> {
+  try {
+    const r = await p;
+    for (const item of r.items) if (item.kind === "message") expect(ContentPart.array().min(1).safeParse(item.parts).success).toBe(true);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ChannelError);
+    expect([400, 422]).toContain((e as ChannelError).status);
+  }
+}
+
+describe("voice parse never crashes", () => {
+  it("on arbitrary bytes", async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), (bytes) => parsedOr4xx(voiceAdapter.parse({ ...signed(""), rawBody: bytes }, config))));
+  });
+
+  it("on arbitrary forms built from Twilio's voice parameter names", async () => {
+    const key = fc.constantFrom("CallSid", "CallStatus", "From", "To", "Direction", "CallDuration", "RecordingSid", "RecordingStatus", "RecordingUrl", "RecordingDuration", "TranscriptionSid", "TranscriptionText", "TranscriptionStatus", "CallbackSource");
+    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("completed", "ringing", "https://api.twilio.com/x", "call-progress-events", "12"));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 12 }), (pairs) =>
+        parsedOr4xx(voiceAdapter.parse({ ...signed(""), rawBody: new TextEncoder().encode(new URLSearchParams(pairs).toString()) }, config)),
+      ),
+    );
+  });
+});

@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { BASE, call, Client, ok, tenant, text, visitor } from "./helpers";
+import type { DeskServerFrame } from "../shared/desk-protocol";
+
+/** An agent console's desk socket: offers, assignments and presence. */
+class DeskClient {
+  frames: DeskServerFrame[] = [];
+  private waiters: { pred: (f: DeskServerFrame) => boolean; resolve: (f: DeskServerFrame) => void }[] = [];
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (e) => {
+      const f = JSON.parse(e.data as string) as DeskServerFrame;
+      const i = this.waiters.findIndex((w) => w.pred(f));
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(f);
+      else this.frames.push(f);
+    });
+  }
+  static async open(token: string): Promise<DeskClient> {
+    const res = await exports.default.fetch(`${BASE}/v1/routing/desk/ws?token=${token}`, { headers: { upgrade: "websocket" } });
+    if (!res.webSocket) throw new Error(`desk upgrade refused: ${res.status} ${await res.text()}`);
+    res.webSocket.accept();
+    return new DeskClient(res.webSocket);
+  }
+  send(frame: unknown) {
+    this.ws.send(JSON.stringify(frame));
+  }
+  next<T extends DeskServerFrame["type"]>(type: T, pred: (f: Extract<DeskServerFrame, { type: T }>) => boolean = () => true): Promise<Extract<DeskServerFrame, { type: T }>> {
+    const match = (f: DeskServerFrame) => f.type === type && pred(f as never);
+    const i = this.frames.findIndex(match);
+    if (i >= 0) return Promise.resolve(this.frames.splice(i, 1)[0] as never);
+    return new Promise((resolve) => this.waiters.push({ pred: match, resolve: resolve as never }));
+  }
+}
+
+const skills = (...s: [string, number][]) => ({ skills: s.map(([skill, proficiency]) => ({ skill, proficiency })), teams: [], languages: ["en"], capacity: { voice: 1, chat: 1, email: 5 } });
+
+async function staffedTenant(config: Record<string, unknown> = {}) {
+  const t = await tenant();
+  await ok(call("/v1/routing/config", { method: "PUT", auth: t.key, json: config }));
+  await ok(call(`/v1/agents/${t.agentId}/routing`, { method: "PUT", auth: t.key, json: skills(["billing", 5]) }));
+  const second = await ok(call("/v1/agents", { method: "POST", auth: t.key, json: { name: "Bob", email: `bob-${crypto.randomUUID()}@example.com`, routing: skills(["billing", 2]) } }), 201);
+  const { token: secondToken } = await ok(call(`/v1/agents/${second.id}/token`, { method: "POST", auth: t.key }), 201);
+  const ada = await DeskClient.open(t.agentToken);
+  const bob = await DeskClient.open(secondToken);
+  await ada.next("hello");
+  await bob.next("hello");
+  return { ...t, bobId: second.id as string, bobToken: secondToken as string, ada, bob };
+}
+
+async function customerWrites(tenantId: string) {
+  const v = await visitor(tenantId);
+  const c = await Client.open(v.conversationId, v.token);
+  await c.next("welcome");
+  c.send({ type: "message", client_msg_id: crypto.randomUUID(), parts: text("I was charged twice") });
+  await c.next("ack");
+  return { ...v, socket: c };
+}
+
+describe("routing desk", () => {
+  it("offers a waiting conversation to the best agent; accepting assigns it, with the decision explained", async () => {
+    const t = await staffedTenant({ queues: [{ id: "billing", name: "Billing", required_skills: [{ skill: "billing" }] }], default_queue_id: "billing" });
+    t.ada.send({ type: "status", status: "available" });
+    t.bob.send({ type: "status", status: "available" });
+    await t.ada.next("agent_status");
+    await t.bob.next("agent_status");
+    const v = await customerWrites(t.id);
+    const offer = await t.ada.next("offer", (f) => f.conversation_id === v.conversationId);
+    t.ada.send({ type: "accept", offer_id: offer.offer_id });
+    await t.ada.next("assigned", (f) => f.conversation_id === v.conversationId);
+    const state = await v.socket.next("state", (f) => f.conversation.status === "assigned");
+    expect(state.conversation.assignee_id).toBe(t.agentId);
+    const why = await ok(call(`/v1/conversations/${v.conversationId}/routing`, { auth: t.key }));
+    expect(why.current).toMatchObject({ agent_id: t.agentId, queue_id: "billing", policy: "weighted" });
+    const parts = Object.values(why.current.score.parts as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(parts).toBeCloseTo(why.current.score.score, 9);
+    expect(why.current.candidates.map((c: { agent_id: string }) => c.agent_id)).toEqual([t.agentId, t.bobId]);
+    expect(why.decisions[0]).toMatchObject({ outcome: "accepted", agent_id: t.agentId });
+  });
+
+  it("moves on to the next agent when the offer is rejected or times out", async () => {
+    const t = await staffedTenant({ settings: { offer_timeout_s: 1, away_on_missed_offer: false } });
+    t.ada.send({ type: "status", status: "available" });
+    await t.ada.next("agent_status");
+    t.bob.send({ type: "status", status: "available" });
+    await t.bob.next("agent_status");
+    const v1 = await customerWrites(t.id);
+    const first = await t.ada.next("offer", (f) => f.conversation_id === v1.conversationId);
+    t.ada.send({ type: "reject", offer_id: first.offer_id });
+    const toBob = await t.bob.next("offer", (f) => f.conversation_id === v1.conversationId);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await runDurableObjectAlarm(env.DESK.get(env.DESK.idFromName(`${t.id}:desk`)))).toBe(true);
+    await t.bob.next("offer_expired", (f) => f.offer_id === toBob.offer_id);
+    const why = await ok(call(`/v1/conversations/${v1.conversationId}/routing`, { auth: t.key }));
+    expect(why.decisions.map((d: { outcome: string }) => d.outcome)).toEqual(["expired", "rejected"]);
+  });
+
+  it("never offers beyond capacity: the second customer waits and sees their queue position", async () => {
+    const t = await staffedTenant();
+    t.ada.send({ type: "status", status: "available" });
+    await t.ada.next("agent_status");
+    const v1 = await customerWrites(t.id);
+    const offer = await t.ada.next("offer", (f) => f.conversation_id === v1.conversationId);
+    t.ada.send({ type: "accept", offer_id: offer.offer_id });
+    await t.ada.next("assigned");
+    const v2 = await customerWrites(t.id);
+    const position = await v2.socket.next("queue");
+    expect(position.position).toBe(1);
+    const desk = await ok(call("/v1/routing/desk", { auth: t.key }));
+    expect(desk.waiting).toEqual([expect.objectContaining({ conversation_id: v2.conversationId, reason: "agents_busy" })]);
+    expect(desk.agents.find((a: { id: string }) => a.id === t.agentId).load.chat).toBe(1);
+    // Resolving the first frees the slot and the waiting customer is offered at once.
+    await ok(call(`/v1/conversations/${v1.conversationId}/state`, { method: "POST", auth: t.agentToken, json: { action: "resolve" } }));
+    await t.ada.next("offer", (f) => f.conversation_id === v2.conversationId);
+  });
+
+  it("records abandonment when the customer leaves while waiting", async () => {
+    const t = await staffedTenant();
+    const v = await customerWrites(t.id);
+    await v.socket.next("state", (f) => f.conversation.status === "queued");
+    await ok(call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: v.token, json: { action: "close" } }));
+    await expect
+      .poll(async () => (await ok(call("/v1/routing/desk", { auth: t.key }))).waiting.length, { timeout: 5000 })
+      .toBe(0);
+    const forbidden = await call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: v.token, json: { action: "resolve" } });
+    expect(forbidden.status).toBe(403);
+  });
+
+  it("transfers to a named agent with a note; the conversation keeps its context", async () => {
+    const t = await staffedTenant();
+    t.ada.send({ type: "status", status: "available" });
+    await t.ada.next("agent_status");
+    t.bob.send({ type: "status", status: "available" });
+    await t.bob.next("agent_status");
+    const v = await customerWrites(t.id);
+    const offer = await t.ada.next("offer", (f) => f.conversation_id === v.conversationId);
+    t.ada.send({ type: "accept", offer_id: offer.offer_id });
+    await t.ada.next("assigned");
+    await v.socket.next("state", (f) => f.conversation.status === "assigned");
+    await ok(call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: t.agentToken, json: { action: "transfer", transfer_to: { kind: "agent", agent_id: t.bobId }, note: "refund over my limit" } }));
+    const toBob = await t.bob.next("offer", (f) => f.conversation_id === v.conversationId);
+    t.bob.send({ type: "accept", offer_id: toBob.offer_id });
+    const assigned = await t.bob.next("assigned", (f) => f.conversation_id === v.conversationId);
+    expect(assigned.notes).toEqual([expect.objectContaining({ note: "refund over my limit", from_agent_id: t.agentId })]);
+    const history = await ok(call(`/v1/conversations/${v.conversationId}/messages`, { auth: t.bobToken }));
+    expect(history.data.map((m: { parts: unknown }) => m.parts)).toEqual([text("I was charged twice")]);
+    const bad = await call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: t.key, json: { action: "transfer", transfer_to: { kind: "agent", agent_id: "agt_nobody" } } });
+    expect(bad.status).toBe(422);
+  });
+});
