@@ -121,5 +121,6 @@ CREATE TABLE `tenants` (
 	`identity_secret` text NOT NULL,
 	`identity_verification` integer DEFAULT false NOT NULL,
 	`allowed_origins` text DEFAULT '[]' NOT NULL,
+	`crm_lookup` text,
 	`created_at` integer NOT NULL
 );

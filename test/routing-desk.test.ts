@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
@@ -57,6 +57,8 @@ async function customerWrites(tenantId: string) {
   await c.next("ack");
   return { ...v, socket: c };
 }
+
+afterEach(() => vi.restoreAllMocks());
 
 describe("routing desk", () => {
   it("offers a waiting conversation to the best agent; accepting assigns it, with the decision explained", async () => {
@@ -147,5 +149,41 @@ describe("routing desk", () => {
     expect(history.data.map((m: { parts: unknown }) => m.parts)).toEqual([text("I was charged twice")]);
     const bad = await call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: t.key, json: { action: "transfer", transfer_to: { kind: "agent", agent_id: "agt_nobody" } } });
     expect(bad.status).toBe(422);
+  });
+});
+
+describe("customer profile (R2.1)", () => {
+  async function valueSeen(t: Awaited<ReturnType<typeof staffedTenant>>, contactTier?: string) {
+    t.ada.send({ type: "status", status: "available" });
+    await t.ada.next("agent_status");
+    const v = await visitor(t.id);
+    if (contactTier) await ok(call(`/v1/contacts/${v.contactId}`, { method: "PATCH", auth: t.key, json: { tier: contactTier } }));
+    const c = await Client.open(v.conversationId, v.token);
+    await c.next("welcome");
+    c.send({ type: "message", client_msg_id: "hi", parts: text("hello") });
+    await t.ada.next("offer", (f) => f.conversation_id === v.conversationId);
+    const why = await ok(call(`/v1/conversations/${v.conversationId}/routing`, { auth: t.key }));
+    return why.current.score.parts.customer_value as number;
+  }
+
+  it("uses the contact's stored tier, and the tenant's CRM when it answers", async () => {
+    expect(await valueSeen(await staffedTenant(), "gold")).toBeCloseTo(0.3 * 0.75, 9);
+    const t = await staffedTenant();
+    await ok(call("/v1/tenant", { method: "PATCH", auth: t.key, json: { crm_lookup: { url: "https://crm.example/lookup", token: "crm-secret" } } }));
+    const seen: { url: string; authorization: string | null }[] = [];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const req = new Request(input, init);
+      seen.push({ url: req.url, authorization: req.headers.get("authorization") });
+      return Response.json({ tier: "vip", lifetime_value: 250000, orders: [{ id: "o-1", total: 99 }] });
+    });
+    expect(await valueSeen(t)).toBeCloseTo(0.3 * 1, 9);
+    expect(seen).toEqual([{ url: "https://crm.example/lookup", authorization: "Bearer crm-secret" }]);
+  });
+
+  it("routes on the stored profile when the CRM is down", async () => {
+    const t = await staffedTenant();
+    await ok(call("/v1/tenant", { method: "PATCH", auth: t.key, json: { crm_lookup: { url: "https://crm-down.example/lookup" } } }));
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("down", { status: 503 }));
+    expect(await valueSeen(t)).toBeCloseTo(0.3 * 0.25, 9);
   });
 });

@@ -3,9 +3,10 @@
  * update; there is no body signature. Threads are the chat id. Message ids are only unique within a
  * chat, so provider message ids are "<chat id>:<message id>", inbound and outbound alike.
  *
- * Media arrive as file ids. Their part URL is the Bot API getFile call for that id, the documented way
- * to resolve a file (it answers with a file_path to download). That URL embeds the bot token, so it must
- * not leave the tenant's trust boundary; serve media to agents through a proxy, not the raw URL.
+ * Media arrive as file ids. Every Bot API file URL (getFile, /file/bot<token>/…) embeds the bot token, and
+ * part URLs are stored, shown to agents and sent in outgoing webhooks, so the part URL is the gateway's own
+ * authenticated proxy, /v1/media/telegram/<file id> on the webhook's origin (workers/routes/media.ts),
+ * which resolves the file with the token server-side.
  */
 import { z } from "zod";
 import { timingSafeEqual } from "../../shared/crypto";
@@ -20,6 +21,8 @@ export const TelegramConfig = z.object({
   /** The secret_token given to setWebhook: 1-256 characters A-Z, a-z, 0-9, _ and -. */
   secret_token: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/),
   api_base: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+  /** Where file downloads are served, when not api_base (a local Bot API server or a test stub). */
+  file_base: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type TelegramConfig = z.infer<typeof TelegramConfig>;
 
@@ -30,8 +33,10 @@ const User = z.object({
   last_name: z.string().optional(),
   username: z.string().optional(),
 });
+/** A file id becomes a path segment of the proxy URL; "." and ".." would be resolved away as dot segments. */
+const FileId = ProviderId.refine((id) => id !== "." && id !== "..", "not a Telegram file id");
 const File = z.object({
-  file_id: ProviderId,
+  file_id: FileId,
   file_name: z.string().optional(),
   mime_type: z.string().optional(),
   file_size: z.number().optional(),
@@ -46,7 +51,7 @@ const Message = z.object({
   from: User.optional(),
   text: z.string().optional(),
   caption: z.string().optional(),
-  photo: z.array(z.object({ file_id: ProviderId })).optional(),
+  photo: z.array(z.object({ file_id: FileId })).optional(),
   document: File.optional(),
   voice: File.optional(),
   audio: File.optional(),
@@ -72,16 +77,17 @@ const Update = z.object({
     .optional(),
 });
 
-function fileUrl(fileId: string, config: TelegramConfig): string {
-  return `${trimSlash(config.api_base)}/bot${config.bot_token}/getFile?file_id=${uriPart(fileId)}`;
+/** The gateway's media proxy for a file id, on the origin the webhook arrived at; no credentials in it. */
+export function telegramMediaUrl(fileId: string, webhookUrl: string): string {
+  return new URL(`/v1/media/telegram/${uriPart(fileId)}`, webhookUrl).toString();
 }
 
 /** Parts and the file ids behind them. Service messages (joins, pins …) have no content and yield none. */
-function content(m: Message, config: TelegramConfig): { parts: ContentPart[]; media: { id: string; mime_type?: string }[] } {
+function content(m: Message, webhookUrl: string): { parts: ContentPart[]; media: { id: string; mime_type?: string }[] } {
   const media: { id: string; mime_type?: string }[] = [];
   const file = (f: { file_id: string; mime_type?: string }) => {
     media.push({ id: f.file_id, ...(f.mime_type ? { mime_type: f.mime_type } : {}) });
-    return { url: fileUrl(f.file_id, config), mime_type: clip(f.mime_type, 100) };
+    return { url: telegramMediaUrl(f.file_id, webhookUrl), mime_type: clip(f.mime_type, 100) };
   };
   const parts: ContentPart[] = [...textParts(m.text)];
   // Telegram sends each photo in several sizes, smallest first.
@@ -104,9 +110,9 @@ function contact(user: z.infer<typeof User> | undefined, chatId: number): Inboun
   return { externalId: String(user.id), ...(name ? { name } : {}) };
 }
 
-function messageItem(m: Message, config: TelegramConfig, edited: boolean): InboundMessage | null {
+function messageItem(m: Message, webhookUrl: string, edited: boolean): InboundMessage | null {
   if (m.from?.is_bot) return null;
-  const { parts, media } = content(m, config);
+  const { parts, media } = content(m, webhookUrl);
   if (parts.length === 0) return null;
   const id = `${m.chat.id}:${m.message_id}`;
   const metadata: Record<string, unknown> = {};
@@ -186,11 +192,11 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
     if (!timingSafeEqual(given, config.secret_token)) throw new ChannelError(401, "X-Telegram-Bot-Api-Secret-Token does not match the configured secret_token");
   },
 
-  async parse(req, config) {
+  async parse(req) {
     const update = jsonBody(req.rawBody, Update);
     const items: InboundItem[] = [];
     for (const [m, edited] of [[update.message, false], [update.edited_message, true]] as const) {
-      const item = m && messageItem(m, config, edited);
+      const item = m && messageItem(m, req.url, edited);
       if (item) items.push(item);
     }
     const q = update.callback_query;

@@ -8,6 +8,8 @@ export const tenants = sqliteTable("tenants", {
   identitySecret: text("identity_secret").notNull(),
   identityVerification: integer("identity_verification", { mode: "boolean" }).notNull().default(false),
   allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default([]),
+  /** The tenant's CRM customer lookup (R2.1), AES-GCM sealed like channel credentials: {url, token}. */
+  crmLookup: text("crm_lookup"),
   createdAt: integer("created_at").notNull(),
 });
 

@@ -2,11 +2,44 @@ import { Hono } from "hono";
 import { and, desc, eq } from "drizzle-orm";
 import { requireAuth, type AuthEnv } from "../http/auth";
 import { HttpError } from "../http/problem";
+import { z } from "zod";
+import { jsonBody } from "../http/validate";
+import { now } from "../../shared/ids";
 import { db } from "../db/client";
 import { contactIdentities, contacts, conversations } from "../db/schema";
 
 /** The customer as the agent sees them: one record, every channel identity, every conversation. */
-export const contactRoutes = new Hono<AuthEnv>().get("/:id", requireAuth("api", "agent"), async (c) => {
+const UpdateContact = z
+  .object({
+    name: z.string().max(255).nullable(),
+    email: z.email().max(320).nullable(),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "E.164 phone number").nullable(),
+    tier: z.string().min(1).max(40),
+    lifetime_value: z.number().nonnegative(),
+  })
+  .partial();
+
+export const contactRoutes = new Hono<AuthEnv>()
+  /** For CRM sync: the value signals routing reads (tier, lifetime value) and the contact's details. */
+  .patch("/:id", requireAuth("api"), jsonBody(UpdateContact), async (c) => {
+    const tenantId = c.get("principal").tenantId;
+    const b = c.req.valid("json");
+    const updated = await db(c.env)
+      .update(contacts)
+      .set({
+        ...(b.name !== undefined ? { name: b.name } : {}),
+        ...(b.email !== undefined ? { email: b.email?.toLowerCase() ?? null } : {}),
+        ...(b.phone !== undefined ? { phone: b.phone } : {}),
+        ...(b.tier !== undefined ? { tier: b.tier } : {}),
+        ...(b.lifetime_value !== undefined ? { lifetimeValue: b.lifetime_value } : {}),
+        updatedAt: now(),
+      })
+      .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, c.req.param("id"))))
+      .returning();
+    if (updated.length === 0) throw new HttpError(404, "not found", "no such contact");
+    return c.json({ id: updated[0]!.id, tier: updated[0]!.tier, lifetime_value: updated[0]!.lifetimeValue });
+  })
+  .get("/:id", requireAuth("api", "agent"), async (c) => {
   const tenantId = c.get("principal").tenantId;
   const id = c.req.param("id");
   const d = db(c.env);
@@ -28,6 +61,8 @@ export const contactRoutes = new Hono<AuthEnv>().get("/:id", requireAuth("api", 
     email: row.email,
     phone: row.phone,
     external_user_id: row.externalUserId,
+    tier: row.tier,
+    lifetime_value: row.lifetimeValue,
     identities: identities.map((i) => ({ channel: i.channel, external_id: i.externalId })),
     conversations: convs,
   });

@@ -6,12 +6,16 @@ import { jsonBody } from "../http/validate";
 import { db } from "../db/client";
 import { tenants } from "../db/schema";
 import { forgetTenant, tenantById } from "../tenants";
+import { sealCredentials } from "../channels/credentials";
+import { CrmLookup } from "../customer-profile";
 
 const UpdateTenant = z
   .object({
     name: z.string().min(1).max(200),
     allowed_origins: z.array(z.url()).max(50),
     identity_verification: z.boolean(),
+    /** Customer lookup used when routing (R2.1); null removes it. The token is never returned. */
+    crm_lookup: CrmLookup.nullable(),
   })
   .partial();
 
@@ -31,9 +35,10 @@ export const tenantRoutes = new Hono<AuthEnv>()
         ...(b.name !== undefined ? { name: b.name } : {}),
         ...(b.allowed_origins !== undefined ? { allowedOrigins: b.allowed_origins } : {}),
         ...(b.identity_verification !== undefined ? { identityVerification: b.identity_verification } : {}),
+        ...(b.crm_lookup !== undefined ? { crmLookup: b.crm_lookup && (await sealCredentials(c.env, id, "crm", b.crm_lookup)) } : {}),
       })
       .where(eq(tenants.id, id));
     forgetTenant(id);
     const t = await tenantById(c.env, id);
-    return c.json({ id: t.id, name: t.name, allowed_origins: t.allowedOrigins, identity_verification: t.identityVerification });
+    return c.json({ id: t.id, name: t.name, allowed_origins: t.allowedOrigins, identity_verification: t.identityVerification, crm_lookup: t.crmLookup ? "configured" : null });
   });

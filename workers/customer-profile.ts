@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { openCredentials } from "./channels/credentials";
+import { admit, closedBreaker, record, type BreakerState } from "../shared/circuit-breaker";
+import { customerValue } from "../shared/routing-config";
+import { now } from "../shared/ids";
+import type { ConversationSnapshot } from "../shared/events";
+
+export const CrmLookup = z.object({ url: z.url({ protocol: /^https?$/ }), token: z.string().max(4096).optional() });
+export type CrmLookup = z.infer<typeof CrmLookup>;
+
+/** What a CRM may answer; everything is optional and unknown fields are ignored. */
+const CrmAnswer = z.object({
+  tier: z.string().max(40).optional(),
+  lifetime_value: z.number().nonnegative().optional(),
+  orders: z.array(z.object({ id: z.string(), total: z.number().optional(), status: z.string().optional() }).loose()).max(50).optional(),
+});
+
+export type CustomerProfile = { tier: string; lifetime_value: number; customer_value: number; source: "crm" | "d1"; orders: number };
+
+const CRM_TIMEOUT_MS = 1500;
+const CRM_CACHE_MS = 5 * 60_000;
+const cache = new Map<string, { value: z.infer<typeof CrmAnswer>; until: number }>();
+const breakers = new Map<string, BreakerState>();
+
+/** The CRM answer for one contact: cached, bounded by a timeout, and skipped while the tenant's CRM circuit is open. */
+async function fromCrm(env: Env, tenantId: string, sealed: string, contact: Record<string, string | null>): Promise<z.infer<typeof CrmAnswer> | null> {
+  const key = `${tenantId}\u0000${contact.id}`;
+  const hit = cache.get(key);
+  if (hit && hit.until > now()) return hit.value;
+  const gate = admit(breakers.get(tenantId) ?? closedBreaker(), now());
+  breakers.set(tenantId, gate.next);
+  if (!gate.allowed) return null;
+  let ok = false;
+  try {
+    const crm = CrmLookup.parse(await openCredentials(env, tenantId, "crm", sealed));
+    const res = await fetch(crm.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(crm.token ? { authorization: `Bearer ${crm.token}` } : {}) },
+      body: JSON.stringify({ contact }),
+      signal: AbortSignal.timeout(CRM_TIMEOUT_MS),
+    });
+    if (!res.ok) throw new Error(`CRM answered ${res.status}`);
+    const answer = CrmAnswer.parse(await res.json());
+    ok = true;
+    cache.set(key, { value: answer, until: now() + CRM_CACHE_MS });
+    return answer;
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", msg: "CRM lookup failed; routing on the stored profile", tenant: tenantId, error: String(err) }));
+    return null;
+  } finally {
+    breakers.set(tenantId, record(breakers.get(tenantId) ?? closedBreaker(), ok, now()));
+  }
+}
+
+/**
+ * The customer profile (R2.1), read once per routing and never per message: the linked contact in D1
+ * (a channel identity resolves to its contact through the conversation index), enriched by the tenant's
+ * CRM when one is configured and answering.
+ */
+export async function customerProfile(env: Env, c: ConversationSnapshot): Promise<CustomerProfile> {
+  const row = await env.DB.prepare(
+    `SELECT ct.id, ct.email, ct.phone, ct.external_user_id, ct.tier, ct.lifetime_value AS ltv, t.crm_lookup AS crm
+       FROM tenants t LEFT JOIN contacts ct ON ct.tenant_id = t.id
+        AND ct.id IN (?2, (SELECT contact_id FROM conversations WHERE tenant_id = ?1 AND id = ?3))
+      WHERE t.id = ?1 LIMIT 1`,
+  )
+    .bind(c.tenant_id, c.contact_id, c.id)
+    .first<{ id: string | null; email: string | null; phone: string | null; external_user_id: string | null; tier: string | null; ltv: number | null; crm: string | null }>();
+  let tier = row?.tier ?? "standard";
+  let ltv = row?.ltv ?? 0;
+  let orders = 0;
+  let source: CustomerProfile["source"] = "d1";
+  if (row?.crm) {
+    const contact = { id: row.id ?? c.contact_id, email: row.email, phone: row.phone, external_user_id: row.external_user_id };
+    const crm = await fromCrm(env, c.tenant_id, row.crm, contact);
+    if (crm) {
+      source = "crm";
+      tier = crm.tier ?? tier;
+      ltv = crm.lifetime_value ?? ltv;
+      orders = crm.orders?.length ?? 0;
+    }
+  }
+  return { tier, lifetime_value: ltv, customer_value: customerValue(tier, ltv), source, orders };
+}

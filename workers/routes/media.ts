@@ -1,0 +1,72 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireAuth, type AuthEnv } from "../http/auth";
+import { HttpError, renderError } from "../http/problem";
+import { loadChannel } from "../channels/store";
+import type { TelegramConfig } from "../channels/telegram";
+
+/**
+ * Provider media that can only be fetched with the tenant's credentials. Stored part URLs point here, so
+ * agents, widgets and outgoing webhooks see the gateway's URL and never a token; the token is used only
+ * on the server-to-provider leg. Mounted at /v1/media.
+ */
+
+const GetFile = z.object({ ok: z.literal(true), result: z.object({ file_path: z.string().min(1).max(1024) }) });
+const Refused = z.object({ ok: z.literal(false), description: z.string().optional() });
+
+/** Download links are valid for at least an hour; a file id's bytes never change. */
+const CACHE_CONTROL = "private, max-age=3600";
+
+const trimSlash = (base: string) => base.replace(/\/+$/, "");
+
+/** Never put the request URL (it holds the bot token) or the fetch error's text into a problem. */
+async function providerFetch(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch {
+    throw new HttpError(502, "provider unavailable", "Telegram could not be reached");
+  }
+}
+
+/** file_path as a URL path: each segment encoded, dot segments refused (they would climb out of /file/bot<token>/). */
+function filePath(path: string): string {
+  const segments = path.split("/");
+  if (segments.some((s) => s === "" || s === "." || s === "..")) throw new HttpError(502, "provider error", "Telegram returned an unusable file_path");
+  return segments.map(encodeURIComponent).join("/");
+}
+
+export const mediaRoutes = new Hono<AuthEnv>()
+  .use(requireAuth("api", "agent", "visitor"))
+  .get("/telegram/:fileId", async (c) => {
+    const fileId = c.req.param("fileId");
+    const loaded = await loadChannel(c.env, c.get("principal").tenantId, "telegram");
+    if (!loaded) throw new HttpError(404, "not found", "telegram is not configured for this tenant");
+    const config = loaded.config as TelegramConfig;
+
+    const info = await providerFetch(`${trimSlash(config.api_base)}/bot${config.bot_token}/getFile?file_id=${encodeURIComponent(fileId.toWellFormed())}`);
+    const json: unknown = await info.json().catch(() => null);
+    const file = GetFile.safeParse(json);
+    if (!info.ok || !file.success) {
+      const refused = Refused.safeParse(json);
+      const why = refused.success && refused.data.description ? `: ${refused.data.description.slice(0, 200)}` : "";
+      throw new HttpError(502, "provider error", `Telegram getFile answered HTTP ${info.status}${why}`);
+    }
+
+    const base = trimSlash(config.file_base ?? config.api_base);
+    const download = await providerFetch(`${base}/file/bot${config.bot_token}/${filePath(file.data.result.file_path)}`);
+    if (!download.ok || !download.body) {
+      await download.body?.cancel();
+      throw new HttpError(502, "provider error", `Telegram file download answered HTTP ${download.status}`);
+    }
+    const headers = new Headers({
+      "content-type": download.headers.get("content-type") ?? "application/octet-stream",
+      "cache-control": CACHE_CONTROL,
+      // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; sandbox",
+    });
+    const length = download.headers.get("content-length");
+    if (length) headers.set("content-length", length);
+    return new Response(download.body, { status: 200, headers });
+  })
+  .onError(renderError);
