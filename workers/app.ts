@@ -11,6 +11,7 @@ import { adminRoutes } from "./routes/admin";
 import { channelRoutes } from "./routes/channels";
 import { contactRoutes } from "./routes/contacts";
 import { routingRoutes } from "./routes/routing";
+import { mediaRoutes } from "./routes/media";
 import { webhookRoutes } from "./routes/webhooks";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
@@ -44,6 +45,7 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/channels", channelRoutes)
   .route("/v1/contacts", contactRoutes)
   .route("/v1/routing", routingRoutes)
+  .route("/v1/media", mediaRoutes)
   .route("/webhooks", webhookRoutes)
   .get("/v1/health", (c) => c.json({ ok: true }))
   .notFound(() => problemResponse(404, "not found", "no such endpoint"))

@@ -16,7 +16,8 @@ const config = TelegramConfig.parse({ bot_token: "123456:ABC-DEF1234ghIkl-zyx57W
 const HOOK = "https://edge.test/webhooks/telegram/ten_1";
 const NOW = 1_750_000_000_000;
 const FIXTURES = [textFixture, editedFixture, documentFixture, voiceFixture, callbackFixture];
-const FILE_URL = "https://tg.test/bot123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11/getFile?file_id=AwADBAADbXXXXXXXXXXXGBdhD2l6_XX";
+/** The gateway's media proxy on the webhook's origin: the bot token never appears in a stored URL. */
+const FILE_URL = "https://edge.test/v1/media/telegram/AwADBAADbXXXXXXXXXXXGBdhD2l6_XX";
 const TEST_USER = { externalId: "1111111", name: "Test Firstname Test Lastname" };
 
 function req(body: string | Uint8Array, headers?: Record<string, string>): InboundRequest {
@@ -79,7 +80,7 @@ describe("telegram documented updates", () => {
     });
   });
 
-  it("message with a document: a file part at the getFile URL, the file id in metadata", async () => {
+  it("message with a document: a file part at the gateway's media proxy URL, the file id in metadata", async () => {
     expect(await parse(documentFixture)).toEqual({
       items: [
         {
@@ -125,7 +126,7 @@ describe("telegram other updates", () => {
       externalThreadId: "-100123",
       providerMessageId: "-100123:7",
       contact: { externalId: "42", name: "Ada" },
-      parts: [{ type: "image", url: "https://tg.test/bot123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11/getFile?file_id=large", caption: "my order" }],
+      parts: [{ type: "image", url: "https://edge.test/v1/media/telegram/large", caption: "my order" }],
     });
     expect((await parse(message({ location: { latitude: 52.52, longitude: 13.405 } }))).items).toEqual([
       expect.objectContaining({ parts: [{ type: "location", latitude: 52.52, longitude: 13.405 }] }),
@@ -133,6 +134,18 @@ describe("telegram other updates", () => {
     expect((await parse(message({ venue: { location: { latitude: 52.5, longitude: 13.4 }, title: "Store", address: "Main St 1" } }))).items).toEqual([
       expect.objectContaining({ parts: [{ type: "location", latitude: 52.5, longitude: 13.4, name: "Store", address: "Main St 1" }] }),
     ]);
+  });
+
+  it("media URLs never carry the bot token, and odd file ids stay inside the proxy path", async () => {
+    const all = await Promise.all(
+      [documentFixture, voiceFixture, message({ photo: [{ file_id: "a/b?c#d" }] }), message({ video: { file_id: "v", duration: 3 }, caption: "clip" })].map(parse),
+    );
+    const text = JSON.stringify(all);
+    expect(text).not.toContain(config.bot_token);
+    expect(text).not.toContain("tg.test");
+    expect(all[2]!.items[0]).toMatchObject({ parts: [{ type: "image", url: "https://edge.test/v1/media/telegram/a%2Fb%3Fc%23d" }] });
+    expect(all[3]!.items[0]).toMatchObject({ parts: [{ type: "video", url: "https://edge.test/v1/media/telegram/v", duration_s: 3 }, { type: "text", text: "clip" }] });
+    expect(await statusOf(parse(message({ document: { file_id: ".." } })))).toBe(422);
   });
 
   it("a callback on one of our keyboards reads the tapped button's label", async () => {

@@ -36,7 +36,7 @@ function filePath(path: string): string {
 }
 
 export const mediaRoutes = new Hono<AuthEnv>()
-  .use(requireAuth("api", "agent", "visitor"))
+  .use(requireAuth("api", "agent"))
   .get("/telegram/:fileId", async (c) => {
     const fileId = c.req.param("fileId");
     const loaded = await loadChannel(c.env, c.get("principal").tenantId, "telegram");
