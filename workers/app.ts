@@ -12,6 +12,7 @@ import { channelRoutes } from "./routes/channels";
 import { contactRoutes } from "./routes/contacts";
 import { routingRoutes } from "./routes/routing";
 import { mediaRoutes } from "./routes/media";
+import { openApiDocument } from "./openapi";
 import { webhookRoutes } from "./routes/webhooks";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
@@ -48,6 +49,7 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/media", mediaRoutes)
   .route("/webhooks", webhookRoutes)
   .get("/v1/health", (c) => c.json({ ok: true }))
+  .get("/v1/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)))
   .notFound(() => problemResponse(404, "not found", "no such endpoint"))
   .onError(renderError);
 

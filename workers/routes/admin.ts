@@ -17,7 +17,7 @@ const operator = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   await next();
 });
 
-const CreateTenant = z.object({
+export const CreateTenant = z.object({
   id: z.string().regex(/^ten_[a-z0-9_]{3,40}$/, "ten_<lowercase letters, digits, _>").optional(),
   name: z.string().min(1).max(200),
   allowed_origins: z.array(z.url()).max(50).default([]),

@@ -11,7 +11,7 @@ import { Agent, AgentStatus } from "../../shared/routing/schemas";
 import { AgentRouting } from "../../shared/routing-config";
 import { newId, now } from "../../shared/ids";
 
-const CreateAgent = z.object({
+export const CreateAgent = z.object({
   name: z.string().min(1).max(200),
   email: z.email().max(320),
   role: z.enum(["agent", "supervisor", "admin"]).default("agent"),

@@ -12,7 +12,7 @@ import { forgetChannel, type SealedChannel } from "../channels/store";
 import { DeclarativeChannelSpec } from "../../shared/declarative-channel";
 import { now } from "../../shared/ids";
 
-const PutChannel = z.object({
+export const PutChannel = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
   /** Only for `custom:<slug>` channels: the declarative definition. */
   spec: DeclarativeChannelSpec.optional(),

@@ -9,7 +9,7 @@ import { db } from "../db/client";
 import { contactIdentities, contacts, conversations } from "../db/schema";
 
 /** The customer as the agent sees them: one record, every channel identity, every conversation. */
-const UpdateContact = z
+export const UpdateContact = z
   .object({
     name: z.string().max(255).nullable(),
     email: z.email().max(320).nullable(),

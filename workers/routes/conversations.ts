@@ -18,7 +18,7 @@ import { identityHash, timingSafeEqual } from "../../shared/crypto";
 
 const Params = z.object({ id: z.string().regex(ConversationIdPattern, "no such conversation") });
 
-const CreateConversation = z.object({
+export const CreateConversation = z.object({
   channel: ChannelName.default("api"),
   contact: z.object({
     id: z.string().max(64).optional(),
@@ -30,14 +30,14 @@ const CreateConversation = z.object({
   external_thread_id: z.string().max(255).optional(),
 });
 
-const PostMessage = z.object({
+export const PostMessage = z.object({
   client_msg_id: z.string().min(1).max(128),
   parts: z.array(ContentPart).min(1).max(20),
   metadata: Metadata.optional(),
   sender: z.object({ kind: SenderKind, id: z.string().min(1).max(255), name: z.string().max(255).optional() }).optional(),
 });
 
-const ChangeState = z.object({
+export const ChangeState = z.object({
   action: StateAction,
   assignee_id: z.string().min(1).max(64).optional(),
   note: z.string().max(2000).optional(),
@@ -47,7 +47,7 @@ const ChangeState = z.object({
   transfer_to: TransferTarget.optional(),
 });
 
-const ListQuery = z.object({
+export const ListQuery = z.object({
   status: ConversationStatus.optional(),
   channel: ChannelName.optional(),
   assignee_id: z.string().optional(),
@@ -56,7 +56,7 @@ const ListQuery = z.object({
   cursor: z.string().regex(/^\d+:[A-Za-z0-9_]+$/, "opaque cursor from a previous page").optional(),
 });
 
-const HistoryQuery = z.object({
+export const HistoryQuery = z.object({
   after_seq: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

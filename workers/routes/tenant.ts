@@ -9,7 +9,7 @@ import { forgetTenant, tenantById } from "../tenants";
 import { sealCredentials } from "../channels/credentials";
 import { CrmLookup } from "../customer-profile";
 
-const UpdateTenant = z
+export const UpdateTenant = z
   .object({
     name: z.string().min(1).max(200),
     allowed_origins: z.array(z.url()).max(50),

@@ -12,7 +12,7 @@ import { identityHash, timingSafeEqual } from "../../shared/crypto";
 import { newId, now } from "../../shared/ids";
 import { unwrap } from "../http/problem";
 
-const StartSession = z.object({
+export const StartSession = z.object({
   tenant_id: z.string().min(1).max(64),
   /** The tenant's own user id, for a signed-in user; anonymous visitors omit it. */
   user_id: z.string().min(1).max(255).optional(),
@@ -24,7 +24,7 @@ const StartSession = z.object({
   email: z.email().max(320).optional(),
 });
 
-const StartConversation = z.object({
+export const StartConversation = z.object({
   channel: z.enum(["web", "app"]).default("web"),
   subject: z.string().max(500).optional(),
 });

@@ -1,0 +1,96 @@
+import { z } from "zod";
+import { CreateTenant } from "./routes/admin";
+import { CreateAgent } from "./routes/agents";
+import { PutChannel } from "./routes/channels";
+import { UpdateContact } from "./routes/contacts";
+import { ChangeState, CreateConversation, HistoryQuery, ListQuery, PostMessage } from "./routes/conversations";
+import { UpdateTenant } from "./routes/tenant";
+import { StartConversation, StartSession } from "./routes/widget";
+import { AgentRouting, RoutingConfig } from "../shared/routing-config";
+import { AgentStatus } from "../shared/routing/schemas";
+import { ConversationSnapshot } from "../shared/events";
+import { StandardMessage } from "../shared/message";
+
+type Auth = "operator" | "apiKey" | "agent" | "visitor" | "none";
+type Op = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; auth: Auth[]; body?: z.ZodType; query?: z.ZodObject; response?: z.ZodType; status?: number };
+
+/** Every REST operation, with the same zod schemas the routes validate with: the contract cannot drift. */
+export const OPERATIONS: Op[] = [
+  { method: "post", path: "/v1/admin/tenants", summary: "Create a tenant; returns its API key once", auth: ["operator"], body: CreateTenant, status: 201 },
+  { method: "post", path: "/v1/admin/tenants/{id}/api-keys", summary: "Issue another API key for a tenant", auth: ["operator"], status: 201 },
+  { method: "get", path: "/v1/tenant", summary: "The calling tenant's settings", auth: ["apiKey"] },
+  { method: "patch", path: "/v1/tenant", summary: "Change tenant settings (origins, identity verification, CRM lookup)", auth: ["apiKey"], body: UpdateTenant },
+  { method: "post", path: "/v1/agents", summary: "Create an agent", auth: ["apiKey"], body: CreateAgent, status: 201 },
+  { method: "get", path: "/v1/agents", summary: "List agents", auth: ["apiKey", "agent"] },
+  { method: "put", path: "/v1/agents/{id}/routing", summary: "Set an agent's skills, teams, languages and capacity", auth: ["apiKey"], body: AgentRouting },
+  { method: "put", path: "/v1/agents/{id}/status", summary: "Set an agent's presence", auth: ["apiKey", "agent"], body: z.object({ status: AgentStatus }) },
+  { method: "post", path: "/v1/agents/{id}/token", summary: "Mint a short-lived agent token", auth: ["apiKey"], status: 201 },
+  { method: "post", path: "/v1/widget/session", summary: "Start a visitor session", auth: ["none"], body: StartSession, status: 201 },
+  { method: "post", path: "/v1/widget/conversations", summary: "Start a conversation as the visitor", auth: ["visitor"], body: StartConversation, response: ConversationSnapshot, status: 201 },
+  { method: "post", path: "/v1/conversations", summary: "Create a conversation for a contact", auth: ["apiKey"], body: CreateConversation, response: ConversationSnapshot, status: 201 },
+  { method: "get", path: "/v1/conversations", summary: "List conversations from the index", auth: ["apiKey", "agent"], query: ListQuery },
+  { method: "get", path: "/v1/conversations/{id}", summary: "A conversation's exact state", auth: ["apiKey", "agent", "visitor"], response: ConversationSnapshot },
+  { method: "get", path: "/v1/conversations/{id}/messages", summary: "Page a conversation's messages", auth: ["apiKey", "agent", "visitor"], query: HistoryQuery },
+  { method: "post", path: "/v1/conversations/{id}/messages", summary: "Post a message (idempotent by client_msg_id)", auth: ["apiKey", "agent", "visitor"], body: PostMessage, response: StandardMessage, status: 201 },
+  { method: "post", path: "/v1/conversations/{id}/state", summary: "Queue, assign, transfer, resolve, reopen or close", auth: ["apiKey", "agent", "visitor"], body: ChangeState, response: ConversationSnapshot },
+  { method: "get", path: "/v1/conversations/{id}/routing", summary: "Routing decisions and their score breakdowns", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/conversations/{id}/ws", summary: "WebSocket for a conversation (?token=&last_seq=)", auth: ["agent", "visitor"], status: 101 },
+  { method: "get", path: "/v1/contacts/{id}", summary: "A customer with identities and conversations", auth: ["apiKey", "agent"] },
+  { method: "patch", path: "/v1/contacts/{id}", summary: "Update a customer's details and value", auth: ["apiKey"], body: UpdateContact },
+  { method: "get", path: "/v1/channels", summary: "Connected channels (credentials never returned)", auth: ["apiKey"] },
+  { method: "put", path: "/v1/channels/{name}", summary: "Connect or reconfigure a channel", auth: ["apiKey"], body: PutChannel },
+  { method: "delete", path: "/v1/channels/{name}", summary: "Disconnect a channel", auth: ["apiKey"], status: 204 },
+  { method: "get", path: "/v1/routing/config", summary: "Routing configuration", auth: ["apiKey", "agent"], response: RoutingConfig },
+  { method: "put", path: "/v1/routing/config", summary: "Replace the routing configuration", auth: ["apiKey"], body: RoutingConfig, response: RoutingConfig },
+  { method: "get", path: "/v1/routing/desk", summary: "Live desk: agents, waiting conversations, offers", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/routing/desk/ws", summary: "Agent console desk socket (offers, presence)", auth: ["agent"], status: 101 },
+  { method: "get", path: "/v1/media/telegram/{fileId}", summary: "Telegram media, proxied without the bot token", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/health", summary: "Liveness", auth: ["none"] },
+  { method: "get", path: "/v1/openapi.json", summary: "This document", auth: ["none"] },
+];
+
+const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "any" });
+
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const query = op.query
+      ? Object.entries(op.query.shape).map(([name, s]) => ({ name, in: "query", required: false, schema: schema(s as z.ZodType, "input") }))
+      : [];
+    const status = String(op.status ?? 200);
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      summary: op.summary,
+      security: op.auth.includes("none") ? [] : op.auth.map((a) => ({ [a]: [] })),
+      parameters: [...params, ...query],
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(op.body, "input") } } } } : {}),
+      responses: {
+        [status]: { description: "success", ...(op.response ? { content: { "application/json": { schema: schema(op.response, "output") } } } : {}) },
+        default: { description: "error", content: { "application/problem+json": { schema: schema(Problem, "output") } } },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "edgedesk API", version: "1.0.0", description: "Omnichannel customer-service runtime. Errors are RFC 9457 problem documents." },
+    servers: [{ url: serverUrl }],
+    components: {
+      securitySchemes: {
+        operator: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN secret" },
+        apiKey: { type: "http", scheme: "bearer", description: "tenant API key (edk_…)" },
+        agent: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "agent token" },
+        visitor: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "visitor session token" },
+      },
+    },
+    paths,
+  };
+}
