@@ -2,7 +2,8 @@
  * Generates the simulator's traces from a seeded PRNG: Poisson arrivals (piecewise-constant rate, by
  * thinning), exponential handle times and patience, mixed skills, proficiency needs, languages and tiers.
  *
- *   node bench/traces/generate.ts            rewrites bench/traces/*.json
+ *   node bench/traces/generate.ts                               rewrites bench/traces/*.json
+ *   node bench/traces/generate.ts --seed-offset 3 --out /tmp/t   same specs, other seeds (robustness checks)
  *
  * The same seed always yields the same files, so a trace can be regenerated and diffed.
  */
@@ -169,9 +170,15 @@ const SPECS: Spec[] = [
   },
 ];
 
+const flag = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const seedOffset = Number(flag("--seed-offset") ?? 0);
+const outDir = new URL(`${flag("--out") ?? "."}/`, flag("--out") ? `file://${process.cwd()}/` : import.meta.url);
+
 for (const spec of SPECS) {
-  const file = new URL(`./${spec.name}.json`, import.meta.url);
-  const json = JSON.stringify(generate(spec));
-  writeFileSync(file, json);
+  const json = JSON.stringify(generate({ ...spec, seed: spec.seed + seedOffset }));
+  writeFileSync(new URL(`${spec.name}.json`, outDir), json);
   console.log(`${spec.name}: ${(json.length / 1024).toFixed(0)} KB`);
 }

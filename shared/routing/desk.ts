@@ -48,8 +48,8 @@ export type Waiting = {
   targets: Target[];
   target: number;
   target_since: number;
-  /** Agents who rejected or missed this conversation; it is not offered to them again while it waits. */
-  declined: string[];
+  /** Agents who rejected or missed this conversation (or handed it over), and until when they are skipped. */
+  declined: Record<string, number>;
   offer_id: string | null;
   transfers: number;
   notes: TransferNote[];
@@ -156,6 +156,14 @@ export type DeskInit = {
   agents?: readonly Agent[];
 };
 
+/** What a conversation keeps when it re-enters a queue: a fresh SLA clock, none (already answered), or the running one. */
+type Carried = {
+  sla: "start" | "none" | Pick<Waiting, "sla_due" | "sla_warned" | "sla_breached" | "bump">;
+  transfers: number;
+  notes: TransferNote[];
+  declined: Record<string, number>;
+};
+
 /** Handle times remembered per class for estimates. */
 const HANDLE_WINDOW = 50;
 /** A changed estimate is re-sent only when it moved by this much, so the widget is not spammed every second. */
@@ -213,7 +221,7 @@ export class Desk {
     }
     const wasAvailable = old.status === "available";
     this.state.agents[agent.id] = { ...old, ...agent, load: old.load, idle_since: old.idle_since, disconnected_at: old.disconnected_at };
-    if (agent.status !== "available") this.revokeAgentOffers(agent.id, "agent_unavailable", now, fx);
+    if (agent.status !== "available") this.revokeAgentOffers(agent.id, now, fx);
     else if (!wasAvailable) this.state.agents[agent.id]!.idle_since = now;
     return this.settle(fx, now, true);
   }
@@ -222,7 +230,7 @@ export class Desk {
   removeAgent(agentId: string, now: number): Effect[] {
     if (!this.state.agents[agentId]) return this.invalid("remove_agent", "unknown_agent", now);
     const fx: Effect[] = [];
-    this.revokeAgentOffers(agentId, "agent_unavailable", now, fx);
+    this.revokeAgentOffers(agentId, now, fx);
     for (const a of Object.values(this.state.assignments)) {
       if (a.agent_id === agentId) this.requeueAssigned(a, { kind: "queue", queue_id: a.queue.id }, "agent removed", now, fx);
     }
@@ -251,7 +259,7 @@ export class Desk {
     if (!agent) return this.invalid("disconnect", "unknown_agent", now);
     const fx: Effect[] = [];
     agent.disconnected_at ??= now;
-    this.revokeAgentOffers(agentId, "agent_unavailable", now, fx);
+    this.revokeAgentOffers(agentId, now, fx);
     return this.settle(fx, now, true);
   }
 
@@ -265,7 +273,7 @@ export class Desk {
     const targets: Target[] = sticky
       ? [{ kind: "agents", value: [task.last_agent_id!], timeout_s: queue.sticky_timeout_s }, ...queue.targets]
       : [...queue.targets];
-    this.enqueue(task, queue, targets, { sla: true, transfers: 0, notes: [], declined: [] }, now, fx);
+    this.enqueue(task, queue, targets, { sla: "start", transfers: 0, notes: [], declined: {} }, now, fx);
     return this.settle(fx, now, true);
   }
 
@@ -338,8 +346,9 @@ export class Desk {
       const queue = to.kind === "queue" ? s.config.queues[to.queue_id]! : w.queue;
       const entry: TransferNote = { at: now, from_agent_id: null, to, note };
       fx.push({ type: "transferred", conversation_id: conversationId, from_agent_id: null, to, note });
-      const carried = { sla: w.sla_due !== null, transfers: w.transfers + 1, notes: [...w.notes, entry], declined: w.declined };
-      this.enqueue(w.task, queue, this.transferTargets(to, queue), carried, now, fx, w);
+      // Still unanswered: the first-response clock keeps running.
+      const carried: Carried = { sla: w, transfers: w.transfers + 1, notes: [...w.notes, entry], declined: w.declined };
+      this.enqueue(w.task, queue, this.transferTargets(to, queue), carried, now, fx);
     } else {
       return this.invalid("transfer", "unknown_conversation", now);
     }
@@ -397,9 +406,9 @@ export class Desk {
     if (!w) return null;
     if (w.offer_id) return "offered";
     if (w.not_before > now) return "out_of_hours";
-    const staffed = this.staffed(w, false);
+    const staffed = this.staffed(w, now, false);
     if (staffed.length === 0) return "no_staffed_agent";
-    if (staffed.every((a) => w.declined.includes(a.id))) return "declined_by_all";
+    if (staffed.every((a) => declinedBy(w, a.id, now))) return "declined_by_all";
     return "agents_busy";
   }
 
@@ -407,7 +416,7 @@ export class Desk {
   eligibleAgents(conversationId: string, now: number): string[] {
     const w = this.state.waiting[conversationId];
     if (!w || w.offer_id || w.not_before > now) return [];
-    return this.staffed(w, true)
+    return this.staffed(w, now, true)
       .filter((a) => a.load[w.class] < a.capacity[w.class])
       .map((a) => a.id);
   }
@@ -448,10 +457,9 @@ export class Desk {
     task: Task,
     queue: Queue,
     targets: Target[],
-    carried: { sla: boolean; transfers: number; notes: TransferNote[]; declined: string[] },
+    carried: Carried,
     now: number,
     fx: Effect[],
-    previous?: Waiting,
   ): void {
     const calendar = queue.calendar_id === undefined ? undefined : this.state.config.calendars[queue.calendar_id];
     // An unknown calendar counts as always open: a misconfiguration must not silently park conversations.
@@ -462,7 +470,6 @@ export class Desk {
       if (opens === null) return;
     }
     const start = opens;
-    const slaMs = queue.sla_first_response_s * 1000;
     this.state.waiting[task.conversation_id] = {
       task,
       queue,
@@ -470,14 +477,11 @@ export class Desk {
       requirements: mergeRequirements(queue.required_skills, task.required_skills),
       enqueued_at: now,
       not_before: start,
-      sla_due: previous ? previous.sla_due : carried.sla ? start + slaMs : null,
-      sla_warned: previous?.sla_warned ?? false,
-      sla_breached: previous?.sla_breached ?? false,
-      bump: previous?.bump ?? 0,
+      ...slaClock(carried.sla, start, queue),
       targets,
       target: 0,
       target_since: start,
-      declined: [...carried.declined],
+      declined: { ...carried.declined },
       offer_id: null,
       transfers: carried.transfers,
       notes: carried.notes,
@@ -502,7 +506,7 @@ export class Desk {
     const entry: TransferNote = { at: now, from_agent_id: a.agent_id, to, note };
     fx.push({ type: "transferred", conversation_id: a.conversation_id, from_agent_id: a.agent_id, to, note });
     // The transferring agent already answered, so there is no first-response SLA; they are not offered it back.
-    const carried = { sla: false, transfers: a.transfers + 1, notes: [...a.notes, entry], declined: [a.agent_id] };
+    const carried: Carried = { sla: "none", transfers: a.transfers + 1, notes: [...a.notes, entry], declined: { [a.agent_id]: now + this.reofferMs() } };
     this.enqueue(a.task, queue, this.transferTargets(to, queue), carried, now, fx);
   }
 
@@ -510,7 +514,11 @@ export class Desk {
     if (status === "available" && agent.status !== "available") agent.idle_since = now;
     agent.status = status;
     fx.push({ type: "agent_status", agent_id: agent.id, status, reason });
-    if (status !== "available") this.revokeAgentOffers(agent.id, "agent_unavailable", now, fx);
+    if (status !== "available") this.revokeAgentOffers(agent.id, now, fx);
+  }
+
+  private reofferMs(): number {
+    return this.state.config.settings.reoffer_after_s * 1000;
   }
 
   private release(agentId: string, cls: ChannelClass, now: number): void {
@@ -520,14 +528,14 @@ export class Desk {
     agent.idle_since = now;
   }
 
-  /** Remove an offer and free its slot; `declined` keeps the agent from being offered the conversation again. */
+  /** Remove an offer and free its slot; `declined` keeps the agent from being offered the conversation again for a while. */
   private dropOffer(offer: Offer, now: number, declined: boolean): void {
     delete this.state.offers[offer.offer_id];
     this.release(offer.agent_id, offer.class, now);
     const w = this.state.waiting[offer.conversation_id];
     if (!w) return;
     w.offer_id = null;
-    if (declined && !w.declined.includes(offer.agent_id)) w.declined.push(offer.agent_id);
+    if (declined) w.declined[offer.agent_id] = now + this.reofferMs();
   }
 
   private revokeOffer(offer: Offer, reason: Extract<Effect, { type: "offer_revoked" }>["reason"], now: number, fx: Effect[]): void {
@@ -535,8 +543,8 @@ export class Desk {
     fx.push({ type: "offer_revoked", offer_id: offer.offer_id, conversation_id: offer.conversation_id, agent_id: offer.agent_id, reason });
   }
 
-  private revokeAgentOffers(agentId: string, reason: "agent_unavailable", now: number, fx: Effect[]): void {
-    for (const offer of Object.values(this.state.offers)) if (offer.agent_id === agentId) this.revokeOffer(offer, reason, now, fx);
+  private revokeAgentOffers(agentId: string, now: number, fx: Effect[]): void {
+    for (const offer of Object.values(this.state.offers)) if (offer.agent_id === agentId) this.revokeOffer(offer, "agent_unavailable", now, fx);
   }
 
   private expireOffer(offer: Offer, now: number, fx: Effect[]): void {
@@ -588,7 +596,7 @@ export class Desk {
     while (w.target < w.targets.length - 1) {
       const deadline = this.targetDeadline(w);
       if (deadline !== null && deadline <= now) this.advance(w, deadline, "timeout", fx);
-      else if (this.staffed(w, true).length === 0) this.advance(w, now, "no_staffed_agent", fx);
+      else if (this.staffed(w, now, true).length === 0) this.advance(w, now, "no_staffed_agent", fx);
       else return;
     }
   }
@@ -607,10 +615,10 @@ export class Desk {
   }
 
   /** Agents at work (available, console connected) who match the current target; `excludeDeclined` drops refusers. */
-  private staffed(w: Waiting, excludeDeclined: boolean): AgentState[] {
+  private staffed(w: Waiting, now: number, excludeDeclined: boolean): AgentState[] {
     const target = w.targets[w.target]!;
     return Object.values(this.state.agents).filter(
-      (a) => a.status === "available" && a.disconnected_at === null && inTarget(a, target, w) && !(excludeDeclined && w.declined.includes(a.id)),
+      (a) => a.status === "available" && a.disconnected_at === null && inTarget(a, target, w) && !(excludeDeclined && declinedBy(w, a.id, now)),
     );
   }
 
@@ -619,7 +627,10 @@ export class Desk {
     const ageing = s.config.settings.ageing_per_sla;
     const list = Object.values(s.waiting)
       .filter((w) => w.offer_id === null)
-      .map((w) => ({ w, rank: rankTask(w.queue.weights, w.task, effectivePriority(w), now - Math.max(w.enqueued_at, w.not_before), w.queue.sla_first_response_s * 1000, ageing) }));
+      .map((w) => {
+        const waited = now - Math.max(w.enqueued_at, w.not_before);
+        return { w, rank: rankTask(w.queue.weights, w.task, effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, ageing) };
+      });
     const byScore = s.config.settings.policy === "weighted";
     return list.sort(
       (x, y) =>
@@ -638,7 +649,7 @@ export class Desk {
     for (const { w, rank } of ranked) {
       if (w.not_before > now) continue;
       const target = w.targets[w.target]!;
-      const eligible = agents.filter((a) => a.load[w.class] < a.capacity[w.class] && !w.declined.includes(a.id) && inTarget(a, target, w));
+      const eligible = agents.filter((a) => a.load[w.class] < a.capacity[w.class] && !declinedBy(w, a.id, now) && inTarget(a, target, w));
       if (eligible.length === 0) continue;
       const scored = eligible.map((a) => ({ agent: a, score: scoreAgent(w.queue.weights, w.task, w.requirements, a, a.load[w.class], a.capacity[w.class]) }));
       const ordered = this.order(policy, scored, w.class);
@@ -668,7 +679,8 @@ export class Desk {
       s.offers[offer.offer_id] = offer;
       w.offer_id = offer.offer_id;
       agent.load[w.class] += 1;
-      fx.push({ type: "offer", offer_id: offer.offer_id, conversation_id: offer.conversation_id, agent_id: agent.id, queue_id: w.queue.id, expires_at: offer.expires_at, breakdown: offer.breakdown });
+      const { offer_id, conversation_id, expires_at, breakdown } = offer;
+      fx.push({ type: "offer", offer_id, conversation_id, agent_id: agent.id, queue_id: w.queue.id, expires_at, breakdown });
       if (!hasRoom(agent)) {
         agents = agents.filter((a) => a !== agent);
         if (agents.length === 0) return;
@@ -720,7 +732,7 @@ export class Desk {
    * who could take it is at work.
    */
   private estimateWait(w: Waiting, position: number, now: number): number | null {
-    const slots = this.staffed(w, false).reduce((n, a) => n + a.capacity[w.class], 0);
+    const slots = this.staffed(w, now, false).reduce((n, a) => n + a.capacity[w.class], 0);
     if (slots === 0) return null;
     const recent = this.state.handle_ms[w.class];
     const handleS = recent.length > 0 ? recent.reduce((x, y) => x + y, 0) / recent.length / 1000 : this.state.config.settings.default_handle_s[w.class];
@@ -744,6 +756,7 @@ export class Desk {
       }
       const deadline = this.targetDeadline(w);
       if (deadline !== null) next = Math.min(next, deadline);
+      for (const until of Object.values(w.declined)) if (until > now) next = Math.min(next, until);
     }
     return next === Infinity ? null : next;
   }
@@ -751,6 +764,17 @@ export class Desk {
 
 function freshAgent(agent: Agent, now: number): AgentState {
   return { ...agent, load: { voice: 0, chat: 0, email: 0 }, idle_since: now, disconnected_at: null };
+}
+
+function slaClock(sla: Carried["sla"], start: number, queue: Queue): Pick<Waiting, "sla_due" | "sla_warned" | "sla_breached" | "bump"> {
+  if (sla === "start") return { sla_due: start + queue.sla_first_response_s * 1000, sla_warned: false, sla_breached: false, bump: 0 };
+  if (sla === "none") return { sla_due: null, sla_warned: false, sla_breached: false, bump: 0 };
+  return { sla_due: sla.sla_due, sla_warned: sla.sla_warned, sla_breached: sla.sla_breached, bump: sla.bump };
+}
+
+function declinedBy(w: Waiting, agentId: string, now: number): boolean {
+  const until = w.declined[agentId];
+  return until !== undefined && until > now;
 }
 
 function hasRoom(agent: AgentState): boolean {

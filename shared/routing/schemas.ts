@@ -124,7 +124,10 @@ export const Condition = z
     calendar_id: id.optional(),
   })
   .refine((c) => c.field !== "in_business_hours" || c.calendar_id !== undefined, "in_business_hours needs a calendar_id")
-  .refine((c) => (c.op === "exists" ? c.value === undefined || typeof c.value === "boolean" : c.value !== undefined), "exists takes true/false (default true); other operators need a value")
+  .refine(
+    (c) => (c.op === "exists" ? c.value === undefined || typeof c.value === "boolean" : c.value !== undefined),
+    "exists takes true/false (default true); the other operators need a value",
+  )
   .refine((c) => (c.op === "in") === Array.isArray(c.value), "`in` takes a list, the other operators a single value")
   .refine((c) => (c.op !== "gte" && c.op !== "lte") || typeof c.value === "number", "gte/lte compare numbers");
 export type Condition = z.infer<typeof Condition>;
@@ -198,6 +201,8 @@ export const DeskSettings = z.object({
   offer_timeout_s: z.number().positive().max(600).default(20),
   /** A missed offer means the agent is not at the desk: set them away instead of offering them more. */
   away_on_missed_offer: z.boolean().default(true),
+  /** An agent who rejected, missed or handed over a conversation is not offered it again for this long. */
+  reoffer_after_s: z.number().min(0).max(86_400).default(300),
   /** A lost console socket becomes `away` after this long, so a network blip does not drop an agent. */
   disconnect_grace_s: z.number().min(0).max(3600).default(60),
   /** How long a transfer to a named agent or team waits before the queue's own targets take over. */

@@ -10,7 +10,7 @@ import type { Agent, RequiredSkill, Task, Weights } from "./schemas";
  */
 
 /** How agent_match ∈ [0,1] is built from its signals (each ∈ [0,1]); sums to 1. */
-export const MATCH_WEIGHTS = { skill: 0.5, spare_capacity: 0.15, language: 0.15, affinity: 0.1, csat: 0.1 } as const;
+export const MATCH_WEIGHTS = { skill: 0.4, spare_capacity: 0.25, language: 0.15, affinity: 0.1, csat: 0.1 } as const;
 export type MatchSignals = { [K in keyof typeof MATCH_WEIGHTS]: number };
 
 /** Neutral CSAT signal for an agent without ratings yet: neither rewarded nor punished. */

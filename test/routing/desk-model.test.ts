@@ -50,11 +50,26 @@ type Command =
 
 const idx = (n: number) => fc.integer({ min: 0, max: n - 1 });
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant("arrive" as const), c: idx(CONVERSATIONS.length), q: idx(QUEUES.length), channel: fc.constantFrom("web" as const, "voice" as const, "email" as const), value: fc.double({ min: 0, max: 1, noNaN: true }), complexity: fc.double({ min: 0, max: 1, noNaN: true }), need: fc.integer({ min: 1, max: 5 }), last: fc.option(idx(AGENTS.length), { nil: null }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant("arrive" as const),
+      c: idx(CONVERSATIONS.length),
+      q: idx(QUEUES.length),
+      channel: fc.constantFrom("web" as const, "voice" as const, "email" as const),
+      value: fc.double({ min: 0, max: 1, noNaN: true }),
+      complexity: fc.double({ min: 0, max: 1, noNaN: true }),
+      need: fc.integer({ min: 1, max: 5 }),
+      last: fc.option(idx(AGENTS.length), { nil: null }),
+    }),
+  },
   { weight: 4, arbitrary: fc.record({ op: fc.constant("accept" as const), pick: fc.nat(), wrongAgent: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constantFrom("reject" as const, "expire" as const), pick: fc.nat(), wrongAgent: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 45 * S }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant("status" as const), a: idx(AGENTS.length), status: fc.constantFrom<AgentStatus>("available", "available", "away", "busy", "offline") }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant("status" as const), a: idx(AGENTS.length), status: fc.constantFrom<AgentStatus>("available", "available", "away", "busy", "offline") }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constantFrom("disconnect" as const, "connect" as const), a: idx(AGENTS.length) }) },
   {
     weight: 2,
@@ -197,7 +212,7 @@ describe("desk model", () => {
       fc.property(fc.array(command, { minLength: 1, maxLength: 80 }), fc.boolean(), (cmds, awayOnMiss) => {
         run(cmds, awayOnMiss, null);
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -226,15 +241,17 @@ describe("desk model", () => {
           d.connect(id, now);
           d.agentStatus(id, "available", now);
         }
-        for (let round = 0; round < 50 && (Object.keys(d.state.waiting).length > 0 || Object.keys(d.state.assignments).length > 0); round++) {
-          now += S;
-          for (const o of Object.values(d.state.offers)) d.accept(o.offer_id, o.agent_id, now);
-          for (const id of Object.keys(d.state.assignments)) d.resolve(id, now);
+        // Rounds a minute apart, so re-offer delays run out; within a round offers are answered at once.
+        for (let round = 0; round < 30 && (Object.keys(d.state.waiting).length > 0 || Object.keys(d.state.assignments).length > 0); round++) {
+          for (let i = 0; i < 20 && (Object.keys(d.state.offers).length > 0 || Object.keys(d.state.assignments).length > 0); i++) {
+            for (const o of Object.values(d.state.offers)) d.accept(o.offer_id, o.agent_id, now);
+            for (const id of Object.keys(d.state.assignments)) d.resolve(id, now);
+          }
+          now += 60 * S;
           d.tick(now);
         }
-        const stuck = Object.keys(d.state.waiting).map((id) => `${id}:${d.waitReason(id, now)}`);
-        // Only conversations every eligible agent explicitly declined may remain, and they say so.
-        for (const s of stuck) expect(s).toMatch(/:declined_by_all$/);
+        expect(Object.keys(d.state.waiting).map((id) => `${id}:${d.waitReason(id, now)}`)).toEqual([]);
+        expect(Object.keys(d.state.assignments)).toEqual([]);
       }),
       { numRuns: 200 },
     );

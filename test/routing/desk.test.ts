@@ -20,13 +20,17 @@ describe("offers", () => {
     expect(ofType(d.accept(second.offer_id, "junior", T0 + 25 * S), "assigned")).toMatchObject([{ conversation_id: "c1", agent_id: "junior", waited_ms: 25 * S }]);
   });
 
-  it("move on after a rejection and are not offered to the rejecting agent again", () => {
-    const d = desk({ queues: [billing()], agents: [senior, junior] });
+  it("move on after a rejection and return to the rejecting agent only after the re-offer delay", () => {
+    const d = desk({ settings: { reoffer_after_s: 120 }, queues: [billing()], agents: [senior, junior] });
     const first = onlyOffer(d.arrive(task("c1", T0, { complexity: 0.9 }), "billing", T0));
     const second = onlyOffer(d.reject(first.offer_id, "senior", T0 + S));
     expect(second.agent_id).toBe("junior");
-    expect(ofType(d.reject(second.offer_id, "junior", T0 + 2 * S), "offer")).toEqual([]);
+    const fx = d.reject(second.offer_id, "junior", T0 + 2 * S);
+    expect(ofType(fx, "offer")).toEqual([]);
+    expect(ofType(fx, "timer")).toEqual([{ type: "timer", at: T0 + 48 * S }]);
     expect(d.waitReason("c1", T0 + 2 * S)).toBe("declined_by_all");
+    expect(ofType(d.tick(T0 + 120 * S), "offer")).toEqual([]);
+    expect(onlyOffer(d.tick(T0 + 121 * S)).agent_id).toBe("senior");
   });
 
   it("refuse late, foreign and repeated answers", () => {

@@ -43,16 +43,20 @@ describe("score breakdown", () => {
   it("matches the worked example in docs/routing.md", () => {
     const ana = { id: "ana", skills: [{ skill: "billing", proficiency: 5 }], languages: ["en", "es"], csat: 4.6 };
     const ben = { id: "ben", skills: [{ skill: "billing", proficiency: 3 }], languages: ["en"], csat: 4.2 };
-    const t = { customer_value: 0.8, complexity: 0.9, language: "es", last_agent_id: null };
     const req = [{ skill: "billing", min_proficiency: 3 }];
-    const a = scoreAgent(DEFAULT_WEIGHTS, t, req, ana, 2, 5);
-    const b = scoreAgent(DEFAULT_WEIGHTS, t, req, ben, 0, 5);
-    close(a.signals, { skill: 0.75, spare_capacity: 0.6, language: 1, affinity: 0, csat: 0.92 });
-    close({ match: a.agent_match, score: a.score }, { match: 0.707, score: 0.8121 });
-    close(b.signals, { skill: 0.55, spare_capacity: 1, language: 0, affinity: 0, csat: 0.84 });
-    close({ match: b.agent_match, score: b.score }, { match: 0.509, score: 0.7527 });
-    const r = rankTask(DEFAULT_WEIGHTS, t, 0, 30_000, 60_000, 0.5);
+    const complex = { customer_value: 0.8, complexity: 0.9, language: "en", last_agent_id: null };
+    const a = scoreAgent(DEFAULT_WEIGHTS, complex, req, ana, 1, 5);
+    const b = scoreAgent(DEFAULT_WEIGHTS, complex, req, ben, 0, 5);
+    close(a.signals, { skill: 0.75, spare_capacity: 0.8, language: 1, affinity: 0, csat: 0.92 });
+    close(a.parts, { customer_value: 0.24, complexity: 0.36, skill: 0.09, spare_capacity: 0.06, language: 0.045, affinity: 0, csat: 0.0276 });
+    close({ match: a.agent_match, score: a.score }, { match: 0.742, score: 0.8226 });
+    close(b.signals, { skill: 0.55, spare_capacity: 1, language: 1, affinity: 0, csat: 0.84 });
+    close({ match: b.agent_match, score: b.score }, { match: 0.704, score: 0.8112 });
+    const r = rankTask(DEFAULT_WEIGHTS, complex, 0, 30_000, 60_000, 0.5);
     close({ order_score: r.order_score, ...r.parts }, { order_score: 0.85, customer_value: 0.24, complexity: 0.36, ageing: 0.25 });
+    // The same conversation as routine work (complexity 0.1) goes to Ben, the closer fit.
+    const routine = { ...complex, complexity: 0.1 };
+    close({ ana: scoreAgent(DEFAULT_WEIGHTS, routine, req, ana, 1, 5).score, ben: scoreAgent(DEFAULT_WEIGHTS, routine, req, ben, 0, 5).score }, { ana: 0.5026, ben: 0.5392 });
   });
 
   it("keeps the documented shape of proficiency fit", () => {
@@ -110,15 +114,16 @@ describe("decisions", () => {
   });
 
   it("age waiting conversations so a low-scoring one eventually goes first", () => {
-    const d = desk({ settings: { escalation_bump: 0 }, queues: [queue("q", { targets: [{ kind: "any" }], sla_first_response_s: 60 })], agents: [agent("solo", { status: "away", capacity: { voice: 1, chat: 1, email: 1 } })] });
-    d.arrive(task("old", T0, { customer_value: 0, complexity: 0 }), "q", T0);
     // The newcomer's terms are 0.7; the old one's ageing is 0.5 per 60 s waited, so after 84 s it leads.
-    d.arrive(task("new", T0 + 83 * S, { customer_value: 1, complexity: 1 }), "q", T0 + 83 * S);
-    expect(onlyOffer(d.agentStatus("solo", "available", T0 + 83 * S)).conversation_id).toBe("new");
-    const e = desk({ settings: { escalation_bump: 0 }, queues: [queue("q", { targets: [{ kind: "any" }], sla_first_response_s: 60 })], agents: [agent("solo", { status: "away", capacity: { voice: 1, chat: 1, email: 1 } })] });
-    e.arrive(task("old", T0, { customer_value: 0, complexity: 0 }), "q", T0);
-    e.arrive(task("new", T0 + 85 * S, { customer_value: 1, complexity: 1 }), "q", T0 + 85 * S);
-    expect(onlyOffer(e.agentStatus("solo", "available", T0 + 85 * S)).conversation_id).toBe("old");
+    const firstServed = (newcomerAt: number) => {
+      const solo = agent("solo", { status: "away", capacity: { voice: 1, chat: 1, email: 1 } });
+      const d = desk({ settings: { escalation_bump: 0 }, queues: [queue("q", { targets: [{ kind: "any" }], sla_first_response_s: 60 })], agents: [solo] });
+      d.arrive(task("old", T0, { customer_value: 0, complexity: 0 }), "q", T0);
+      d.arrive(task("new", newcomerAt, { customer_value: 1, complexity: 1 }), "q", newcomerAt);
+      return onlyOffer(d.agentStatus("solo", "available", newcomerAt)).conversation_id;
+    };
+    expect(firstServed(T0 + 83 * S)).toBe("new");
+    expect(firstServed(T0 + 85 * S)).toBe("old");
   });
 
   it("follow the selected policy through the same desk", () => {
@@ -126,7 +131,9 @@ describe("decisions", () => {
     const d = desk({ settings: { policy: "round_robin" }, queues: [q()], agents });
     const order = ["c1", "c2", "c3", "c4"].map((id) => onlyOffer(d.arrive(task(id, T0), "q", T0)).agent_id);
     expect(order).toEqual(["a", "b", "c", "a"]);
-    const lb = desk({ settings: { policy: "least_busy" }, queues: [q()], agents: [agent("x", { capacity: { voice: 1, chat: 2, email: 1 } }), agent("y", { capacity: { voice: 1, chat: 4, email: 1 } })] });
+    const small = agent("x", { capacity: { voice: 1, chat: 2, email: 1 } });
+    const large = agent("y", { capacity: { voice: 1, chat: 4, email: 1 } });
+    const lb = desk({ settings: { policy: "least_busy" }, queues: [q()], agents: [small, large] });
     expect(["c1", "c2", "c3"].map((id) => onlyOffer(lb.arrive(task(id, T0), "q", T0)).agent_id)).toEqual(["x", "y", "y"]);
   });
 });
