@@ -133,3 +133,19 @@ describe("conversation lifecycle", () => {
     expect((await ok(call(conv, { auth: t.key }))).status).toBe("queued");
   });
 });
+
+describe("rate limits", () => {
+  it("limits new visitor sessions per client address with a 429 problem", async () => {
+    const t = await tenant();
+    const statuses: number[] = [];
+    for (let i = 0; i < 62; i++) {
+      const r = await call("/v1/widget/session", { method: "POST", json: { tenant_id: t.id }, headers: { "cf-connecting-ip": "203.0.113.7" } });
+      statuses.push(r.status);
+      if (r.status === 429) expect(r.headers.get("content-type")).toContain("application/problem+json");
+    }
+    expect(statuses.slice(0, 60).every((s) => s === 201)).toBe(true);
+    expect(statuses.slice(60)).toEqual([429, 429]);
+    // Another address is unaffected.
+    expect((await call("/v1/widget/session", { method: "POST", json: { tenant_id: t.id }, headers: { "cf-connecting-ip": "203.0.113.8" } })).status).toBe(201);
+  });
+});

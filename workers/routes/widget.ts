@@ -32,6 +32,11 @@ export const StartConversation = z.object({
 export const widgetRoutes = new Hono<AuthEnv>()
   .post("/session", jsonBody(StartSession), async (c) => {
     const b = c.req.valid("json");
+    // Sessions create contacts: an unauthenticated endpoint must not let one client mint them without bound.
+    const client = c.req.header("cf-connecting-ip") ?? "local";
+    if (!(await c.env.SESSION_LIMITER.limit({ key: `${b.tenant_id}:${client}` })).success) {
+      throw new HttpError(429, "too many requests", "too many new sessions from this address; retry in a minute");
+    }
     const tenant = await tenantById(c.env, b.tenant_id);
     checkOrigin(c.env, tenant, c.req.header("origin"));
     if (tenant.identityVerification) {
