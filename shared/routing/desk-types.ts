@@ -1,0 +1,148 @@
+import type { Agent, AgentStatus, Calendar, ChannelClass, DeskSettings, Policy, Queue, RequiredSkill, Target, Task } from "./schemas";
+import type { AgentScore, Rank } from "./score";
+
+export type TransferTo = { kind: "agent"; agent_id: string } | { kind: "team"; team: string } | { kind: "queue"; queue_id: string };
+export type TransferNote = { at: number; from_agent_id: string | null; to: TransferTo; note: string };
+
+export type AgentState = Agent & {
+  /** Assignments plus outstanding offers, per channel class. */
+  load: Record<ChannelClass, number>;
+  /** When the agent last gained room or became available: FIFO and ties prefer the longest idle. */
+  idle_since: number;
+  /** The console socket dropped at this time; null while connected (or never known to be connected). */
+  disconnected_at: number | null;
+};
+
+export type Waiting = {
+  task: Task;
+  /** The queue as it was when the conversation entered it, so configuration changes never strand it. */
+  queue: Queue;
+  class: ChannelClass;
+  requirements: RequiredSkill[];
+  enqueued_at: number;
+  /** Nothing is offered before this instant (the queue's calendar opens). */
+  not_before: number;
+  /** First-response deadline; null once an agent has answered (after a transfer). */
+  sla_due: number | null;
+  sla_warned: boolean;
+  sla_breached: boolean;
+  /** Priority added by escalation. */
+  bump: number;
+  targets: Target[];
+  target: number;
+  target_since: number;
+  /** Agents who rejected or missed this conversation (or handed it over), and until when they are skipped. */
+  declined: Record<string, number>;
+  offer_id: string | null;
+  transfers: number;
+  notes: TransferNote[];
+  /** Last queue position and estimate sent to the customer, to send only changes. */
+  position: number | null;
+  estimate_s: number | null;
+};
+
+export type Breakdown = {
+  policy: Policy;
+  conversation_id: string;
+  agent_id: string;
+  queue_id: string;
+  decided_at: number;
+  target: { index: number; kind: Target["kind"] };
+  /** Why this conversation went before others waiting (effective priority, then order_score parts). */
+  rank: Rank;
+  /** The seed's score for this (conversation, agent) pair: score.score is exactly the sum of score.parts. */
+  score: AgentScore;
+  /** Every eligible agent considered, best first by the policy (at most five). */
+  candidates: { agent_id: string; agent_match: number; score: number }[];
+};
+
+export type Offer = {
+  offer_id: string;
+  conversation_id: string;
+  agent_id: string;
+  class: ChannelClass;
+  offered_at: number;
+  expires_at: number;
+  breakdown: Breakdown;
+};
+
+export type Assignment = {
+  conversation_id: string;
+  agent_id: string;
+  class: ChannelClass;
+  queue: Queue;
+  task: Task;
+  assigned_at: number;
+  transfers: number;
+  notes: TransferNote[];
+  breakdown: Breakdown;
+};
+
+export type DeskConfig = { settings: DeskSettings; queues: Record<string, Queue>; calendars: Record<string, Calendar> };
+
+export type DeskState = {
+  config: DeskConfig;
+  agents: Record<string, AgentState>;
+  waiting: Record<string, Waiting>;
+  offers: Record<string, Offer>;
+  assignments: Record<string, Assignment>;
+  /** Source of offer ids. */
+  seq: number;
+  /** Round-robin cursor: the agent chosen last. */
+  rr_last: string | null;
+  /** Recent handle times per class (newest last), for estimated waits. */
+  handle_ms: Record<ChannelClass, number[]>;
+};
+
+export type WaitReason = "offered" | "out_of_hours" | "no_staffed_agent" | "declined_by_all" | "agents_busy";
+
+export type Effect =
+  | { type: "queued"; conversation_id: string; queue_id: string; target: Target["kind"] }
+  | { type: "offer"; offer_id: string; conversation_id: string; agent_id: string; queue_id: string; expires_at: number; breakdown: Breakdown }
+  | { type: "offer_expired"; offer_id: string; conversation_id: string; agent_id: string }
+  | {
+      type: "offer_revoked";
+      offer_id: string;
+      conversation_id: string;
+      agent_id: string;
+      reason: "rejected" | "agent_unavailable" | "abandoned" | "resolved" | "transferred";
+    }
+  | {
+      type: "assigned";
+      offer_id: string;
+      conversation_id: string;
+      agent_id: string;
+      queue_id: string;
+      waited_ms: number;
+      transfers: number;
+      notes: TransferNote[];
+      breakdown: Breakdown;
+    }
+  | { type: "transferred"; conversation_id: string; from_agent_id: string | null; to: TransferTo; note: string }
+  | { type: "resolved"; conversation_id: string; agent_id: string | null; handle_ms: number | null }
+  | { type: "abandoned"; conversation_id: string; queue_id: string; waited_ms: number }
+  | { type: "queue_position"; conversation_id: string; queue_id: string; position: number; estimated_wait_s: number | null }
+  | { type: "overflow"; conversation_id: string; queue_id: string; from: number; to: number; reason: "timeout" | "no_staffed_agent" | "sla_breach" }
+  | { type: "sla_warning"; conversation_id: string; queue_id: string; due_at: number }
+  | { type: "sla_breach"; conversation_id: string; queue_id: string; due_at: number; priority: number }
+  | { type: "supervisor_alert"; conversation_id: string; queue_id: string; reason: "sla_breach" }
+  | { type: "out_of_hours"; conversation_id: string; queue_id: string; message: string | null; opens_at: number | null }
+  | { type: "agent_status"; agent_id: string; status: AgentStatus; reason: "set" | "missed_offer" | "disconnected" }
+  | { type: "invalid"; action: string; reason: string }
+  /** The earliest pending deadline; the Durable Object sets its alarm here (null: none). */
+  | { type: "timer"; at: number | null };
+
+export type DeskInit = {
+  settings?: Partial<DeskSettings>;
+  queues?: readonly Queue[];
+  calendars?: readonly Calendar[];
+  agents?: readonly Agent[];
+};
+
+/** What a conversation keeps when it re-enters a queue: a fresh SLA clock, none (already answered), or the running one. */
+export type Carried = {
+  sla: "start" | "none" | Pick<Waiting, "sla_due" | "sla_warned" | "sla_breached" | "bump">;
+  transfers: number;
+  notes: TransferNote[];
+  declined: Record<string, number>;
+};
