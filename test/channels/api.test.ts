@@ -1,17 +1,17 @@
 /// <reference types="vite/client" />
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ChannelError } from "../../workers/channels/adapter";
 import type { InboundRequest, OutboundReply } from "../../workers/channels/adapter";
 import { apiAdapter } from "../../workers/channels/api";
 import type { ApiConfig } from "../../workers/channels/api";
 import { signStandardWebhook, verifyStandardWebhook, webhookKey } from "../../shared/standard-webhooks";
-import { ContentPart } from "../../shared/message";
 import messageMedia from "../fixtures/api/message-media.json?raw";
 import messageText from "../fixtures/api/message-text.json?raw";
 import statusFailed from "../fixtures/api/status-failed.json?raw";
 import vectorBody from "../fixtures/api/standard-webhooks-vector.json?raw";
 import { standardWebhookHeaders, standardWebhookSignature } from "../signers/api";
+import { parseNeverCrashes } from "./never-crashes";
+import { rejects } from "./support";
 
 // The Standard Webhooks test vector (reference libraries' tests).
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -24,15 +24,6 @@ const config: ApiConfig = apiAdapter.config.parse({ secret: SECRET, outbound_url
 
 function signed(body: string, headers = standardWebhookHeaders(SECRET, body, NOW, "msg_1")): InboundRequest {
   return { method: "POST", url: "https://edge.example/webhooks/api/ten_1", headers: new Headers(headers), rawBody: new TextEncoder().encode(body) };
-}
-
-async function rejects(p: Promise<unknown>, status: number): Promise<void> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ChannelError);
-  expect((e as ChannelError).status).toBe(status);
 }
 
 describe("Standard Webhooks", () => {
@@ -163,27 +154,15 @@ describe("API channel send", () => {
   });
 });
 
-describe("API parse never crashes", () => {
-  it("on arbitrary bytes and JSON", async () => {
-    const shaped = fc.record(
-      { thread_id: fc.anything(), message_id: fc.string(), contact: fc.oneof(fc.anything(), fc.record({ external_id: fc.string() })), parts: fc.array(fc.anything(), { maxLength: 3 }), status: fc.anything() },
-      { requiredKeys: [] },
-    );
-    const body = fc.oneof(
-      fc.uint8Array({ maxLength: 300 }),
-      fc.json().map((j) => new TextEncoder().encode(j)),
-      shaped.map((o) => new TextEncoder().encode(JSON.stringify(o) ?? "null")),
-    );
-    await fc.assert(
-      fc.asyncProperty(body, async (raw) => {
-        try {
-          const r = await apiAdapter.parse({ ...signed(""), rawBody: raw }, config);
-          for (const item of r.items) if (item.kind === "message") expect(ContentPart.array().min(1).safeParse(item.parts).success).toBe(true);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ChannelError);
-          expect([400, 422]).toContain((e as ChannelError).status);
-        }
-      }),
-    );
-  });
+const shaped = fc.record(
+  { thread_id: fc.anything(), message_id: fc.string(), contact: fc.oneof(fc.anything(), fc.record({ external_id: fc.string() })), parts: fc.array(fc.anything(), { maxLength: 3 }), status: fc.anything() },
+  { requiredKeys: [] },
+);
+
+parseNeverCrashes({
+  name: "API",
+  adapter: apiAdapter,
+  config,
+  request: (bytes) => ({ ...signed(""), rawBody: bytes }),
+  cases: { "on arbitrary bytes and JSON": fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.json(), shaped.map((o) => JSON.stringify(o) ?? "null")) },
 });

@@ -1,36 +1,23 @@
 /// <reference types="vite/client" />
-import fc from "fast-check";
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ContentPart } from "../../shared/message";
-import { ChannelError } from "../../workers/channels/adapter";
-import type { InboundRequest, OutboundReply, ParseResult } from "../../workers/channels/adapter";
+import type { OutboundReply } from "../../workers/channels/adapter";
 import { messengerAdapter as adapter, MessagingConfig } from "../../workers/channels/messenger";
 import attachmentFixture from "../fixtures/messenger/attachment.json?raw";
 import deliveryFixture from "../fixtures/messenger/delivery.json?raw";
 import postbackFixture from "../fixtures/messenger/postback.json?raw";
 import textFixture from "../fixtures/messenger/text.json?raw";
 import { signMessenger } from "../signers/messenger";
+import { parseNeverCrashes } from "./never-crashes";
+import { statusOf, webhookRequests } from "./support";
 
 const config = MessagingConfig.parse({ app_secret: "messenger-app-secret", verify_token: "edgedesk-verify", access_token: "EAAGpage", api_base: "https://graph.test/v21.0" });
 const HOOK = "https://edge.test/webhooks/messenger/ten_1";
 const NOW = 1_750_000_000_000;
 const FIXTURES = [textFixture, attachmentFixture, postbackFixture, deliveryFixture];
 
-function req(body: string | Uint8Array, headers?: Record<string, string>, method = "POST", url = HOOK): InboundRequest {
-  const rawBody = typeof body === "string" ? new TextEncoder().encode(body) : body;
-  return { method, url, headers: new Headers(headers ?? (typeof body === "string" ? signMessenger(body, config, url, NOW) : {})), rawBody };
-}
-
-async function statusOf(p: Promise<unknown>): Promise<number | "ok"> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof ChannelError) return e.status;
-    throw e;
-  }
-}
+const req = webhookRequests(signMessenger, config, HOOK, NOW);
 
 const parse = (body: string) => adapter.parse(req(body), config);
 const event = (e: Record<string, unknown>) => JSON.stringify({ object: "page", entry: [{ id: "PAGE", time: 1, messaging: [{ sender: { id: "PSID" }, recipient: { id: "PAGE" }, timestamp: 1458692752478, ...e }] }] });
@@ -232,38 +219,11 @@ describe("messenger sendOutcome", () => {
   });
 });
 
-describe("messenger parse never crashes", () => {
-  const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
-    v && typeof v === "object" ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
-  const put = (v: unknown, path: (string | number)[], x: unknown): unknown => {
-    if (path.length === 0) return x;
-    const copy = (v && typeof v === "object" ? structuredClone(v) : {}) as Record<string | number, unknown>;
-    const [head, ...rest] = path as [string | number, ...(string | number)[]];
-    copy[head] = put(copy[head], rest, x);
-    return copy;
-  };
-  // Values that have tripped parsers before: prototype keys, lone surrogates, empty strings, known type names.
-  const leaf = fc.oneof(fc.jsonValue(), fc.constantFrom("toString", "__proto__", "\ud800", "", "https://x.test/a", "image", "text", "message", "postback", -1, 1e300, null, {}, []));
-  const mutated = fc.constantFrom(...FIXTURES.map((f) => JSON.parse(f) as unknown)).chain((doc) =>
-    fc
-      .array(fc.tuple(fc.constantFrom(...paths(doc)), leaf), { minLength: 1, maxLength: 3 })
-      .map((edits) => JSON.stringify(edits.reduce((d, [path, x]) => put(d, path, x), doc))),
-  );
-  const wellFormed = (r: ParseResult) =>
-    r.items.every((i) => i.kind === "status" || (i.parts.length > 0 && i.parts.every((p) => ContentPart.safeParse(p).success)));
-
-  it("any bytes, any JSON, any mutation of a documented payload → a well-formed result or a 400/422", async () => {
-    const body = fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.json().map((s) => new TextEncoder().encode(s)), mutated.map((s) => new TextEncoder().encode(s)));
-    await fc.assert(
-      fc.asyncProperty(body, async (bytes) => {
-        try {
-          expect(wellFormed(await adapter.parse(req(bytes, {}), config))).toBe(true);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ChannelError);
-          expect([400, 422]).toContain((e as ChannelError).status);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
+parseNeverCrashes({
+  name: "messenger",
+  adapter,
+  config,
+  request: (bytes) => req(bytes, {}),
+  fixtures: FIXTURES,
+  numRuns: 500,
 });

@@ -3,34 +3,22 @@ import fc from "fast-check";
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ContentPart } from "../../shared/message";
-import { ChannelError } from "../../workers/channels/adapter";
-import type { InboundRequest, OutboundReply, ParseResult } from "../../workers/channels/adapter";
+import type { OutboundReply } from "../../workers/channels/adapter";
 import { slackAdapter as adapter, SlackConfig } from "../../workers/channels/slack";
 import botMessageFixture from "../fixtures/slack/bot_message.json?raw";
 import changedFixture from "../fixtures/slack/message_changed.json?raw";
 import messageFixture from "../fixtures/slack/message.json?raw";
 import urlVerificationFixture from "../fixtures/slack/url_verification.json?raw";
 import { signSlack } from "../signers/slack";
+import { parseNeverCrashes } from "./never-crashes";
+import { statusOf, webhookRequests } from "./support";
 
 const config = SlackConfig.parse({ signing_secret: "8f742231b10e8888abcd99yyyzzz85a5", bot_token: "xoxb-test", api_base: "https://slack.test/api" });
 const HOOK = "https://edge.test/webhooks/slack/ten_1";
 const NOW = 1_750_000_000_000;
 const FIXTURES = [urlVerificationFixture, messageFixture, changedFixture, botMessageFixture];
 
-function req(body: string | Uint8Array, headers?: Record<string, string>): InboundRequest {
-  const rawBody = typeof body === "string" ? new TextEncoder().encode(body) : body;
-  return { method: "POST", url: HOOK, headers: new Headers(headers ?? (typeof body === "string" ? signSlack(body, config, HOOK, NOW) : {})), rawBody };
-}
-
-async function statusOf(p: Promise<unknown>): Promise<number | "ok"> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof ChannelError) return e.status;
-    throw e;
-  }
-}
+const req = webhookRequests(signSlack, config, HOOK, NOW);
 
 const parse = (body: string) => adapter.parse(req(body), config);
 const callback = (event: Record<string, unknown>) => JSON.stringify({ token: "XXYYZZ", team_id: "T1", api_app_id: "A1", event, type: "event_callback", event_id: "Ev1", event_time: 1 });
@@ -249,40 +237,12 @@ describe("slack sendOutcome", () => {
   });
 });
 
-describe("slack parse never crashes", () => {
-  const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
-    v && typeof v === "object" ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
-  const put = (v: unknown, path: (string | number)[], x: unknown): unknown => {
-    if (path.length === 0) return x;
-    const copy = (v && typeof v === "object" ? structuredClone(v) : {}) as Record<string | number, unknown>;
-    const [head, ...rest] = path as [string | number, ...(string | number)[]];
-    copy[head] = put(copy[head], rest, x);
-    return copy;
-  };
-  // Values that have tripped parsers before: prototype keys, lone surrogates, empty strings, known type names.
-  const leaf = fc.oneof(fc.jsonValue(), fc.constantFrom("toString", "__proto__", "\ud800", "", "https://x.test/a", "image", "text", "message", "postback", -1, 1e300, null, {}, []));
-  const mutated = fc.constantFrom(...FIXTURES.map((f) => JSON.parse(f) as unknown)).chain((doc) =>
-    fc
-      .array(fc.tuple(fc.constantFrom(...paths(doc)), leaf), { minLength: 1, maxLength: 3 })
-      .map((edits) => JSON.stringify(edits.reduce((d, [path, x]) => put(d, path, x), doc))),
-  );
-  const wellFormed = (r: ParseResult) =>
-    r.items.every((i) => i.kind === "status" || (i.parts.length > 0 && i.parts.every((p) => ContentPart.safeParse(p).success)));
-  const form = fc.jsonValue().map((v) => `payload=${encodeURIComponent(JSON.stringify(v))}`);
-
-  it("any bytes, any JSON, any mutation of a documented payload, any form post → a well-formed result or a 400/422", async () => {
-    const encode = (s: string) => new TextEncoder().encode(s);
-    const body = fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.json().map(encode), mutated.map(encode), form.map(encode));
-    await fc.assert(
-      fc.asyncProperty(body, async (bytes) => {
-        try {
-          expect(wellFormed(await adapter.parse(req(bytes, {}), config))).toBe(true);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ChannelError);
-          expect([400, 422]).toContain((e as ChannelError).status);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
+parseNeverCrashes({
+  name: "slack",
+  adapter,
+  config,
+  request: (bytes) => req(bytes, {}),
+  fixtures: FIXTURES,
+  extraBodies: { "any form post": fc.jsonValue().map((v) => `payload=${encodeURIComponent(JSON.stringify(v))}`) },
+  numRuns: 500,
 });

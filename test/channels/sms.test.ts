@@ -1,18 +1,18 @@
 /// <reference types="vite/client" />
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ChannelError } from "../../workers/channels/adapter";
-import type { InboundRequest, OutboundReply, ParseResult } from "../../workers/channels/adapter";
+import type { InboundRequest, OutboundReply } from "../../workers/channels/adapter";
 import { smsAdapter } from "../../workers/channels/sms";
 import type { SmsConfig } from "../../workers/channels/sms";
 import { twilioSignature as adapterSignature } from "../../workers/channels/twilio";
-import { ContentPart } from "../../shared/message";
 import inboundMms from "../fixtures/sms/inbound-mms.txt?raw";
 import inboundText from "../fixtures/sms/inbound-text.txt?raw";
 import statusDelivered from "../fixtures/sms/status-delivered.txt?raw";
 import statusQueued from "../fixtures/sms/status-queued.txt?raw";
 import statusUndelivered from "../fixtures/sms/status-undelivered.txt?raw";
 import { twilioRequest, twilioSignature } from "../signers/sms";
+import { forms, parseNeverCrashes } from "./never-crashes";
+import { rejects } from "./support";
 
 const AC = `AC${"a".repeat(32)}`;
 const config: SmsConfig = smsAdapter.config.parse({ account_sid: AC, auth_token: "twilio-auth-token", api_base: "https://twilio.stub" });
@@ -28,16 +28,6 @@ function request(body: string, headers: Record<string, string> = {}, url = URL_)
 function signed(body: string, url = URL_): InboundRequest {
   const r = twilioRequest(config.auth_token, url, body);
   return request(r.body, r.headers, url);
-}
-
-async function rejects(p: Promise<unknown>, status: number): Promise<ChannelError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ChannelError);
-  expect((e as ChannelError).status).toBe(status);
-  return e as ChannelError;
 }
 
 describe("Twilio request signature", () => {
@@ -170,27 +160,16 @@ describe("SMS send", () => {
   });
 });
 
-async function parsedOr4xx(p: Promise<ParseResult>): Promise<void> {
-  try {
-    const r = await p;
-    for (const item of r.items) if (item.kind === "message") expect(ContentPart.array().min(1).safeParse(item.parts).success).toBe(true);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ChannelError);
-    expect([400, 422]).toContain((e as ChannelError).status);
-  }
-}
-
-describe("SMS parse never crashes", () => {
-  it("on arbitrary bytes", async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), (bytes) => parsedOr4xx(smsAdapter.parse({ ...request(""), rawBody: bytes }, config))));
-  });
-
-  it("on arbitrary forms built from Twilio's parameter names", async () => {
-    const key = fc.constantFrom("MessageSid", "From", "To", "Body", "NumMedia", "MediaUrl0", "MediaContentType0", "MessageStatus", "ErrorCode", "SmsSid");
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(key, fc.string({ maxLength: 40 })), { maxLength: 12 }), (pairs) =>
-        parsedOr4xx(smsAdapter.parse(request(new URLSearchParams(pairs).toString()), config)),
-      ),
-    );
-  });
+parseNeverCrashes({
+  name: "SMS",
+  adapter: smsAdapter,
+  config,
+  request: (bytes) => ({ ...request(""), rawBody: bytes }),
+  cases: {
+    "on arbitrary bytes": fc.uint8Array({ maxLength: 300 }),
+    "on arbitrary forms built from Twilio's parameter names": forms(
+      fc.constantFrom("MessageSid", "From", "To", "Body", "NumMedia", "MediaUrl0", "MediaContentType0", "MessageStatus", "ErrorCode", "SmsSid"),
+      fc.string({ maxLength: 40 }),
+    ),
+  },
 });

@@ -1,9 +1,7 @@
 /// <reference types="vite/client" />
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ContentPart } from "../../shared/message";
-import { ChannelError } from "../../workers/channels/adapter";
-import type { InboundRequest, OutboundReply, ParseResult } from "../../workers/channels/adapter";
+import type { OutboundReply } from "../../workers/channels/adapter";
 import { telegramAdapter as adapter, TelegramConfig } from "../../workers/channels/telegram";
 import callbackFixture from "../fixtures/telegram/callback_query.json?raw";
 import documentFixture from "../fixtures/telegram/document.json?raw";
@@ -11,6 +9,8 @@ import editedFixture from "../fixtures/telegram/edited_message.json?raw";
 import textFixture from "../fixtures/telegram/text.json?raw";
 import voiceFixture from "../fixtures/telegram/voice.json?raw";
 import { signTelegram } from "../signers/telegram";
+import { parseNeverCrashes } from "./never-crashes";
+import { statusOf, webhookRequests } from "./support";
 
 const config = TelegramConfig.parse({ bot_token: "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11", secret_token: "edgedesk_Secret-1", api_base: "https://tg.test" });
 const HOOK = "https://edge.test/webhooks/telegram/ten_1";
@@ -20,20 +20,7 @@ const FIXTURES = [textFixture, editedFixture, documentFixture, voiceFixture, cal
 const FILE_URL = "https://edge.test/v1/media/telegram/AwADBAADbXXXXXXXXXXXGBdhD2l6_XX";
 const TEST_USER = { externalId: "1111111", name: "Test Firstname Test Lastname" };
 
-function req(body: string | Uint8Array, headers?: Record<string, string>): InboundRequest {
-  const rawBody = typeof body === "string" ? new TextEncoder().encode(body) : body;
-  return { method: "POST", url: HOOK, headers: new Headers(headers ?? (typeof body === "string" ? signTelegram(body, config, HOOK, NOW) : {})), rawBody };
-}
-
-async function statusOf(p: Promise<unknown>): Promise<number | "ok"> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof ChannelError) return e.status;
-    throw e;
-  }
-}
+const req = webhookRequests(signTelegram, config, HOOK, NOW);
 
 const parse = (body: string) => adapter.parse(req(body), config);
 const message = (m: Record<string, unknown>) => JSON.stringify({ update_id: 1, message: { message_id: 7, date: 1441645532, chat: { id: -100123, type: "supergroup" }, from: { id: 42, first_name: "Ada" }, ...m } });
@@ -226,38 +213,12 @@ describe("telegram sendOutcome", () => {
   });
 });
 
-describe("telegram parse never crashes", () => {
-  const paths = (v: unknown, at: (string | number)[] = []): (string | number)[][] =>
-    v && typeof v === "object" ? [at, ...Object.entries(v).flatMap(([k, x]) => paths(x, [...at, Array.isArray(v) ? Number(k) : k]))] : [at];
-  const put = (v: unknown, path: (string | number)[], x: unknown): unknown => {
-    if (path.length === 0) return x;
-    const copy = (v && typeof v === "object" ? structuredClone(v) : {}) as Record<string | number, unknown>;
-    const [head, ...rest] = path as [string | number, ...(string | number)[]];
-    copy[head] = put(copy[head], rest, x);
-    return copy;
-  };
-  // Values that have tripped parsers before: prototype keys, lone surrogates, empty strings, known type names.
-  const leaf = fc.oneof(fc.jsonValue(), fc.constantFrom("toString", "__proto__", "\ud800", "", "https://x.test/a", "image", "text", "message", "postback", -1, 1e300, null, {}, []));
-  const mutated = fc.constantFrom(...FIXTURES.map((f) => JSON.parse(f) as unknown)).chain((doc) =>
-    fc
-      .array(fc.tuple(fc.constantFrom(...paths(doc)), leaf), { minLength: 1, maxLength: 3 })
-      .map((edits) => JSON.stringify(edits.reduce((d, [path, x]) => put(d, path, x), doc))),
-  );
-  const wellFormed = (r: ParseResult) =>
-    r.items.every((i) => i.kind === "status" || (i.parts.length > 0 && i.parts.every((p) => ContentPart.safeParse(p).success)));
-
-  it("any bytes, any JSON, any mutation of a documented update → a well-formed result or a 400/422", async () => {
-    const body = fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.json().map((s) => new TextEncoder().encode(s)), mutated.map((s) => new TextEncoder().encode(s)));
-    await fc.assert(
-      fc.asyncProperty(body, async (bytes) => {
-        try {
-          expect(wellFormed(await adapter.parse(req(bytes, {}), config))).toBe(true);
-        } catch (e) {
-          expect(e).toBeInstanceOf(ChannelError);
-          expect([400, 422]).toContain((e as ChannelError).status);
-        }
-      }),
-      { numRuns: 500 },
-    );
-  });
+parseNeverCrashes({
+  name: "telegram",
+  adapter,
+  config,
+  request: (bytes) => req(bytes, {}),
+  fixtures: FIXTURES,
+  noun: "update",
+  numRuns: 500,
 });

@@ -1,16 +1,16 @@
 /// <reference types="vite/client" />
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ChannelError } from "../../workers/channels/adapter";
-import type { InboundRequest, OutboundReply, ParseResult } from "../../workers/channels/adapter";
+import type { InboundRequest, OutboundReply } from "../../workers/channels/adapter";
 import { voiceAdapter } from "../../workers/channels/voice";
 import type { VoiceConfig } from "../../workers/channels/voice";
-import { ContentPart } from "../../shared/message";
 import incomingCall from "../fixtures/voice/incoming-call.txt?raw";
 import recordingCompleted from "../fixtures/voice/recording-completed.txt?raw";
 import statusCompleted from "../fixtures/voice/status-completed.txt?raw";
 import transcriptionCompleted from "../fixtures/voice/transcription-completed.txt?raw";
 import { twilioRequest, voiceCallbackUrl } from "../signers/voice";
+import { forms, parseNeverCrashes } from "./never-crashes";
+import { rejects } from "./support";
 
 const AC = `AC${"a".repeat(32)}`;
 const CA = `CA${"8".repeat(32)}`;
@@ -25,16 +25,6 @@ const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
 function signed(body: string, url = URL_): InboundRequest {
   const r = twilioRequest(config.auth_token, url, body);
   return { method: "POST", url, headers: new Headers(r.headers), rawBody: new TextEncoder().encode(r.body) };
-}
-
-async function rejects(p: Promise<unknown>, status: number, message?: string): Promise<void> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ChannelError);
-  expect((e as ChannelError).status).toBe(status);
-  if (message) expect((e as ChannelError).message).toBe(message);
 }
 
 describe("voice fixtures", () => {
@@ -171,28 +161,16 @@ describe("voice send", () => {
   });
 });
 
-async function parsedOr4xx(p: Promise<ParseResult>): Promise<void> {
-  try {
-    const r = await p;
-    for (const item of r.items) if (item.kind === "message") expect(ContentPart.array().min(1).safeParse(item.parts).success).toBe(true);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ChannelError);
-    expect([400, 422]).toContain((e as ChannelError).status);
-  }
-}
-
-describe("voice parse never crashes", () => {
-  it("on arbitrary bytes", async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), (bytes) => parsedOr4xx(voiceAdapter.parse({ ...signed(""), rawBody: bytes }, config))));
-  });
-
-  it("on arbitrary forms built from Twilio's voice parameter names", async () => {
-    const key = fc.constantFrom("CallSid", "CallStatus", "From", "To", "Direction", "CallDuration", "RecordingSid", "RecordingStatus", "RecordingUrl", "RecordingDuration", "TranscriptionSid", "TranscriptionText", "TranscriptionStatus", "CallbackSource");
-    const value = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("completed", "ringing", "https://api.twilio.com/x", "call-progress-events", "12"));
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(key, value), { maxLength: 12 }), (pairs) =>
-        parsedOr4xx(voiceAdapter.parse({ ...signed(""), rawBody: new TextEncoder().encode(new URLSearchParams(pairs).toString()) }, config)),
-      ),
-    );
-  });
+parseNeverCrashes({
+  name: "voice",
+  adapter: voiceAdapter,
+  config,
+  request: (bytes) => ({ ...signed(""), rawBody: bytes }),
+  cases: {
+    "on arbitrary bytes": fc.uint8Array({ maxLength: 300 }),
+    "on arbitrary forms built from Twilio's voice parameter names": forms(
+      fc.constantFrom("CallSid", "CallStatus", "From", "To", "Direction", "CallDuration", "RecordingSid", "RecordingStatus", "RecordingUrl", "RecordingDuration", "TranscriptionSid", "TranscriptionText", "TranscriptionStatus", "CallbackSource"),
+      fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("completed", "ringing", "https://api.twilio.com/x", "call-progress-events", "12")),
+    ),
+  },
 });

@@ -7,9 +7,9 @@
  */
 import { z } from "zod";
 import { ContentPart, Metadata } from "../../shared/message";
-import { isWebhookSecret, signStandardWebhook, verifyStandardWebhook } from "../../shared/standard-webhooks";
-import { ChannelError, httpOutcome } from "./adapter";
-import type { ChannelAdapter, InboundItem, InboundRequest } from "./adapter";
+import { isWebhookSecret, signStandardWebhook } from "../../shared/standard-webhooks";
+import { ChannelError, decodeJson, httpOutcome, jsonOrNull, verifyStandardWebhookRequest } from "./adapter";
+import type { ChannelAdapter, InboundItem } from "./adapter";
 
 export const ApiConfig = z.object({
   /** "whsec_" + base64 key, as Standard Webhooks libraries generate it. */
@@ -38,15 +38,6 @@ const MessageBody = z.object({
   metadata: Metadata.optional(),
 });
 
-/** The raw body as JSON; 400 when it is not. Shared with the declarative channel. */
-export function jsonBody(req: InboundRequest): unknown {
-  try {
-    return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(req.rawBody));
-  } catch {
-    throw new ChannelError(400, "body is not UTF-8 JSON");
-  }
-}
-
 function shapeError(error: z.ZodError): ChannelError {
   const issue = error.issues[0];
   return new ChannelError(422, `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
@@ -57,18 +48,11 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
   config: ApiConfig,
 
   async verify(req, config, nowMs) {
-    const h = req.headers;
-    const result = await verifyStandardWebhook(
-      config.secret,
-      { id: h.get("webhook-id"), timestamp: h.get("webhook-timestamp"), signature: h.get("webhook-signature") },
-      req.rawBody,
-      nowMs,
-    );
-    if (!result.ok) throw new ChannelError(401, result.reason);
+    await verifyStandardWebhookRequest(config.secret, req, nowMs);
   },
 
   async parse(req) {
-    const body = jsonBody(req);
+    const body = decodeJson(req.rawBody);
     if (body !== null && typeof body === "object" && "status" in body) {
       const s = StatusBody.safeParse(body);
       if (!s.success) throw shapeError(s.error);
@@ -126,12 +110,8 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
   },
 
   sendOutcome(status, body) {
-    let parsed: unknown = null;
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      // an empty or non-JSON 2xx is still a delivery
-    }
+    // an empty or non-JSON 2xx is still a delivery
+    const parsed = jsonOrNull(body);
     const p = parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
     const providerId = typeof p.message_id === "string" ? p.message_id : typeof p.id === "string" ? p.id : undefined;
     return httpOutcome(status, body, providerId);

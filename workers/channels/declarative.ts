@@ -9,10 +9,8 @@ import { DeclarativeChannelSpec } from "../../shared/declarative-channel";
 import type { JsonValue } from "../../shared/declarative-channel";
 import { resolvePointer } from "../../shared/json-pointer";
 import { ContentPart } from "../../shared/message";
-import { verifyStandardWebhook } from "../../shared/standard-webhooks";
-import { ChannelError, httpOutcome, textOf } from "./adapter";
+import { ChannelError, decodeJson, httpOutcome, textOf, verifyStandardWebhookRequest } from "./adapter";
 import type { ChannelAdapter, InboundMessage, InboundRequest, OutboundReply } from "./adapter";
-import { jsonBody } from "./api";
 
 export const DeclarativeConfig = z.record(z.string().max(64), z.string().max(4096));
 export type DeclarativeConfig = z.infer<typeof DeclarativeConfig>;
@@ -20,17 +18,7 @@ export type DeclarativeConfig = z.infer<typeof DeclarativeConfig>;
 const MAX_ITEMS = 100;
 
 async function verifySignature(sig: DeclarativeChannelSpec["signature"], req: InboundRequest, nowMs: number): Promise<void> {
-  if (sig.scheme === "standard-webhooks") {
-    const h = req.headers;
-    const result = await verifyStandardWebhook(
-      sig.secret,
-      { id: h.get("webhook-id"), timestamp: h.get("webhook-timestamp"), signature: h.get("webhook-signature") },
-      req.rawBody,
-      nowMs,
-    );
-    if (!result.ok) throw new ChannelError(401, result.reason);
-    return;
-  }
+  if (sig.scheme === "standard-webhooks") return verifyStandardWebhookRequest(sig.secret, req, nowMs);
   const value = sig.header ? req.headers.get(sig.header) : null;
   const prefix = sig.prefix ?? "";
   if (!value || !value.startsWith(prefix)) throw new ChannelError(401, `missing ${sig.header}`);
@@ -120,7 +108,7 @@ export function declarativeAdapter(input: z.input<typeof DeclarativeChannelSpec>
     },
 
     async parse(req) {
-      return { items: parseItems(spec, jsonBody(req)) };
+      return { items: parseItems(spec, decodeJson(req.rawBody)) };
     },
 
     async send(reply, config) {

@@ -7,10 +7,8 @@
 import { z } from "zod";
 import { hmac, sha256Hex, timingSafeEqual, toBase64 } from "../../shared/crypto";
 import type { ContentPart } from "../../shared/message";
-import { ChannelError, httpOutcome, textOf } from "./adapter";
-import type { ChannelAdapter, InboundItem, InboundMessage, ProviderRequest, SendOutcome } from "./adapter";
-import { clip, count, epochMs, httpUrl, jsonBody, jsonOrNull, ProviderId, textParts, trimSlash, uriPart, validated, withPrompts } from "./meta";
-import type { OutgoingPart } from "./meta";
+import { ChannelError, clip, count, epochMs, httpOutcome, httpUrl, jsonBody, jsonOrNull, ProviderId, textOf, textParts, trimSlash, uriPart, validated, withPrompts } from "./adapter";
+import type { ChannelAdapter, InboundItem, InboundMessage, OutgoingPart, ProviderRequest, SendOutcome } from "./adapter";
 
 export const LineConfig = z.object({
   channel_secret: z.string().min(1),

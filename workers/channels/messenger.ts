@@ -9,24 +9,9 @@
  */
 import { z } from "zod";
 import type { ChannelName, ContentPart } from "../../shared/message";
-import { textOf } from "./adapter";
-import type { ChannelAdapter, InboundItem, InboundMessage, ProviderRequest } from "./adapter";
-import {
-  customerOf,
-  epochMs,
-  GRAPH_API,
-  graphOutcome,
-  graphRequest,
-  httpUrl,
-  hubChallenge,
-  jsonBody,
-  ProviderId,
-  textParts,
-  trimSlash,
-  verifyHubSignature,
-  withPrompts,
-} from "./meta";
-import type { OutgoingPart } from "./meta";
+import { epochMs, httpUrl, jsonBody, ProviderId, textOf, textParts, trimSlash, withPrompts } from "./adapter";
+import type { ChannelAdapter, InboundItem, InboundMessage, OutgoingPart, ProviderRequest } from "./adapter";
+import { customerOf, GRAPH_API, graphOutcome, graphRequest, hubChallenge, verifyHubSignature } from "./meta";
 
 export const MessagingConfig = z.object({
   app_secret: z.string().min(1),

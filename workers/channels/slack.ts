@@ -11,10 +11,8 @@
 import { z } from "zod";
 import { hmac, timingSafeEqual, toHex } from "../../shared/crypto";
 import type { ContentPart } from "../../shared/message";
-import { ChannelError, httpOutcome, textOf } from "./adapter";
-import type { ChannelAdapter, InboundItem, InboundMessage, ProviderResponse, SendOutcome } from "./adapter";
-import { clip, count, decodeJson, epochMs, httpUrl, jsonOrNull, textParts, trimSlash, utf8, validated, withPrompts } from "./meta";
-import type { OutgoingPart } from "./meta";
+import { ChannelError, clip, count, decodeJson, epochMs, httpOutcome, httpUrl, jsonOrNull, textOf, textParts, trimSlash, utf8, validated, withPrompts } from "./adapter";
+import type { ChannelAdapter, InboundItem, InboundMessage, OutgoingPart, ProviderResponse, SendOutcome } from "./adapter";
 
 export const SlackConfig = z.object({
   signing_secret: z.string().min(1),

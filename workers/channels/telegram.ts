@@ -11,10 +11,8 @@
 import { z } from "zod";
 import { timingSafeEqual } from "../../shared/crypto";
 import type { ContentPart } from "../../shared/message";
-import { ChannelError, httpOutcome, textOf } from "./adapter";
-import type { ChannelAdapter, InboundItem, InboundMessage, ProviderRequest, SendOutcome } from "./adapter";
-import { clip, count, epochMs, jsonBody, jsonOrNull, ProviderId, textParts, trimSlash, uriPart, withPrompts } from "./meta";
-import type { OutgoingPart } from "./meta";
+import { ChannelError, clip, count, epochMs, httpOutcome, jsonBody, jsonOrNull, ProviderId, textOf, textParts, trimSlash, uriPart, withPrompts } from "./adapter";
+import type { ChannelAdapter, InboundItem, InboundMessage, OutgoingPart, ProviderRequest, SendOutcome } from "./adapter";
 
 export const TelegramConfig = z.object({
   bot_token: z.string().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, "a bot token looks like 123456:ABC-DEF…"),

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { hmac, timingSafeEqual, toBase64 } from "../../shared/crypto";
 import type { ContentPart } from "../../shared/message";
-import { ChannelError, httpOutcome, textOf } from "./adapter";
+import { ChannelError, httpOutcome, jsonOrNull, textOf, utf8 } from "./adapter";
 import type { InboundRequest, ProviderRequest, ProviderResponse, SendOutcome } from "./adapter";
 
 export const TwilioConfig = z.object({
@@ -17,7 +17,7 @@ export function twilioParams(req: InboundRequest): URLSearchParams {
   if (req.method === "GET") return new URL(req.url).searchParams;
   let body: string;
   try {
-    body = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(req.rawBody);
+    body = utf8(req.rawBody);
   } catch {
     throw new ChannelError(400, "body is not UTF-8 form data");
   }
@@ -89,12 +89,7 @@ export function messageRequest(config: TwilioConfig, from: string, to: string, p
 }
 
 export function messageOutcome(status: number, body: string): SendOutcome {
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    // a non-JSON answer (a proxy's error page) still has a meaningful status
-  }
+  const parsed = jsonOrNull(body);
   const sid = parsed && typeof parsed === "object" && "sid" in parsed && typeof parsed.sid === "string" ? parsed.sid : undefined;
   return httpOutcome(status, body, sid);
 }

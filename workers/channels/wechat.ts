@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { toHex, timingSafeEqual } from "../../shared/crypto";
 import { ContentPart } from "../../shared/message";
-import { ChannelError, httpOutcome, textOf } from "./adapter";
+import { ChannelError, httpOutcome, textOf, utf8 } from "./adapter";
 import type { ChannelAdapter, InboundRequest, ParseResult, ProviderResponse, SendOutcome } from "./adapter";
 
 // WeChat XML: a deliberately small reader for push bodies: elements, text, CDATA, comments and the five
@@ -261,7 +261,7 @@ export const wechatAdapter: ChannelAdapter<WeChatConfig> = {
   async parse(req): Promise<ParseResult> {
     let src: string;
     try {
-      src = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(req.rawBody).trim();
+      src = utf8(req.rawBody).trim();
     } catch {
       throw new ChannelError(400, "body is not UTF-8");
     }

@@ -5,26 +5,9 @@
  */
 import { z } from "zod";
 import type { ContentPart, DeliveryStatus } from "../../shared/message";
-import { ChannelError, textOf } from "./adapter";
-import type { ChannelAdapter, InboundItem, InboundMessage, ProviderRequest } from "./adapter";
-import {
-  clip,
-  customerOf,
-  epochMs,
-  GRAPH_API,
-  graphOutcome,
-  graphRequest,
-  hubChallenge,
-  jsonBody,
-  ProviderId,
-  textParts,
-  trimSlash,
-  uriPart,
-  validated,
-  verifyHubSignature,
-  withPrompts,
-} from "./meta";
-import type { OutgoingPart } from "./meta";
+import { ChannelError, clip, epochMs, jsonBody, ProviderId, textOf, textParts, trimSlash, uriPart, validated, withPrompts } from "./adapter";
+import type { ChannelAdapter, InboundItem, InboundMessage, OutgoingPart, ProviderRequest } from "./adapter";
+import { customerOf, GRAPH_API, graphOutcome, graphRequest, hubChallenge, verifyHubSignature } from "./meta";
 
 export const WhatsappConfig = z.object({
   app_secret: z.string().min(1),
