@@ -10,21 +10,36 @@ export const DeskClientFrame = z.discriminatedUnion("type", [
 ]);
 export type DeskClientFrame = z.infer<typeof DeskClientFrame>;
 
-/**
- * Frames the desk sends. Offers carry the decision breakdown so the console can show why it was chosen;
- * supervisors additionally receive SLA alerts and the live queue summary.
- */
-export type DeskServerFrame =
-  | { type: "hello"; agent_id: string; status: string | null; offers: OfferFrame[]; queue: QueueSummary }
-  | ({ type: "offer" } & OfferFrame)
-  | { type: "offer_revoked"; offer_id: string; conversation_id: string; reason: string }
-  | { type: "offer_expired"; offer_id: string; conversation_id: string }
-  | { type: "assigned"; offer_id: string; conversation_id: string; agent_id: string; notes: unknown[] }
-  | { type: "agent_status"; agent_id: string; status: string; reason: string }
-  | { type: "alert"; kind: "sla_warning" | "sla_breach" | "supervisor_alert"; conversation_id: string; queue_id: string }
-  | { type: "queue"; summary: QueueSummary }
-  | { type: "pong" }
-  | { type: "error"; code: string; message: string };
+export const QueueSummary = z.object({
+  waiting: z.int().nonnegative(),
+  offered: z.int().nonnegative(),
+  assigned: z.int().nonnegative(),
+  agents_available: z.int().nonnegative(),
+  oldest_wait_ms: z.number().nullable(),
+});
+export type QueueSummary = z.infer<typeof QueueSummary>;
 
-export type OfferFrame = { offer_id: string; conversation_id: string; queue_id: string; expires_at: number; breakdown: unknown };
-export type QueueSummary = { waiting: number; offered: number; assigned: number; agents_available: number; oldest_wait_ms: number | null };
+/** An offer as the console sees it; the breakdown (shared/routing/desk-types.ts) says why this agent. */
+export const OfferFrame = z.object({
+  offer_id: z.string(),
+  conversation_id: z.string(),
+  queue_id: z.string(),
+  expires_at: z.number(),
+  breakdown: z.unknown(),
+});
+export type OfferFrame = z.infer<typeof OfferFrame>;
+
+/** Frames the desk sends. Supervisors additionally receive SLA alerts and the live queue summary. */
+export const DeskServerFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("hello"), agent_id: z.string(), status: AgentStatus.nullable(), offers: z.array(OfferFrame), queue: QueueSummary }),
+  OfferFrame.extend({ type: z.literal("offer") }),
+  z.object({ type: z.literal("offer_revoked"), offer_id: z.string(), conversation_id: z.string(), reason: z.string() }),
+  z.object({ type: z.literal("offer_expired"), offer_id: z.string(), conversation_id: z.string() }),
+  z.object({ type: z.literal("assigned"), offer_id: z.string(), conversation_id: z.string(), agent_id: z.string(), notes: z.array(z.unknown()) }),
+  z.object({ type: z.literal("agent_status"), agent_id: z.string(), status: AgentStatus, reason: z.string() }),
+  z.object({ type: z.literal("alert"), kind: z.enum(["sla_warning", "sla_breach", "supervisor_alert"]), conversation_id: z.string(), queue_id: z.string() }),
+  z.object({ type: z.literal("queue"), summary: QueueSummary }),
+  z.object({ type: z.literal("pong") }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
+]);
+export type DeskServerFrame = z.infer<typeof DeskServerFrame>;
