@@ -60,10 +60,16 @@ async function main(): Promise<number> {
   const runId = `b${Date.now().toString(36)}${randomBytes(2).toString("hex")}`;
   const systemRoot = args.root ? path.resolve(args.root) : ROOT;
   const stateDir = path.join(args.stateDir ? path.resolve(args.stateDir) : path.join(ROOT, ".wrangler", "bench"), runId);
+  // Synchronous, so it also runs when a signal handler exits the process mid-run.
+  process.on("exit", () => {
+    if (!args.keepState) rmSync(stateDir, { recursive: true, force: true });
+  });
   const devs: WranglerDev[] = [];
   const ports = new Set<number>();
   const ctx: BenchContext = { args, main: null, floor: null, runId, results: {} };
   let failed = false;
+  let reloads = 0;
+  let errorLines = 0;
 
   const startMain = async (): Promise<BenchContext["main"]> => {
     if (args.url) {
@@ -128,13 +134,11 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    const reloads = devs.reduce((n, d) => n + d.reloads, 0);
-    const errorLines = devs.reduce((n, d) => n + d.errorLines, 0);
-    if (errorLines) for (const d of devs) if (d.errorLines) log(`${d.label}: ${d.errorLines} error lines in wrangler output; last lines:\n${d.output().split("\n").slice(-15).join("\n")}`);
+    reloads = devs.reduce((n, d) => n + d.reloads, 0);
+    errorLines = devs.reduce((n, d) => n + d.errorLines, 0);
+    for (const d of devs) if (d.errorLines) log(`${d.label}: ${d.errorLines} error lines in wrangler output, the first:\n${d.firstErrors.join("\n")}`);
     log("stopping servers");
     await stopAll();
-    if (!args.keepState) rmSync(stateDir, { recursive: true, force: true });
-    Object.assign(ctx, { reloads, errorLines });
   }
 
   const fl = ctx.results.floor as { msgs_per_s?: number; p99_ms?: number } | undefined;
@@ -159,8 +163,8 @@ async function main(): Promise<number> {
       state_dir: args.stateDir ?? ".wrangler/bench",
       loadavg_at_start: loadAtStart,
       floor_hosting: args.floorUrl ? "url" : "separate wrangler dev process (bench/floor/wrangler.toml)",
-      wrangler_reloads: (ctx as unknown as { reloads: number }).reloads,
-      server_error_lines: (ctx as unknown as { errorLines: number }).errorLines,
+      wrangler_reloads: reloads,
+      server_error_lines: errorLines,
     },
   };
   if (hp && (hp.lost || hp.duplicated || hp.unacked || hp.persisted_mismatch || hp.seq_gaps)) {

@@ -23,8 +23,8 @@ export const USAGE = `usage: node bench/run.ts [options]
   --floor-url URL      use a running floor relay (bench/floor) instead of starting one
   --sections LIST      comma-separated, in order (default: floor,hotpath)
   --clients N          conversations / rooms, one sender + one receiver socket each (default 20)
-  --messages N         measured messages in total, split evenly over the rooms (default 20000)
-  --warmup N           unmeasured messages in total before measuring (default 2000)
+  --messages N         measured messages in total, split evenly over the rooms (default 3000)
+  --warmup N           unmeasured messages in total before measuring (default 400)
   --window N           messages in flight per sender (closed loop; default 1)
   --text-bytes N       length of the text part of each message (default 64)
   --stall-ms N         a phase without progress for this long ends and reports what is missing (default 10000)
@@ -70,8 +70,8 @@ export function parse(argv: string[]): BenchArgs | null {
     floorUrl: values["floor-url"] ?? null,
     sections: (values.sections ?? "floor,hotpath").split(",").map((s) => s.trim()).filter(Boolean),
     clients: int(values.clients, "clients", 20, 1),
-    messages: int(values.messages, "messages", 20_000, 1),
-    warmup: int(values.warmup, "warmup", 2_000, 0),
+    messages: int(values.messages, "messages", 3_000, 1),
+    warmup: int(values.warmup, "warmup", 400, 0),
     window: int(values.window, "window", 1, 1),
     textBytes: int(values["text-bytes"], "text-bytes", 64, 1),
     stallMs: int(values["stall-ms"], "stall-ms", 10_000, 100),

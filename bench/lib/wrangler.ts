@@ -9,7 +9,7 @@ export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Wrangler's JS entry, run with this Node (24): its shebang would pick the system Node. */
 const WRANGLER_JS = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 
-const childEnv = (): NodeJS.ProcessEnv => ({ ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0" });
+const childEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", ...extra });
 
 /** Every dev server this process started, so an exit or signal can always take them down. */
 const live = new Set<WranglerDev>();
@@ -94,8 +94,9 @@ export class WranglerDev {
   private exited = false;
   /** Reloads after the server became ready (wrangler dev watches sources; an edit mid-run restarts the worker). */
   reloads = 0;
-  /** Lines that look like errors logged by the worker after it became ready. */
+  /** Lines that look like errors logged by the worker after it became ready (the first few are kept). */
   errorLines = 0;
+  readonly firstErrors: string[] = [];
 
   private constructor(opts: DevOptions, child: ChildProcess) {
     this.label = opts.label;
@@ -110,9 +111,12 @@ export class WranglerDev {
         if (!this.ready) continue;
         if (/Reloading local server/.test(line)) {
           this.reloads++;
-          log(`${this.label}: wrangler reloaded the worker during the run (a source file changed); results may be disturbed`);
+          log(`${this.label}: wrangler reloaded the worker during the run; results may be disturbed. Preceding output:\n${this.tail.slice(-12, -1).join("\n")}`);
         }
-        if (/"level":"error"|\bError\b|✘/.test(line)) this.errorLines++;
+        if (/"level":"error"|\[ERROR\]|Uncaught|Internal error/.test(line)) {
+          this.errorLines++;
+          if (this.firstErrors.length < 5) this.firstErrors.push(line.slice(0, 500));
+        }
       }
     };
     child.stdout!.on("data", onData);
@@ -128,7 +132,16 @@ export class WranglerDev {
     args.push("--ip", "127.0.0.1", "--port", String(opts.port), "--inspector-port", String(opts.inspectorPort));
     args.push("--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--local");
     for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
-    const child = spawn(process.execPath, [WRANGLER_JS, ...args], { cwd: opts.cwd ?? ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    // A private dev registry: with the shared one (~/.config/.wrangler/registry), every other `wrangler dev`
+    // or vitest run on the machine that starts or stops makes this wrangler reload its worker, which resets
+    // the Durable Objects and drops every socket mid-run.
+    const registry = path.join(opts.persistTo, "registry");
+    const child = spawn(process.execPath, [WRANGLER_JS, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: childEnv({ WRANGLER_REGISTRY_PATH: registry }),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     const dev = new WranglerDev(opts, child);
     live.add(dev);
     const deadline = performance.now() + (opts.timeoutMs ?? 90_000);
