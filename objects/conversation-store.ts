@@ -1,6 +1,6 @@
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import { asc, eq, gt, isNotNull, sql } from "drizzle-orm";
+import { asc, eq, gt, inArray, isNotNull, notInArray, sql } from "drizzle-orm";
 import type { RoutingRequest, TransferTarget } from "../shared/routing-config";
 import { deliversViaProvider, deliveryAdvances, type OutboundJob } from "../shared/outbound";
 import migrations from "../migrations/conversation/migrations.js";
@@ -35,8 +35,43 @@ export class ConversationStore {
   private lastSeq = 0;
   private lastAt: number | null = null;
 
+  /** Event rows already accepted by the queue; deleted inside the next write transaction, not one of their own. */
+  private sentEvents: string[] = [];
+  /** The per-message statements, built once: query building is a measurable share of a message's CPU. */
+  private readonly hot: ReturnType<ConversationStore["prepare"]>;
+
   constructor(private readonly storage: DurableObjectStorage) {
     this.db = drizzle(storage, { schema });
+    this.hot = this.prepare();
+  }
+
+  private prepare() {
+    const p = (name: string) => sql.placeholder(name);
+    const m = schema.messages;
+    return {
+      insertMessage: this.db
+        .insert(m)
+        .values({
+          seq: p("seq"),
+          id: p("id"),
+          clientMsgId: p("clientMsgId"),
+          direction: p("direction"),
+          senderKind: p("senderKind"),
+          senderId: p("senderId"),
+          senderName: p("senderName"),
+          providerMessageId: p("providerMessageId"),
+          parts: p("parts"),
+          metadata: p("metadata"),
+          deliveryStatus: p("deliveryStatus"),
+          deliveryReason: p("deliveryReason"),
+          deliveryAt: p("deliveryAt"),
+          createdAt: p("createdAt"),
+        })
+        .prepare(),
+      byClientMsgId: this.db.select().from(m).where(eq(m.clientMsgId, p("clientMsgId"))).prepare(),
+      bumpRev: this.db.update(schema.meta).set({ updatedAt: sql`${p("updatedAt")}`, rev: sql`${p("rev")}` }).where(eq(schema.meta.id, 1)).prepare(),
+      insertOutbox: this.db.insert(schema.outbox).values({ id: p("id"), queue: p("queue"), body: p("body"), createdAt: p("createdAt") }).prepare(),
+    };
   }
 
   /** Only a created conversation has tables: reading a conversation that does not exist writes nothing. */
@@ -91,7 +126,7 @@ export class ConversationStore {
   }
 
   byClientMsgId(clientMsgId: string): StandardMessage | null {
-    const row = this.db.select().from(schema.messages).where(eq(schema.messages.clientMsgId, clientMsgId)).get();
+    const row = this.hot.byClientMsgId.get({ clientMsgId });
     return row ? this.toMessage(row) : null;
   }
 
@@ -125,24 +160,22 @@ export class ConversationStore {
         conversation_id: this.current.conversationId,
         created_at: created,
       };
-      tx.insert(schema.messages)
-        .values({
-          seq,
-          id: message.id,
-          clientMsgId: message.client_msg_id,
-          direction: message.direction,
-          senderKind: message.sender.kind,
-          senderId: message.sender.id,
-          senderName: message.sender.name ?? null,
-          providerMessageId: providerMessageId ?? null,
-          parts: JSON.stringify(message.parts),
-          metadata: JSON.stringify(message.metadata),
-          deliveryStatus: message.delivery?.status ?? null,
-          deliveryReason: message.delivery?.reason ?? null,
-          deliveryAt: message.delivery?.at ?? null,
-          createdAt: created,
-        })
-        .run();
+      this.hot.insertMessage.run({
+        seq,
+        id: message.id,
+        clientMsgId: message.client_msg_id,
+        direction: message.direction,
+        senderKind: message.sender.kind,
+        senderId: message.sender.id,
+        senderName: message.sender.name ?? null,
+        providerMessageId: providerMessageId ?? null,
+        parts: JSON.stringify(message.parts),
+        metadata: JSON.stringify(message.metadata),
+        deliveryStatus: message.delivery?.status ?? null,
+        deliveryReason: message.delivery?.reason ?? null,
+        deliveryAt: message.delivery?.at ?? null,
+        createdAt: created,
+      });
       this.lastSeq = seq;
       this.lastAt = created;
       this.bump(tx, {});
@@ -227,26 +260,59 @@ export class ConversationStore {
     });
   }
 
+  /** Outbox rows still to send, oldest first; event rows already sent (awaiting their lazy delete) are skipped. */
   pendingEvents(limit: number): { id: string; queue: "events" | "outbound" | "desk"; body: string }[] {
-    return this.db.select({ id: schema.outbox.id, queue: schema.outbox.queue, body: schema.outbox.body }).from(schema.outbox).orderBy(sql`rowid`).limit(limit).all();
+    const o = schema.outbox;
+    return this.db
+      .select({ id: o.id, queue: o.queue, body: o.body })
+      .from(o)
+      .where(this.sentEvents.length ? notInArray(o.id, this.sentEvents) : undefined)
+      .orderBy(sql`rowid`)
+      .limit(limit)
+      .all();
   }
 
-  ackEvents(ids: string[]): void {
+  /**
+   * Sent event rows are forgotten lazily: each message would otherwise pay a second SQLite commit just to
+   * delete its outbox row. If the object restarts before the delete, those events are sent again, which the
+   * events consumer absorbs (it is idempotent by event id).
+   */
+  markEventsSent(ids: string[]): void {
+    this.sentEvents.push(...ids);
+  }
+
+  /** Delivery jobs and desk operations are not idempotent everywhere downstream: they are deleted at once. */
+  ackNow(ids: string[]): void {
     this.db.transaction((tx) => {
-      for (const id of ids) tx.delete(schema.outbox).where(eq(schema.outbox.id, id)).run();
+      tx.delete(schema.outbox).where(inArray(schema.outbox.id, [...ids, ...this.takeSent()])).run();
     });
+  }
+
+  /** For the idle alarm: no write is coming to carry the deletes. */
+  purgeSent(): void {
+    if (this.sentEvents.length) this.ackNow([]);
+  }
+
+  private takeSent(): string[] {
+    const ids = this.sentEvents;
+    this.sentEvents = [];
+    return ids;
   }
 
   private bump(tx: Tx, change: Partial<Meta>): void {
     const next = { ...this.current, ...change, updatedAt: now(), rev: this.current.rev + 1 };
-    tx.update(schema.meta).set({ ...change, updatedAt: next.updatedAt, rev: next.rev }).where(eq(schema.meta.id, 1)).run();
+    if (Object.keys(change).length === 0) this.hot.bumpRev.run({ updatedAt: next.updatedAt, rev: next.rev });
+    else tx.update(schema.meta).set({ ...change, updatedAt: next.updatedAt, rev: next.rev }).where(eq(schema.meta.id, 1)).run();
     this.meta = next;
   }
 
+  /** Every write transaction records an event, so this is where already-sent event rows are deleted. */
   private emit(tx: Tx, draft: EventDraft): void {
     const m = this.current;
     const event = { ...draft, id: newId("evt"), tenant_id: m.tenantId, conversation_id: m.conversationId, rev: m.rev, occurred_at: now() } as DomainEvent;
-    tx.insert(schema.outbox).values({ id: event.id, queue: "events", body: JSON.stringify(event), createdAt: event.occurred_at }).run();
+    const sent = this.takeSent();
+    if (sent.length) tx.delete(schema.outbox).where(inArray(schema.outbox.id, sent)).run();
+    this.hot.insertOutbox.run({ id: event.id, queue: "events", body: JSON.stringify(event), createdAt: event.occurred_at });
   }
 
   private enqueueDelivery(tx: Tx, message: StandardMessage): void {

@@ -144,7 +144,8 @@ export class Conversation extends DurableObject<Env> {
     return { ok: true, value: updated };
   }
 
-  post(sender: Sender, input: MessageInput, providerMessageId?: string): Result<Posted> {
+  /** `from` is the sending socket: it gets an ack carrying id and seq, not an echo of its own message. */
+  post(sender: Sender, input: MessageInput, providerMessageId?: string, from?: WebSocket): Result<Posted> {
     if (!this.store.exists) return notFound;
     const prior = this.store.byClientMsgId(input.client_msg_id);
     if (prior) return { ok: true, value: { message: prior, duplicate: true } };
@@ -159,7 +160,7 @@ export class Conversation extends DurableObject<Env> {
       parts: input.parts,
       metadata: input.metadata ?? {},
     }, providerMessageId);
-    this.broadcast({ type: "message", message });
+    this.broadcast({ type: "message", message }, from);
     // No bot answers yet, so a customer who writes in an open conversation is waiting for a person.
     if (sender.kind === "customer" && this.store.current.status === "open") this.apply("queue", { kind: "system", id: "router" });
     this.scheduleFlush();
@@ -265,7 +266,7 @@ export class Conversation extends DurableObject<Env> {
     switch (frame.type) {
       case "message": {
         const kind = who.participant.kind === "supervisor" ? "agent" : who.participant.kind;
-        const r = this.post({ kind, id: who.participant.id, ...(who.participant.name ? { name: who.participant.name } : {}) }, frame);
+        const r = this.post({ kind, id: who.participant.id, ...(who.participant.name ? { name: who.participant.name } : {}) }, frame, undefined, ws);
         if (!r.ok) return this.fail(ws, r.status === 409 ? "closed" : "invalid_frame", r.detail ?? r.title, frame.client_msg_id);
         const { message, duplicate } = r.value;
         this.send(ws, { type: "ack", client_msg_id: frame.client_msg_id, message_id: message.id, seq: message.seq, duplicate });
@@ -368,11 +369,12 @@ export class Conversation extends DurableObject<Env> {
         events.length ? this.env.EVENTS.sendBatch(events.map((r) => ({ body: JSON.parse(r.body) }))) : null,
         outbound.length ? this.env.OUTBOUND.sendBatch(outbound.map((r) => ({ body: JSON.parse(r.body) }))) : null,
       ]);
-      this.store.ackEvents([...events, ...outbound].map((r) => r.id));
+      this.store.markEventsSent(events.map((r) => r.id));
+      if (outbound.length) this.store.ackNow(outbound.map((r) => r.id));
       // Desk operations go one at a time, in order: the desk must see enqueue before finish.
       for (const r of rows.filter((x) => x.queue === "desk")) {
         await deliverDeskOp(this.env, this.store.snapshot(), this.store.current.lastAgentId, JSON.parse(r.body) as DeskOp);
-        this.store.ackEvents([r.id]);
+        this.store.ackNow([r.id]);
       }
     }
   }
@@ -383,5 +385,6 @@ export class Conversation extends DurableObject<Env> {
     if (!this.store.exists) return;
     this.scheduleFlush();
     await this.flushing;
+    this.store.purgeSent();
   }
 }
