@@ -5,7 +5,7 @@ import { deliverDeskOp } from "./conversation-desk";
 import type { RoutingRequest, TransferTarget } from "../shared/routing-config";
 import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, type ErrorCode, type ServerFrame } from "../shared/protocol";
 import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
-import type { ContactHint, ConversationSnapshot } from "../shared/events";
+import { packEvents, type ContactHint, type ConversationSnapshot, type EventEnvelope } from "../shared/events";
 import type { ChannelName, DeliveryStatus, MessageInput, Sender, StandardMessage } from "../shared/message";
 import { identityHash, timingSafeEqual } from "../shared/crypto";
 import type { Result } from "../workers/http/problem";
@@ -59,6 +59,7 @@ export type Ingest = { init: CreateInit & { contact: ContactHint }; sender: Send
 
 const EVENT_BATCH = 100;
 const OUTBOX_RETRY_MS = 10_000;
+const EVENT_COALESCE_MS = 250;
 const HISTORY_PAGE = 500;
 
 const notFound = { ok: false, status: 404, title: "not found", detail: "no such conversation" } as const;
@@ -74,6 +75,7 @@ export class Conversation extends DurableObject<Env> {
   private tail: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | null = null;
   private alarmArmed = false;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private expectedHashes = new Map<string, string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -162,8 +164,10 @@ export class Conversation extends DurableObject<Env> {
     }, providerMessageId);
     this.broadcast({ type: "message", message }, from);
     // No bot answers yet, so a customer who writes in an open conversation is waiting for a person.
-    if (sender.kind === "customer" && this.store.current.status === "open") this.apply("queue", { kind: "system", id: "router" });
-    this.scheduleFlush();
+    const routed = sender.kind === "customer" && this.store.current.status === "open";
+    if (routed) this.apply("queue", { kind: "system", id: "router" });
+    // A reply to a provider or a routing request is waited on; a plain chat message's event can ride along later.
+    this.scheduleFlush(routed || message.delivery !== undefined);
     return { ok: true, value: { message, duplicate: false } };
   }
 
@@ -346,7 +350,20 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /** Sends outbox rows to the events queue; the alarm is the safety net if this instance dies first. */
-  private scheduleFlush(): void {
+  /**
+   * Sends outbox rows to their queues. Events may wait EVENT_COALESCE_MS so a burst of messages shares one
+   * queue send; what a provider or the desk is waiting for goes at once. The alarm is the safety net if this
+   * instance dies first.
+   */
+  private scheduleFlush(urgent = true): void {
+    if (!urgent) {
+      this.armAlarm();
+      this.flushTimer ??= setTimeout(() => {
+        this.flushTimer = null;
+        this.scheduleFlush();
+      }, EVENT_COALESCE_MS);
+      return;
+    }
     if (this.flushing) return;
     this.flushing = this.flush()
       .catch((err) => console.error(JSON.stringify({ level: "warn", msg: "outbox flush failed; the alarm retries", error: String(err) })))
@@ -355,18 +372,23 @@ export class Conversation extends DurableObject<Env> {
       });
   }
 
+  private armAlarm(): void {
+    if (this.alarmArmed) return;
+    this.alarmArmed = true;
+    this.ctx.storage.setAlarm(now() + OUTBOX_RETRY_MS).catch(() => {
+      this.alarmArmed = false;
+    });
+  }
+
   private async flush(): Promise<void> {
     let rows = this.store.pendingEvents(EVENT_BATCH);
     if (rows.length === 0) return;
-    if (!this.alarmArmed) {
-      this.alarmArmed = true;
-      await this.ctx.storage.setAlarm(now() + OUTBOX_RETRY_MS);
-    }
+    this.armAlarm();
     for (; rows.length > 0; rows = this.store.pendingEvents(EVENT_BATCH)) {
       const events = rows.filter((r) => r.queue === "events");
       const outbound = rows.filter((r) => r.queue === "outbound");
       await Promise.all([
-        events.length ? this.env.EVENTS.sendBatch(events.map((r) => ({ body: JSON.parse(r.body) }))) : null,
+        ...packEvents(events.map((r) => r.body)).map((chunk) => this.env.EVENTS.send({ events: chunk } satisfies EventEnvelope)),
         outbound.length ? this.env.OUTBOUND.sendBatch(outbound.map((r) => ({ body: JSON.parse(r.body) }))) : null,
       ]);
       this.store.markEventsSent(events.map((r) => r.id));

@@ -74,3 +74,39 @@ export const DomainEvent = z.discriminatedUnion("type", [
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
 export type DomainEventType = DomainEvent["type"];
+
+/**
+ * One queue message carries many events: a queue message costs the same whatever its size, and a flush of
+ * a busy conversation becomes one send. Queue messages are limited to 128 KB, so envelopes are packed by size.
+ */
+export const EventEnvelope = z.object({ events: z.array(DomainEvent).min(1) });
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+export const MAX_ENVELOPE_BYTES = 96 * 1024;
+
+const OMITTED = "[content omitted from the event stream: too large; read the message from its conversation]";
+
+/** Packs serialized events into envelopes under `maxBytes`, in order. An event too large on its own loses its content. */
+export function packEvents(bodies: string[], maxBytes = MAX_ENVELOPE_BYTES): DomainEvent[][] {
+  const out: DomainEvent[][] = [];
+  const utf8 = new TextEncoder();
+  let current: DomainEvent[] = [];
+  let size = 0;
+  for (const body of bodies) {
+    let event = JSON.parse(body) as DomainEvent;
+    let bytes = utf8.encode(body).length;
+    if (bytes > maxBytes && event.type === "message.created") {
+      event = { ...event, message: { ...event.message, parts: [{ type: "text", text: OMITTED }], metadata: { ...event.message.metadata, content_omitted: true } } };
+      bytes = utf8.encode(JSON.stringify(event)).length;
+    }
+    if (current.length && size + bytes > maxBytes) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(event);
+    size += bytes;
+  }
+  if (current.length) out.push(current);
+  return out;
+}
