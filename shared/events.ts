@@ -73,7 +73,6 @@ export const DomainEvent = z.discriminatedUnion("type", [
   }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
-export type DomainEventType = DomainEvent["type"];
 
 /**
  * One queue message carries many events: a queue message costs the same whatever its size, and a flush of
