@@ -152,6 +152,27 @@ describe("routing desk", () => {
   });
 });
 
+describe("business hours", () => {
+  it("answers out of hours with the queue's message and waits for opening instead of offering", async () => {
+    // A calendar that is closed today: only open on the weekday that is not today, in UTC.
+    const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    const other = days[(new Date().getUTCDay() + 3) % 7]!;
+    const t = await staffedTenant({
+      calendars: [{ id: "office", timezone: "UTC", hours: [{ days: [other], open: "09:00", close: "17:00" }] }],
+      queues: [{ id: "support", name: "Support", calendar_id: "office", out_of_hours_message: "We are closed; we answer Monday to Friday." }],
+      default_queue_id: "support",
+    });
+    t.ada.send({ type: "status", status: "available" });
+    await t.ada.next("agent_status");
+    const v = await customerWrites(t.id);
+    const notice = await v.socket.next("message", (f) => f.message.sender.kind === "system");
+    expect(notice.message.parts).toEqual(text("We are closed; we answer Monday to Friday."));
+    const desk = await ok(call("/v1/routing/desk", { auth: t.key }));
+    expect(desk.waiting).toEqual([expect.objectContaining({ conversation_id: v.conversationId, reason: "out_of_hours" })]);
+    expect(desk.offers).toEqual([]);
+  });
+});
+
 describe("customer profile (R2.1)", () => {
   async function valueSeen(t: Awaited<ReturnType<typeof staffedTenant>>, contactTier?: string) {
     t.ada.send({ type: "status", status: "available" });
