@@ -35,9 +35,14 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   return error.issues.map((i) => ({ field: i.path.join(".") || "(root)", message: i.message }));
 }
 
-export function invalid(error: z.ZodError, title = "invalid request"): HttpError {
-  const errors = fieldErrors(error);
+export function invalid(error: z.ZodError | FieldError[], title = "invalid request"): HttpError {
+  const errors = Array.isArray(error) ? error : fieldErrors(error);
   return new HttpError(422, title, errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+}
+
+/** A 422 for one field that passed the schema but not a rule the schema cannot see (existence, consistency). */
+export function invalidField(field: string, message: string): HttpError {
+  return invalid([{ field, message }]);
 }
 
 /** DO RPC methods return this instead of throwing, because custom error classes do not survive RPC. */

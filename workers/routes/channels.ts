@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { and, asc, eq } from "drizzle-orm";
 import { requireAuth, type AuthEnv } from "../http/auth";
-import { HttpError, fieldErrors } from "../http/problem";
+import { HttpError, fieldErrors, invalid, invalidField } from "../http/problem";
 import { jsonBody } from "../http/validate";
 import { db } from "../db/client";
 import { channels } from "../db/schema";
@@ -36,17 +36,16 @@ export const channelRoutes = new Hono<AuthEnv>()
     if (!isChannelName(name)) throw new HttpError(404, "unsupported channel", `no channel named ${name}`);
     const body = c.req.valid("json");
     const custom = name.startsWith("custom:");
-    if (custom && !body.spec) throw new HttpError(422, "invalid request", "spec: required for custom channels", [{ field: "spec", message: "required for custom channels" }]);
-    if (!custom && body.spec) throw new HttpError(422, "invalid request", "spec: only custom channels take a spec", [{ field: "spec", message: "only custom channels take a spec" }]);
+    if (custom && !body.spec) throw invalidField("spec", "required for custom channels");
+    if (!custom && body.spec) throw invalidField("spec", "only custom channels take a spec");
     if (custom && body.spec!.slug !== name.slice("custom:".length)) {
-      throw new HttpError(422, "invalid request", "spec.slug: must match the channel name", [{ field: "spec.slug", message: "must match the channel name" }]);
+      throw invalidField("spec.slug", "must match the channel name");
     }
     const adapter = adapterFor(name, body.spec ?? null);
     if (!adapter) throw new HttpError(404, "unsupported channel", `no channel named ${name}`);
     const config = adapter.config.safeParse(body.config);
     if (!config.success) {
-      const errors = fieldErrors(config.error).map((e) => ({ ...e, field: `config.${e.field}` }));
-      throw new HttpError(422, "invalid channel configuration", errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+      throw invalid(fieldErrors(config.error).map((e) => ({ ...e, field: `config.${e.field}` })), "invalid channel configuration");
     }
     const t = now();
     const sealed: SealedChannel = { config: config.data, spec: body.spec ?? null };

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import { requireAuth, authenticate, type AuthEnv, type Principal } from "../http/auth";
-import { HttpError, unwrap } from "../http/problem";
+import { HttpError, invalidField, unwrap } from "../http/problem";
 import { jsonBody, paramsOf, queryOf } from "../http/validate";
 import { conversationStub, ConversationIdPattern } from "../conversation-stub";
 import { db } from "../db/client";
@@ -88,7 +88,7 @@ export const conversationRoutes = new Hono<AuthEnv>()
     let contactId = body.contact.id;
     if (contactId) {
       const found = await d.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, p.tenantId), eq(contacts.id, contactId))).get();
-      if (!found) throw new HttpError(422, "invalid request", "contact.id: no such contact", [{ field: "contact.id", message: "no such contact" }]);
+      if (!found) throw invalidField("contact.id", "no such contact");
     } else {
       contactId = newId("ctc");
       const t = now();
@@ -176,7 +176,7 @@ export const conversationRoutes = new Hono<AuthEnv>()
     const assigneeId = body.assignee_id ?? (body.action === "assign" && p.kind === "agent" ? p.agentId : undefined);
     if (body.transfer_to?.kind === "agent") {
       const target = await db(c.env).select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, p.tenantId), eq(agents.id, body.transfer_to.agent_id))).get();
-      if (!target) throw new HttpError(422, "invalid request", "transfer_to.agent_id: no such agent", [{ field: "transfer_to.agent_id", message: "no such agent" }]);
+      if (!target) throw invalidField("transfer_to.agent_id", "no such agent");
     }
     const snap = unwrap(
       await stub.act(body.action, actorOf(p), {
