@@ -1,6 +1,6 @@
 /**
  * npm run bench — see bench/README.md. Human progress on stderr; the LAST stdout line is one JSON object:
- * {"floor":{...},"hotpath":{...},"ratio":{"throughput","p99"},"config":{...}}
+ * {"floor":{...},"hotpath":{...},"webhooks":{...},"routing":{...},"ratio":{"throughput","p99"},"config":{...}}
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
@@ -13,10 +13,12 @@ import { ratio } from "./lib/stats.ts";
 import { ROOT, WranglerDev, freePort, stopAll, wrangler } from "./lib/wrangler.ts";
 import { floor } from "./sections/floor.ts";
 import { hotpath } from "./sections/hotpath.ts";
+import { routing } from "./sections/routing.ts";
+import { webhooks } from "./sections/webhooks.ts";
 import type { BenchContext, Section, Target } from "./sections/types.ts";
 
 /** Sections in their default order; a new section is a module here. */
-const SECTIONS: Section[] = [floor, hotpath];
+const SECTIONS: Section[] = [floor, hotpath, webhooks, routing];
 
 function devVars(): Record<string, string> {
   const file = path.join(ROOT, ".dev.vars");
@@ -94,7 +96,8 @@ async function main(): Promise<number> {
       port,
       inspectorPort,
       persistTo,
-      vars: { JWT_SECRET: randomBytes(32).toString("hex"), ADMIN_TOKEN: adminToken },
+      // CHANNEL_KEY seals channel credentials (workers/channels/credentials.ts): base64 of 32 bytes.
+      vars: { JWT_SECRET: randomBytes(32).toString("hex"), ADMIN_TOKEN: adminToken, CHANNEL_KEY: randomBytes(32).toString("base64") },
       healthPath: "/v1/health",
     });
     devs.push(dev);
@@ -169,6 +172,11 @@ async function main(): Promise<number> {
   };
   if (hp && (hp.lost || hp.duplicated || hp.unacked || hp.persisted_mismatch || hp.seq_gaps)) {
     log("hotpath: CORRECTNESS FAILURE (lost / duplicated / unacked / seq gaps / persisted mismatch above zero)");
+    failed = true;
+  }
+  const wh = ctx.results.webhooks as { duplicates_stored?: number; bad_signatures_accepted?: number; lost?: number } | undefined;
+  if (wh && (wh.duplicates_stored || wh.bad_signatures_accepted || wh.lost)) {
+    log("webhooks: CORRECTNESS FAILURE (duplicates stored / bad signatures accepted / deliveries lost above zero)");
     failed = true;
   }
   process.stdout.write(JSON.stringify(out) + "\n");
