@@ -41,6 +41,11 @@ export default {
     const m = new URL(request.url).pathname.match(/^\/__bench_floor\/([A-Za-z0-9_-]{1,64})\/ws$/);
     if (m) return env.FLOOR_ROOM.get(env.FLOOR_ROOM.idFromName(m[1]!)).fetch(request);
     if (new URL(request.url).pathname === "/__bench_floor/health") return new Response("ok");
+    // The HTTP floor for the webhooks section: read the body, answer 200, nothing else.
+    if (new URL(request.url).pathname === "/__bench_floor/http" && request.method === "POST") {
+      await request.arrayBuffer();
+      return Response.json({ ok: true });
+    }
     return new Response("not found", { status: 404 });
   },
 } satisfies ExportedHandler<FloorEnv>;

@@ -130,7 +130,7 @@ export class WranglerDev {
   static async start(opts: DevOptions): Promise<WranglerDev> {
     const args = ["dev", ...opts.configs.flatMap((c) => ["-c", c])];
     args.push("--ip", "127.0.0.1", "--port", String(opts.port), "--inspector-port", String(opts.inspectorPort));
-    args.push("--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--local");
+    args.push("--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--local", "--log-level", "warn");
     for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
     // A private dev registry: with the shared one (~/.config/.wrangler/registry), every other `wrangler dev`
     // or vitest run on the machine that starts or stops makes this wrangler reload its worker, which resets

@@ -207,6 +207,35 @@ function post(agent: http.Agent, url: URL, body: Buffer, headers: Record<string,
   });
 }
 
+/**
+ * The same open-loop schedule against the floor worker's bare HTTP endpoint: what one HTTP request costs
+ * through `wrangler dev` on this machine before any edgedesk code runs.
+ */
+async function httpFloor(floorUrl: string, pgid: number | null, bodies: Buffer[], rate: number, total: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const url = new URL(`${floorUrl}/__bench_floor/http`);
+  const lat = new LatencyRecorder(total);
+  const cpu = new CpuMeter(pgid ? [pgid] : []);
+  const done: Promise<void>[] = [];
+  const tStart = performance.now();
+  await new Promise<void>((resolve) => {
+    let next = 0;
+    const tick = () => {
+      while (next < total && tStart + (next * 1000) / rate <= performance.now()) {
+        const body = bodies[next++ % bodies.length]!;
+        done.push(post(agent, url, body, { "content-type": "application/json" }).then((r) => lat.add(r.ms)));
+      }
+      if (next < total) setTimeout(tick, Math.max(0, tStart + (next * 1000) / rate - performance.now()));
+      else resolve();
+    };
+    tick();
+  });
+  await Promise.all(done);
+  agent.destroy();
+  const l = lat.summary();
+  return { ack_p50_ms: l.p50_ms, ack_p99_ms: l.p99_ms, ...cpu.read(total) };
+}
+
 type Stored = { byCmid: Map<string, number>; foreign: number; missingConversations: number; total: number };
 
 async function readStored(api: Api, apiKey: string, convs: string[], known: Set<string>): Promise<Stored> {
@@ -239,7 +268,7 @@ async function readStored(api: Api, apiKey: string, convs: string[], known: Set<
 
 export const webhooks: Section = {
   name: "webhooks",
-  needs: ["main"],
+  needs: ["main", "floor"],
   async run(ctx) {
     const main = ctx.main!;
     const { args } = ctx;
@@ -452,6 +481,10 @@ export const webhooks: Section = {
       server_cpu_ms_per_request: usage.server_cpu_ms_per_msg,
     };
     log(`webhooks: ack p50 ${lat.p50_ms} ms, p99 ${lat.p99_ms} ms; stored ${storedUnique}/${expected}, duplicates stored ${duplicatesStored}, bad accepted ${badAccepted.size}`);
-    return result;
+    if (!ctx.floor) return result;
+    log(`webhooks: the same schedule against the floor's bare HTTP endpoint`);
+    const floor = await httpFloor(ctx.floor.url, ctx.floor.pgid, deliveries.slice(0, 500).map((d) => d.body), rate, total);
+    log(`webhooks: http floor ack p50 ${floor.ack_p50_ms} ms, p99 ${floor.ack_p99_ms} ms, ${floor.server_cpu_ms_per_msg} server CPU ms/request`);
+    return { ...result, http_floor: { ack_p50_ms: floor.ack_p50_ms, ack_p99_ms: floor.ack_p99_ms, server_cpu_ms_per_request: floor.server_cpu_ms_per_msg } };
   },
 };
