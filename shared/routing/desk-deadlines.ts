@@ -1,5 +1,5 @@
 import type { DeskState, Effect, Waiting } from "./desk-types";
-import { effectivePriority, expireOffer, setStatus, staffed } from "./desk-offers";
+import { anyStaffed, effectivePriority, expireOffer, setStatus } from "./desk-offers";
 
 export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void {
   for (const offer of Object.values(s.offers).filter((o) => o.expires_at <= now)) {
@@ -40,7 +40,7 @@ function advanceTargets(s: DeskState, w: Waiting, now: number, fx: Effect[]): vo
   while (w.target < w.targets.length - 1) {
     const deadline = targetDeadline(w);
     if (deadline !== null && deadline <= now) advance(w, deadline, "timeout", fx);
-    else if (staffed(s, w, now, true).length === 0) advance(w, now, "no_staffed_agent", fx);
+    else if (!anyStaffed(s, w, now)) advance(w, now, "no_staffed_agent", fx);
     else return;
   }
 }

@@ -40,6 +40,15 @@ export function staffed(s: DeskState, w: Waiting, now: number, excludeDeclined: 
   );
 }
 
+/** Whether anyone could be offered this conversation under its current target; stops at the first agent found. */
+export function anyStaffed(s: DeskState, w: Waiting, now: number): boolean {
+  const target = w.targets[w.target]!;
+  for (const a of Object.values(s.agents)) {
+    if (a.status === "available" && a.disconnected_at === null && inTarget(a, target, w) && !declinedBy(w, a.id, now)) return true;
+  }
+  return false;
+}
+
 export function reofferMs(s: DeskState): number {
   return s.config.settings.reoffer_after_s * 1000;
 }
