@@ -1,8 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { ConversationStore, type DeskOp } from "./conversation-store";
-import { deliverDeskOp } from "./conversation-desk";
-import type { RoutingRequest, TransferTarget } from "../shared/routing-config";
+import { deliverDeskOp, deskOpFor, type ActOptions } from "./conversation-desk";
 import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, type ErrorCode, type ServerFrame } from "../shared/protocol";
 import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
 import { packEvents, type ContactHint, type ConversationSnapshot, type EventEnvelope } from "../shared/events";
@@ -34,26 +33,6 @@ export type CreateInit = {
   actor: Actor;
 };
 export type Posted = { message: StandardMessage; duplicate: boolean };
-export type ActOptions = { assigneeId?: string; note?: string; routing?: RoutingRequest; transferTo?: TransferTarget; fromDesk?: boolean };
-
-/** The desk hears about every change that affects who should be working on the conversation. */
-function deskOpFor(action: InternalAction, from: ConversationSnapshot["status"], actor: Actor, opts: ActOptions): DeskOp | undefined {
-  switch (action) {
-    case "queue":
-      return { op: "enqueue", routing: opts.routing ?? {} };
-    case "transfer":
-      return { op: "transfer", to: opts.transferTo!, note: opts.note ?? "" };
-    case "assign":
-      return from === "queued" ? { op: "claim", agent_id: opts.assigneeId! } : undefined;
-    case "resolve":
-    case "close":
-      if (from !== "queued" && from !== "assigned") return undefined;
-      return { op: "finish", how: from === "queued" && actor.kind === "customer" ? "abandon" : "resolve" };
-    case "reopen":
-    case "resume":
-      return undefined;
-  }
-}
 /** One verified inbound item from a channel adapter, addressed to its deterministic conversation. */
 export type Ingest = { init: CreateInit & { contact: ContactHint }; sender: Sender; input: MessageInput; providerMessageId: string };
 
