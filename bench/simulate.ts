@@ -4,21 +4,13 @@
  *   npm run simulate -- bench/traces/omnichannel.json [more traces…] [--policy weighted,fifo]
  *   node bench/simulate.ts <trace.json>          (Node ≥ 24: runs the TypeScript directly)
  *
- * shared/routing is written for the Workers bundler (extensionless relative imports), which Node's own
- * resolver refuses; the resolve hook below retries such specifiers with ".ts", so the simulator runs the very
- * files the Durable Object bundles, with no build step and no extra dependency.
+ * shared/routing is written for the Workers bundler, so it is imported only after lib/ts-resolve.ts teaches
+ * Node its extensionless imports: the simulator runs the very files the Durable Object bundles.
  */
-import { registerHooks } from "node:module";
 import { readFileSync } from "node:fs";
+import { resolveExtensionlessTs } from "./lib/ts-resolve.ts";
 
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    const fromTs = context.parentURL?.endsWith(".ts") ?? false;
-    const relative = specifier.startsWith("./") || specifier.startsWith("../");
-    if (fromTs && relative && !/\.[cm]?[jt]s$/.test(specifier)) return nextResolve(`${specifier}.ts`, context);
-    return nextResolve(specifier, context);
-  },
-});
+resolveExtensionlessTs();
 
 const { Trace, simulate } = await import("../shared/routing/simulation.ts");
 const { Policy } = await import("../shared/routing/schemas.ts");

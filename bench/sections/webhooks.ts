@@ -1,12 +1,11 @@
-import { createHash, createHmac, randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { CpuMeter } from "../lib/cpu.ts";
 import { log, sleep } from "../lib/log.ts";
+import { openLoop, post } from "../lib/open-loop.ts";
+import { prng } from "../lib/prng.ts";
 import { Api, mapLimit } from "../lib/provision.ts";
 import { LatencyRecorder, round } from "../lib/stats.ts";
-import { ROOT } from "../lib/wrangler.ts";
+import { buildBody, CHANNELS, conversationIdOf, secrets, sign, threadKey, type Channel, type Delivery } from "../lib/webhook-payloads.ts";
 import type { Section } from "./types.ts";
 
 /**
@@ -14,13 +13,11 @@ import type { Section } from "./types.ts";
  *
  * R = --webhook-rate requests/s for --webhook-seconds, spread over THREADS provider threads of one tenant
  * (each thread belongs to one channel). 5 % of the slots re-send an earlier delivery byte for byte (same body,
- * same headers), 1 % are fresh deliveries with a wrong signature. Bodies are the documented fixtures in
- * test/fixtures/<channel>/ with a unique provider message id and the thread's ids; headers are what each
- * provider sends (as test/signers/<channel>.ts compute them, with node:crypto).
+ * same headers), 1 % are fresh deliveries with a wrong signature (bodies and signatures: lib/webhook-payloads.ts).
  *
  * Latency: request written -> response fully read. Afterwards, once nothing changes any more, every thread's
- * conversation (id derived exactly like workers/channels/ingest.ts threadConversationId) is paged through
- * GET /v1/conversations/:id/messages and matched by client_msg_id (`<channel>:<provider message id>`).
+ * conversation is paged through GET /v1/conversations/:id/messages and matched by client_msg_id
+ * (`<channel>:<provider message id>`).
  */
 
 const THREADS = 200;
@@ -28,184 +25,10 @@ const DUPLICATE_SHARE = 0.05;
 const BAD_SIGNATURE_SHARE = 0.01;
 /** A duplicate re-sends one of the last this-many fresh deliveries (a provider retrying soon after). */
 const DUPLICATE_WINDOW = 1000;
-const REQUEST_TIMEOUT_MS = 30_000;
 const PRIME_CONCURRENCY = 4;
 const PRIME_SETTLE_MS = 3_000;
 
-type Channel = "telegram" | "whatsapp" | "line" | "slack" | "api";
-const CHANNELS: Channel[] = ["telegram", "whatsapp", "line", "slack", "api"];
-
-type Secrets = {
-  telegram: { bot_token: string; secret_token: string };
-  whatsapp: { app_secret: string; verify_token: string; access_token: string; phone_number_id: string };
-  line: { channel_secret: string; channel_access_token: string };
-  slack: { signing_secret: string; bot_token: string };
-  api: { secret: string; outbound_url: string };
-};
-
-type Delivery = {
-  channel: Channel;
-  thread: number;
-  /** What the conversation stores as client_msg_id: `${channel}:${providerMessageId}`. */
-  cmid: string;
-  body: Buffer;
-  bad: boolean;
-  /** Built at first send (Slack and Standard Webhooks timestamps must be fresh) and reused by duplicates. */
-  headers: Record<string, string> | null;
-};
-
 type Slot = { delivery: number; kind: "fresh" | "duplicate" | "bad" };
-
-function fixture(channel: string, file: string): unknown {
-  return JSON.parse(readFileSync(path.join(ROOT, "test", "fixtures", channel, file), "utf8"));
-}
-
-/** mulberry32: a small seeded PRNG, so a run's schedule is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const b64 = (n: number) => randomBytes(n).toString("base64url").replace(/[^A-Za-z0-9]/g, "x");
-
-function secrets(): Secrets {
-  return {
-    telegram: { bot_token: `123456:${b64(24)}`, secret_token: b64(32) },
-    whatsapp: { app_secret: b64(24), verify_token: b64(12), access_token: b64(24), phone_number_id: "106540352242922" },
-    line: { channel_secret: b64(24), channel_access_token: b64(24) },
-    slack: { signing_secret: b64(24), bot_token: `xoxb-${b64(16)}` },
-    api: { secret: `whsec_${randomBytes(32).toString("base64")}`, outbound_url: "http://127.0.0.1:9/bench-unused" },
-  };
-}
-
-/** The provider's thread id as the adapter derives it (see each adapter's parse). */
-function threadKey(channel: Channel, t: number, s: Secrets): string {
-  switch (channel) {
-    case "telegram":
-      return String(900_000_000 + t);
-    case "whatsapp":
-      return `${s.whatsapp.phone_number_id}:${waId(t)}`;
-    case "line":
-      return `Cbench${t}`;
-    case "slack":
-      return `TXXXXXXXX:${slackChannel(t)}`;
-    case "api":
-      return `bench-thread-${t}`;
-  }
-}
-const waId = (t: number) => String(16_500_000_000 + t);
-const slackChannel = (t: number) => `D0BENCH${t}`;
-
-/** A fixture body with unique provider ids for delivery n in thread t; returns the body and the provider message id. */
-function buildBody(channel: Channel, n: number, t: number, runTag: string): { body: unknown; providerMessageId: string } {
-  switch (channel) {
-    case "telegram": {
-      const u = fixture("telegram", "text.json") as { update_id: number; message: { message_id: number; chat: { id: number }; from: { id: number }; text: string; date: number } };
-      const chat = 900_000_000 + t;
-      u.update_id = n;
-      u.message.message_id = n;
-      u.message.chat.id = chat;
-      u.message.from.id = chat;
-      u.message.text = `bench ${runTag} ${n}`;
-      return { body: u, providerMessageId: `${chat}:${n}` };
-    }
-    case "whatsapp": {
-      const p = fixture("whatsapp", "text.json") as { entry: { changes: { value: { contacts: { wa_id: string }[]; messages: { id: string; from: string; text: { body: string } }[] } }[] }[] };
-      const v = p.entry[0]!.changes[0]!.value;
-      const id = `wamid.${runTag}.${n}`;
-      v.contacts[0]!.wa_id = waId(t);
-      v.messages[0]!.id = id;
-      v.messages[0]!.from = waId(t);
-      v.messages[0]!.text.body = `bench ${runTag} ${n}`;
-      return { body: p, providerMessageId: id };
-    }
-    case "line": {
-      const p = fixture("line", "text_group.json") as { events: { webhookEventId: string; timestamp: number; source: { groupId: string; userId: string }; message: { id: string; text: string } }[] };
-      const e = p.events[0]!;
-      const id = `${runTag}${n}`;
-      e.webhookEventId = `01BENCH${runTag}${n}`;
-      e.source.groupId = `Cbench${t}`;
-      e.source.userId = `Ubench${t}`;
-      e.message.id = id;
-      return { body: p, providerMessageId: id };
-    }
-    case "slack": {
-      const p = fixture("slack", "message.json") as { event_id: string; event: { channel: string; channel_type?: string; user: string; text: string; ts: string } };
-      const ts = `${1_700_000_000 + Math.floor(n / 1_000_000)}.${String(n % 1_000_000).padStart(6, "0")}`;
-      p.event_id = `Ev${runTag}${n}`;
-      p.event.channel = slackChannel(t);
-      p.event.channel_type = "im";
-      p.event.user = `U0BENCH${t}`;
-      p.event.text = `bench ${runTag} ${n}`;
-      p.event.ts = ts;
-      return { body: p, providerMessageId: `${slackChannel(t)}:${ts}` };
-    }
-    case "api": {
-      const p = fixture("api", "message-text.json") as { thread_id: string; message_id: string; contact: { external_id: string }; parts: { type: string; text: string }[] };
-      const id = `m_${runTag}_${n}`;
-      p.thread_id = `bench-thread-${t}`;
-      p.message_id = id;
-      p.contact.external_id = `cust_bench_${t}`;
-      p.parts[0]!.text = `bench ${runTag} ${n}`;
-      return { body: p, providerMessageId: id };
-    }
-  }
-}
-
-/** The headers each provider sends (test/signers/<channel>.ts); `bad` signs with a wrong secret. */
-function sign(d: Delivery, s: Secrets, webhookId: string): Record<string, string> {
-  const wrong = (secret: string) => (d.bad ? `${secret}-wrong` : secret);
-  const hmac = (key: string | Buffer) => createHmac("sha256", key);
-  switch (d.channel) {
-    case "telegram":
-      return { "content-type": "application/json", "x-telegram-bot-api-secret-token": wrong(s.telegram.secret_token) };
-    case "whatsapp":
-      return { "content-type": "application/json", "x-hub-signature-256": `sha256=${hmac(wrong(s.whatsapp.app_secret)).update(d.body).digest("hex")}` };
-    case "line":
-      return { "content-type": "application/json; charset=utf-8", "x-line-signature": hmac(wrong(s.line.channel_secret)).update(d.body).digest("base64") };
-    case "slack": {
-      const ts = String(Math.floor(Date.now() / 1000));
-      const sig = hmac(wrong(s.slack.signing_secret)).update(`v0:${ts}:`).update(d.body).digest("hex");
-      return { "content-type": "application/json", "x-slack-request-timestamp": ts, "x-slack-signature": `v0=${sig}` };
-    }
-    case "api": {
-      const ts = Math.floor(Date.now() / 1000);
-      const key = Buffer.from(s.api.secret.slice("whsec_".length), "base64");
-      if (d.bad) key[0] = key[0]! ^ 0xff;
-      const sig = hmac(key).update(`${webhookId}.${ts}.`).update(d.body).digest("base64");
-      return { "content-type": "application/json", "webhook-id": webhookId, "webhook-timestamp": String(ts), "webhook-signature": `v1,${sig}` };
-    }
-  }
-}
-
-export function conversationIdOf(tenantId: string, channel: string, thread: string): string {
-  return `cnv_${createHash("sha256").update(`${tenantId}\u0000${channel}\u0000${thread}`).digest("hex").slice(0, 32)}`;
-}
-
-type Reply = { status: number; ms: number };
-
-function post(agent: http.Agent, url: URL, body: Buffer, headers: Record<string, string>): Promise<Reply> {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...headers, "content-length": String(body.length) }, timeout: REQUEST_TIMEOUT_MS },
-      (res) => {
-        res.on("data", () => {});
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
-        res.on("error", () => resolve({ status: 0, ms: performance.now() - t0 }));
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", () => resolve({ status: 0, ms: performance.now() - t0 }));
-    req.end(body);
-  });
-}
 
 /**
  * The same open-loop schedule against the floor worker's bare HTTP endpoint: what one HTTP request costs
@@ -216,21 +39,7 @@ async function httpFloor(floorUrl: string, pgid: number | null, bodies: Buffer[]
   const url = new URL(`${floorUrl}/__bench_floor/http`);
   const lat = new LatencyRecorder(total);
   const cpu = new CpuMeter(pgid ? [pgid] : []);
-  const done: Promise<void>[] = [];
-  const tStart = performance.now();
-  await new Promise<void>((resolve) => {
-    let next = 0;
-    const tick = () => {
-      while (next < total && tStart + (next * 1000) / rate <= performance.now()) {
-        const body = bodies[next++ % bodies.length]!;
-        done.push(post(agent, url, body, { "content-type": "application/json" }).then((r) => lat.add(r.ms)));
-      }
-      if (next < total) setTimeout(tick, Math.max(0, tStart + (next * 1000) / rate - performance.now()));
-      else resolve();
-    };
-    tick();
-  });
-  await Promise.all(done);
+  await openLoop(rate, total, (i) => post(agent, url, bodies[i % bodies.length]!, { "content-type": "application/json" }).then((r) => lat.add(r.ms)));
   agent.destroy();
   const l = lat.summary();
   return { ack_p50_ms: l.p50_ms, ack_p99_ms: l.p99_ms, ...cpu.read(total) };
@@ -359,49 +168,31 @@ export const webhooks: Section = {
 
     log(`webhooks: ${total} requests at ${rate}/s for ${seconds} s over ${THREADS} threads (${dupCount} duplicates, ${badCount} bad signatures)`);
     const cpu = new CpuMeter(main.pgid ? [main.pgid] : []);
-    const done: Promise<void>[] = [];
-    const interval = 1000 / rate;
-    const tStart = performance.now();
-    await new Promise<void>((resolve) => {
-      let next = 0;
-      const tick = () => {
-        const t = performance.now();
-        while (next < total && tStart + next * interval <= t) {
-          const i = next++;
-          const slot = slots[i]!;
-          const d = deliveries[slot.delivery]!;
-          d.headers ??= sign(d, s, `msg_${runTag}_${slot.delivery}`);
-          sendLag.add(performance.now() - (tStart + i * interval));
-          done.push(
-            post(agent, urls[d.channel], d.body, d.headers).then((r) => {
-              const key = r.status === 0 ? "error" : String(r.status);
-              statusCounts[key] = (statusCounts[key] ?? 0) + 1;
-              const ok = r.status >= 200 && r.status < 300;
-              if (slot.kind === "bad") {
-                badLatency.add(r.ms);
-                if (ok) {
-                  badAnswered2xx++;
-                  badAccepted.add(slot.delivery);
-                }
-                return;
-              }
-              latency.add(r.ms);
-              perSecond[Math.min(perSecond.length - 1, Math.floor(i / rate))]!.push(r.ms);
-              if (!ok) {
-                non2xxGood++;
-                if (firstErrors.length < 5) firstErrors.push(`${d.channel} ${slot.kind} -> ${key}`);
-              }
-            }),
-          );
+    const { sendSeconds, wallSeconds } = await openLoop(rate, total, (i, due) => {
+      const slot = slots[i]!;
+      const d = deliveries[slot.delivery]!;
+      d.headers ??= sign(d, s, `msg_${runTag}_${slot.delivery}`);
+      sendLag.add(performance.now() - due);
+      return post(agent, urls[d.channel], d.body, d.headers).then((r) => {
+        const key = r.status === 0 ? "error" : String(r.status);
+        statusCounts[key] = (statusCounts[key] ?? 0) + 1;
+        const ok = r.status >= 200 && r.status < 300;
+        if (slot.kind === "bad") {
+          badLatency.add(r.ms);
+          if (ok) {
+            badAnswered2xx++;
+            badAccepted.add(slot.delivery);
+          }
+          return;
         }
-        if (next < total) setTimeout(tick, Math.max(0, tStart + next * interval - performance.now()));
-        else resolve();
-      };
-      tick();
+        latency.add(r.ms);
+        perSecond[Math.min(perSecond.length - 1, Math.floor(i / rate))]!.push(r.ms);
+        if (!ok) {
+          non2xxGood++;
+          if (firstErrors.length < 5) firstErrors.push(`${d.channel} ${slot.kind} -> ${key}`);
+        }
+      });
     });
-    const sendSeconds = (performance.now() - tStart) / 1000;
-    await Promise.all(done);
-    const wallSeconds = (performance.now() - tStart) / 1000;
     const usage = cpu.read(total);
     agent.destroy();
     log(`webhooks: all ${total} answered in ${wallSeconds.toFixed(1)} s (${JSON.stringify(statusCounts)})`);
