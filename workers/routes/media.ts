@@ -4,6 +4,7 @@ import { requireAuth, type AuthEnv } from "../http/auth";
 import { HttpError, renderError } from "../http/problem";
 import { loadChannel } from "../channels/store";
 import type { TelegramConfig } from "../channels/telegram";
+import { trimSlash } from "../channels/adapter";
 
 /**
  * Provider media that can only be fetched with the tenant's credentials. Stored part URLs point here, so
@@ -16,8 +17,6 @@ const Refused = z.object({ ok: z.literal(false), description: z.string().optiona
 
 /** Download links are valid for at least an hour; a file id's bytes never change. */
 const CACHE_CONTROL = "private, max-age=3600";
-
-const trimSlash = (base: string) => base.replace(/\/+$/, "");
 
 /** Never put the request URL (it holds the bot token) or the fetch error's text into a problem. */
 async function providerFetch(url: string): Promise<Response> {
