@@ -113,18 +113,20 @@ export class RoutingDesk extends DurableObject<Env> {
   }
 
   /**
-   * An agent took a waiting conversation by hand. It is offered to them and accepted at once, so their load
-   * counts it; if they have no room, the desk simply stops routing it (the agent chose to exceed capacity).
+   * An agent took a waiting conversation by hand (REST assign): the desk counts it in their load. If they have
+   * no room, the desk stops routing it instead (the assignment already happened on the conversation).
    */
   async claim(tenantId: string, conversationId: string, agentId: string): Promise<void> {
     const desk = await this.ready(tenantId);
     if (!desk.state.waiting[conversationId]) return;
     const t = now();
-    const fx = desk.state.agents[agentId] ? desk.transfer(conversationId, { kind: "agent", agent_id: agentId }, "claimed by the agent", t) : [];
-    const offer = fx.find((e) => e.type === "offer" && e.conversation_id === conversationId && e.agent_id === agentId);
-    const rest = offer && offer.type === "offer" ? desk.accept(offer.offer_id, agentId, t) : desk.resolve(conversationId, t);
-    // The conversation is already assigned; the desk's own "assigned" effect must not assign it again.
-    await this.run([...fx, ...rest.filter((e) => e.type !== "assigned")], { conversations: [conversationId], agents: [agentId] });
+    let fx = desk.claim(conversationId, agentId, t);
+    if (fx.some((e) => e.type === "invalid")) fx = [...fx.filter((e) => e.type !== "invalid"), ...desk.resolve(conversationId, t)];
+    // The conversation is already assigned; the desk's "assigned" effect must not assign it again.
+    await this.run(
+      fx.filter((e) => !(e.type === "assigned" && e.conversation_id === conversationId)),
+      { conversations: [conversationId], agents: [agentId] },
+    );
   }
 
   /** The conversation ended (resolved or closed) or the customer left while waiting. Unknown ids are fine. */

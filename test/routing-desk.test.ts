@@ -117,6 +117,24 @@ describe("routing desk", () => {
     await t.ada.next("offer", (f) => f.conversation_id === v2.conversationId);
   });
 
+  it("an agent who takes a waiting conversation by hand carries it in their load; nobody else is offered it", async () => {
+    const t = await staffedTenant();
+    const v = await customerWrites(t.id);
+    await v.socket.next("state", (f) => f.conversation.status === "queued");
+    await ok(call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: t.agentToken, json: { action: "assign" } }));
+    await expect
+      .poll(async () => {
+        const desk = await ok(call("/v1/routing/desk", { auth: t.key }));
+        return { waiting: desk.waiting.length, load: desk.agents.find((a: { id: string }) => a.id === t.agentId).load.chat };
+      }, { timeout: 5000 })
+      .toEqual({ waiting: 0, load: 1 });
+    t.bob.send({ type: "status", status: "available" });
+    await t.bob.next("agent_status");
+    const desk = await ok(call("/v1/routing/desk", { auth: t.key }));
+    expect(desk.offers).toEqual([]);
+    expect((await ok(call(`/v1/conversations/${v.conversationId}`, { auth: t.key }))).assignee_id).toBe(t.agentId);
+  });
+
   it("records abandonment when the customer leaves while waiting", async () => {
     const t = await staffedTenant();
     const v = await customerWrites(t.id);

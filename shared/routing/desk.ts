@@ -2,7 +2,8 @@ import { DeskSettings } from "./schemas";
 import type { Agent, AgentStatus, Calendar, Queue, Target, Task } from "./schemas";
 import type { AgentState, Breakdown, Carried, DeskInit, DeskState, Effect, Offer, TransferNote, TransferTo, WaitReason } from "./desk-types";
 import { nextDeadline, processDeadlines } from "./desk-deadlines";
-import { declinedBy, dropOffer, expireOffer, makeOffers, rankWaiting, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
+import { declinedBy, dropOffer, effectivePriority, expireOffer, makeOffers, rankWaiting, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
+import { rankTask, scoreAgent } from "./score";
 import { refreshPositions } from "./desk-positions";
 import { enqueue, requeueAssigned, transferTargets } from "./desk-queueing";
 
@@ -221,6 +222,46 @@ export class Desk {
     } else {
       return this.invalid("transfer", "unknown_conversation", now);
     }
+    return this.settle(fx, now, true);
+  }
+
+  /**
+   * An agent took a waiting conversation by hand. It is theirs at once, whatever their status, as long as they
+   * have room (capacity is never exceeded): an offer made to someone else is withdrawn, and the breakdown
+   * records the pair's score with the claiming agent as the only candidate.
+   */
+  claim(conversationId: string, agentId: string, now: number): Effect[] {
+    const s = this.state;
+    const w = s.waiting[conversationId];
+    const agent = s.agents[agentId];
+    if (!w) return this.invalid("claim", s.assignments[conversationId] ? "already_assigned" : "unknown_conversation", now);
+    if (!agent) return this.invalid("claim", "unknown_agent", now);
+    const fx: Effect[] = [];
+    if (w.offer_id) {
+      const offer = s.offers[w.offer_id]!;
+      if (offer.agent_id === agentId) return this.accept(offer.offer_id, agentId, now);
+      revokeOffer(s, offer, "transferred", now, fx);
+    }
+    if (agent.load[w.class] >= agent.capacity[w.class]) return [...fx, ...this.invalid("claim", "no_room", now)];
+    delete s.waiting[conversationId];
+    const score = scoreAgent(w.queue.weights, w.task, w.requirements, agent, agent.load[w.class], agent.capacity[w.class]);
+    agent.load[w.class] += 1;
+    s.seq += 1;
+    const offerId = `clm_${s.seq}`;
+    const waited = now - Math.max(w.enqueued_at, w.not_before);
+    const breakdown: Breakdown = {
+      policy: s.config.settings.policy,
+      conversation_id: conversationId,
+      agent_id: agentId,
+      queue_id: w.queue.id,
+      decided_at: now,
+      target: { index: w.target, kind: w.targets[w.target]!.kind },
+      rank: rankTask(w.queue.weights, w.task, effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, s.config.settings.ageing_per_sla),
+      score,
+      candidates: [{ agent_id: agentId, agent_match: score.agent_match, score: score.score }],
+    };
+    s.assignments[conversationId] = { conversation_id: conversationId, agent_id: agentId, class: w.class, queue: w.queue, task: w.task, assigned_at: now, transfers: w.transfers, notes: w.notes, breakdown };
+    fx.push({ type: "assigned", offer_id: offerId, conversation_id: conversationId, agent_id: agentId, queue_id: w.queue.id, waited_ms: now - w.enqueued_at, transfers: w.transfers, notes: w.notes, breakdown });
     return this.settle(fx, now, true);
   }
 

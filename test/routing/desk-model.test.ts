@@ -46,7 +46,8 @@ type Command =
   | { op: "status"; a: number; status: AgentStatus }
   | { op: "disconnect" | "connect"; a: number }
   | { op: "transfer"; c: number; to: TransferTo }
-  | { op: "resolve" | "abandon"; c: number };
+  | { op: "resolve" | "abandon"; c: number }
+  | { op: "claim"; c: number; a: number };
 
 const idx = (n: number) => fc.integer({ min: 0, max: n - 1 });
 const command: fc.Arbitrary<Command> = fc.oneof(
@@ -83,6 +84,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     }),
   },
   { weight: 3, arbitrary: fc.record({ op: fc.constantFrom("resolve" as const, "abandon" as const), c: idx(CONVERSATIONS.length) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant("claim" as const), c: idx(CONVERSATIONS.length), a: idx(AGENTS.length) }) },
 );
 
 function apply(d: Desk, cmd: Command, now: number): Effect[] {
@@ -122,6 +124,8 @@ function apply(d: Desk, cmd: Command, now: number): Effect[] {
       return d.resolve(CONVERSATIONS[cmd.c]!, now);
     case "abandon":
       return d.abandon(CONVERSATIONS[cmd.c]!, now);
+    case "claim":
+      return d.claim(CONVERSATIONS[cmd.c]!, AGENTS[cmd.a]!, now);
   }
 }
 
