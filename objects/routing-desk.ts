@@ -63,7 +63,7 @@ export class RoutingDesk extends DurableObject<Env> {
     this.tenantId = tenantId;
     this.rules = config.rules;
     this.defaultQueue = config.default_queue_id;
-    const queues = config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
+    const queues = queuesOf(config);
     this.desk = Desk.create(
       { settings: config.settings, queues, calendars: config.calendars, agents: roster.map((a) => Agent.parse({ id: a.id, name: a.name, ...(a.routing ?? {}), csat: a.csat })) },
       now(),
@@ -76,7 +76,7 @@ export class RoutingDesk extends DurableObject<Env> {
     const desk = await this.ready(tenantId);
     this.rules = config.rules;
     this.defaultQueue = config.default_queue_id;
-    const queues = config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
+    const queues = queuesOf(config);
     await this.run(desk.configure({ settings: config.settings, queues, calendars: config.calendars }, now()), "all");
   }
 
@@ -326,6 +326,11 @@ export class RoutingDesk extends DurableObject<Env> {
       // closing socket
     }
   }
+}
+
+/** A tenant that has configured no queues still routes: everything goes to one default queue. */
+function queuesOf(config: RoutingConfig): Queue[] {
+  return config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
 }
 
 export function deskStub(env: Env, tenantId: string) {
