@@ -1,6 +1,6 @@
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import { asc, eq, gt, inArray, isNotNull, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNotNull, lte, not, sql } from "drizzle-orm";
 import type { RoutingRequest, TransferTarget } from "../shared/routing-config";
 import { deliversViaProvider, deliveryAdvances, type OutboundJob } from "../shared/outbound";
 import migrations from "../migrations/conversation/migrations.js";
@@ -35,8 +35,12 @@ export class ConversationStore {
   private lastSeq = 0;
   private lastAt: number | null = null;
 
-  /** Event rows already accepted by the queue; deleted inside the next write transaction, not one of their own. */
-  private sentEvents: string[] = [];
+  /**
+   * Every event row at or below this rowid was accepted by the queue; they are deleted inside the next write
+   * transaction, not one of their own. A watermark, not a list of ids: no statement's parameter count may grow
+   * with traffic (SQLite in a Durable Object binds at most 100 parameters).
+   */
+  private eventsSentThrough = 0;
   /** The per-message statements, built once: query building is a measurable share of a message's CPU. */
   private readonly hot: ReturnType<ConversationStore["prepare"]>;
 
@@ -71,6 +75,11 @@ export class ConversationStore {
       byClientMsgId: this.db.select().from(m).where(eq(m.clientMsgId, p("clientMsgId"))).prepare(),
       bumpRev: this.db.update(schema.meta).set({ updatedAt: sql`${p("updatedAt")}`, rev: sql`${p("rev")}` }).where(eq(schema.meta.id, 1)).prepare(),
       insertOutbox: this.db.insert(schema.outbox).values({ id: p("id"), queue: p("queue"), body: p("body"), createdAt: p("createdAt") }).prepare(),
+      deleteSentEvents: this.db
+        .delete(schema.outbox)
+        .where(and(eq(schema.outbox.queue, "events"), lte(sql`rowid`, p("through"))))
+        .prepare(),
+      deleteOutboxRow: this.db.delete(schema.outbox).where(eq(schema.outbox.id, p("id"))).prepare(),
     };
   }
 
@@ -146,7 +155,7 @@ export class ConversationStore {
    * its delivery job) to the outbox in one transaction.
    */
   append(msg: Omit<StandardMessage, "id" | "seq" | "tenant_id" | "conversation_id" | "created_at">, providerMessageId?: string): StandardMessage {
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       const seq = this.lastSeq + 1;
       const created = now();
       const m = this.current;
@@ -187,7 +196,7 @@ export class ConversationStore {
 
   /** Applies a state change and records its event, carrying the new snapshot, atomically. */
   update(change: Partial<Pick<Meta, "status" | "assigneeId" | "lastAgentId">>, event: Omit<StateEvent, "conversation">, deskOp?: DeskOp): ConversationSnapshot {
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       this.bump(tx, change);
       const conversation = this.snapshot();
       this.emit(tx, { ...event, conversation } as EventDraft);
@@ -204,12 +213,12 @@ export class ConversationStore {
   }
 
   emitCreated(actor: StateEvent["actor"], contact?: ContactHint): void {
-    this.db.transaction((tx) => this.emit(tx, { type: "conversation.created", conversation: this.snapshot(), actor, ...(contact ? { contact } : {}) }));
+    this.write((tx) => this.emit(tx, { type: "conversation.created", conversation: this.snapshot(), actor, ...(contact ? { contact } : {}) }));
   }
 
   markRead(participant: { id: string; kind: string; name?: string }, seq: number): number {
     const upto = Math.min(seq, this.lastSeq);
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       const row = tx.select().from(schema.participants).where(eq(schema.participants.id, participant.id)).get();
       if (row && row.lastReadSeq >= upto) return row.lastReadSeq;
       tx.insert(schema.participants)
@@ -240,7 +249,7 @@ export class ConversationStore {
 
   /** Records a delivery state reported by the outbound consumer or a provider callback; stale reports are ignored. */
   setDelivery(messageId: string, status: Exclude<DeliveryStatus, "pending">, reason: string | null, providerMessageId?: string): StandardMessage | null {
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       const row = tx.select().from(schema.messages).where(eq(schema.messages.id, messageId)).get();
       if (!row || !deliveryAdvances(row.deliveryStatus as DeliveryStatus | null, status)) return null;
       const at = now();
@@ -261,12 +270,12 @@ export class ConversationStore {
   }
 
   /** Outbox rows still to send, oldest first; event rows already sent (awaiting their lazy delete) are skipped. */
-  pendingEvents(limit: number): { id: string; queue: "events" | "outbound" | "desk"; body: string }[] {
+  pendingEvents(limit: number): { rowid: number; id: string; queue: "events" | "outbound" | "desk"; body: string }[] {
     const o = schema.outbox;
     return this.db
-      .select({ id: o.id, queue: o.queue, body: o.body })
+      .select({ rowid: sql<number>`rowid`, id: o.id, queue: o.queue, body: o.body })
       .from(o)
-      .where(this.sentEvents.length ? notInArray(o.id, this.sentEvents) : undefined)
+      .where(this.eventsSentThrough > 0 ? not(and(eq(o.queue, "events"), lte(sql`rowid`, this.eventsSentThrough))!) : undefined)
       .orderBy(sql`rowid`)
       .limit(limit)
       .all();
@@ -276,27 +285,54 @@ export class ConversationStore {
    * Sent event rows are forgotten lazily: each message would otherwise pay a second SQLite commit just to
    * delete its outbox row. If the object restarts before the delete, those events are sent again, which the
    * events consumer absorbs (it is idempotent by event id).
+   *
+   * `rowids` are the event rows of one `pendingEvents` page, which returns the oldest unsent rows first: every
+   * unsent event row below the page's highest rowid is in the page, so the watermark may move up to it. Rows
+   * inserted meanwhile get higher rowids than any row of the page, which still exist.
    */
-  markEventsSent(ids: string[]): void {
-    this.sentEvents.push(...ids);
+  markEventsSent(rowids: number[]): void {
+    if (rowids.length) this.eventsSentThrough = Math.max(this.eventsSentThrough, ...rowids);
   }
 
   /** Delivery jobs and desk operations are not idempotent everywhere downstream: they are deleted at once. */
   ackNow(ids: string[]): void {
-    this.db.transaction((tx) => {
-      tx.delete(schema.outbox).where(inArray(schema.outbox.id, [...ids, ...this.takeSent()])).run();
+    this.write((tx) => {
+      for (const id of ids) this.hot.deleteOutboxRow.run({ id });
+      this.deleteSentEvents(tx);
     });
   }
 
   /** For the idle alarm: no write is coming to carry the deletes. */
   purgeSent(): void {
-    if (this.sentEvents.length) this.ackNow([]);
+    if (this.eventsSentThrough > 0) this.ackNow([]);
   }
 
-  private takeSent(): string[] {
-    const ids = this.sentEvents;
-    this.sentEvents = [];
-    return ids;
+  /**
+   * One write transaction. The in-memory mirrors of stored state (meta, last seq, the sent watermark) are
+   * updated as the transaction goes; if it throws, SQLite rolls back and so do they, so a failed write leaves
+   * the object exactly as it was (no seq used up, no revision skipped).
+   */
+  private write<T>(fn: (tx: Tx) => T): T {
+    const saved = { meta: this.meta, lastSeq: this.lastSeq, lastAt: this.lastAt, eventsSentThrough: this.eventsSentThrough };
+    try {
+      return this.db.transaction(fn);
+    } catch (err) {
+      this.meta = saved.meta;
+      this.lastSeq = saved.lastSeq;
+      this.lastAt = saved.lastAt;
+      this.eventsSentThrough = saved.eventsSentThrough;
+      throw err;
+    }
+  }
+
+  /**
+   * Deleting every sent row resets the watermark: rowids are reused once the highest rows are gone, so a new row
+   * could otherwise land below a stale watermark and be taken for sent.
+   */
+  private deleteSentEvents(_tx: Tx): void {
+    if (this.eventsSentThrough === 0) return;
+    this.hot.deleteSentEvents.run({ through: this.eventsSentThrough });
+    this.eventsSentThrough = 0;
   }
 
   private bump(tx: Tx, change: Partial<Meta>): void {
@@ -310,8 +346,7 @@ export class ConversationStore {
   private emit(tx: Tx, draft: EventDraft): void {
     const m = this.current;
     const event = { ...draft, id: newId("evt"), tenant_id: m.tenantId, conversation_id: m.conversationId, rev: m.rev, occurred_at: now() } as DomainEvent;
-    const sent = this.takeSent();
-    if (sent.length) tx.delete(schema.outbox).where(inArray(schema.outbox.id, sent)).run();
+    this.deleteSentEvents(tx);
     this.hot.insertOutbox.run({ id: event.id, queue: "events", body: JSON.stringify(event), createdAt: event.occurred_at });
   }
 

@@ -2,13 +2,13 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { ConversationStore, type DeskOp } from "./conversation-store";
 import { deliverDeskOp, deskOpFor, type ActOptions } from "./conversation-desk";
-import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, type ErrorCode, type ServerFrame } from "../shared/protocol";
+import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, frameBytes, type ErrorCode, type ServerFrame } from "../shared/protocol";
 import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
 import { packEvents, type ContactHint, type ConversationSnapshot, type EventEnvelope } from "../shared/events";
 import type { ChannelName, DeliveryStatus, MessageInput, Sender, StandardMessage } from "../shared/message";
 import { identityHash, timingSafeEqual } from "../shared/crypto";
 import type { Result } from "../workers/http/problem";
-import { now } from "../shared/ids";
+import { Id, now } from "../shared/ids";
 
 /** What the gateway has verified about a socket; kept in the WebSocket attachment so it survives hibernation. */
 export const SocketIdentity = z.object({
@@ -152,7 +152,7 @@ export class Conversation extends DurableObject<Env> {
 
   act(action: StateAction, actor: Actor, opts: ActOptions = {}): Result<ConversationSnapshot> {
     if (!this.store.exists) return notFound;
-    if (action === "assign" && !opts.assigneeId) return { ok: false, status: 422, title: "invalid request", detail: "assignee_id: required to assign" };
+    if (action === "assign" && !Id.safeParse(opts.assigneeId).success) return { ok: false, status: 422, title: "invalid request", detail: "assignee_id: an agent id is required to assign" };
     if (action === "transfer" && !opts.transferTo) return { ok: false, status: 422, title: "invalid request", detail: "transfer_to: required to transfer" };
     const r = this.apply(action, actor, opts);
     if (!r.ok) return r;
@@ -225,8 +225,7 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private async onFrame(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const size = typeof data === "string" ? data.length : data.byteLength;
-    if (size > MAX_FRAME_BYTES) return this.fail(ws, "too_large", `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+    if (frameBytes(data) > MAX_FRAME_BYTES) return this.fail(ws, "too_large", `frames are limited to ${MAX_FRAME_BYTES} bytes`);
     let raw: unknown;
     try {
       raw = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
@@ -249,7 +248,14 @@ export class Conversation extends DurableObject<Env> {
     switch (frame.type) {
       case "message": {
         const kind = who.participant.kind === "supervisor" ? "agent" : who.participant.kind;
-        const r = this.post({ kind, id: who.participant.id, ...(who.participant.name ? { name: who.participant.name } : {}) }, frame, undefined, ws);
+        let r: Result<Posted>;
+        try {
+          r = this.post({ kind, id: who.participant.id, ...(who.participant.name ? { name: who.participant.name } : {}) }, frame, undefined, ws);
+        } catch (err) {
+          // Nothing was stored (the write rolled back): the client may retry the same client_msg_id.
+          console.error(JSON.stringify({ level: "error", msg: "message not stored", error: String(err) }));
+          return this.fail(ws, "internal", "the message was not stored; retry it", frame.client_msg_id);
+        }
         if (!r.ok) return this.fail(ws, r.status === 409 ? "closed" : "invalid_frame", r.detail ?? r.title, frame.client_msg_id);
         const { message, duplicate } = r.value;
         this.send(ws, { type: "ack", client_msg_id: frame.client_msg_id, message_id: message.id, seq: message.seq, duplicate });
@@ -370,7 +376,7 @@ export class Conversation extends DurableObject<Env> {
         ...packEvents(events.map((r) => r.body)).map((chunk) => this.env.EVENTS.send({ events: chunk } satisfies EventEnvelope)),
         outbound.length ? this.env.OUTBOUND.sendBatch(outbound.map((r) => ({ body: JSON.parse(r.body) }))) : null,
       ]);
-      this.store.markEventsSent(events.map((r) => r.id));
+      this.store.markEventsSent(events.map((r) => r.rowid));
       if (outbound.length) this.store.ackNow(outbound.map((r) => r.id));
       // Desk operations go one at a time, in order: the desk must see enqueue before finish.
       for (const r of rows.filter((x) => x.queue === "desk")) {

@@ -5,6 +5,7 @@ import migrations from "../migrations/routing-desk/migrations.js";
 import * as schema from "./routing-desk-schema";
 import type { Breakdown, DeskState, Effect } from "../shared/routing/desk";
 import type { RoutingRule } from "../shared/routing/schemas";
+import { dict, nullPrototypes } from "../shared/dict";
 
 type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms"> & { rules: RoutingRule[] };
 type Kind = (typeof schema.deskEntities.$inferSelect)["kind"];
@@ -39,9 +40,9 @@ export class DeskStore {
   load(): { tenantId: string; state: DeskState; rules: RoutingRule[] } | null {
     const meta = this.db.select().from(schema.deskMeta).get();
     if (!meta) return null;
-    const m = JSON.parse(meta.body) as Meta;
-    const maps: Record<Kind, Record<string, never>> = { agents: {}, waiting: {}, offers: {}, assignments: {} };
-    for (const r of this.db.select().from(schema.deskEntities).all()) maps[r.kind][r.id] = JSON.parse(r.body) as never;
+    const m = JSON.parse(meta.body, nullPrototypes) as Meta;
+    const maps: Record<Kind, Record<string, never>> = { agents: dict(), waiting: dict(), offers: dict(), assignments: dict() };
+    for (const r of this.db.select().from(schema.deskEntities).all()) maps[r.kind][r.id] = JSON.parse(r.body, nullPrototypes) as never;
     return {
       tenantId: meta.tenantId,
       rules: m.rules,

@@ -46,6 +46,9 @@ export class RoutingDesk extends DurableObject<Env> {
         this.tenantId = loaded.tenantId;
         this.rules = loaded.rules;
         this.desk = new Desk(loaded.state);
+        // After a crash or a restart no console socket survived (after hibernation they all did): stored
+        // presence is only what was true before.
+        await this.syncConnections(Object.keys(loaded.state.agents));
       }
     });
   }
@@ -69,7 +72,25 @@ export class RoutingDesk extends DurableObject<Env> {
       now(),
     );
     this.store.save(tenantId, this.desk.state, this.rules, "all");
+    await this.syncConnections(Object.keys(this.desk.state.agents));
     return this.desk;
+  }
+
+  /**
+   * Connected means a live desk socket: an offer travels only on it. An agent the desk knows as connected
+   * without one (new on the roster, or stale after a restart) is disconnected, so nothing is offered to a console
+   * nobody has open; one with a socket it had counted as gone is connected again.
+   */
+  private async syncConnections(agentIds: string[]): Promise<void> {
+    const desk = this.desk!;
+    const t = now();
+    for (const id of agentIds) {
+      const agent = desk.state.agents[id];
+      if (!agent) continue;
+      const live = this.ctx.getWebSockets(id).some((s) => s.readyState === WebSocket.OPEN);
+      if (live && agent.disconnected_at !== null) await this.run(desk.connect(id, t), { agents: [id] });
+      else if (!live && agent.disconnected_at === null) await this.run(desk.disconnect(id, t), { agents: [id] });
+    }
   }
 
   async configure(tenantId: string, config: RoutingConfig): Promise<void> {
@@ -85,6 +106,7 @@ export class RoutingDesk extends DurableObject<Env> {
     const current = desk.state.agents[agent.id];
     // The roster sync never overrides live presence: status belongs to the agent's console.
     await this.run(desk.upsertAgent({ ...agent, status: current?.status ?? agent.status }, now()), { agents: [agent.id] });
+    if (!current) await this.syncConnections([agent.id]);
   }
 
   async setStatus(tenantId: string, agentId: string, status: AgentStatus): Promise<Result<null>> {

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { AgentStatus } from "./routing/schemas";
+import { Id } from "./ids";
 
 /** Frames an agent console sends on its desk socket. */
 export const DeskClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("status"), status: AgentStatus }),
-  z.object({ type: z.literal("accept"), offer_id: z.string().min(1).max(128) }),
-  z.object({ type: z.literal("reject"), offer_id: z.string().min(1).max(128) }),
+  z.object({ type: z.literal("accept"), offer_id: Id }),
+  z.object({ type: z.literal("reject"), offer_id: Id }),
   z.object({ type: z.literal("ping") }),
 ]);
 export type DeskClientFrame = z.infer<typeof DeskClientFrame>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { bounded, METADATA_BOUNDS } from "./json-bounds";
 
 export const CHANNELS = [
   "web",
@@ -29,77 +30,89 @@ export type SenderKind = z.infer<typeof SenderKind>;
 export const Direction = z.enum(["inbound", "outbound"]);
 export type Direction = z.infer<typeof Direction>;
 
+/**
+ * Free text: lone UTF-16 surrogates (truncated emoji from some providers, or a client's bug) become U+FFFD before
+ * anything is stored, so what is stored, acknowledged and read back is the same string.
+ */
+const text = () => z.string().overwrite((s) => s.toWellFormed());
+
 const url = z.url({ protocol: /^https?$/ }).max(2048);
 
 export const ContentPart = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text: z.string().min(1).max(16_000) }),
+  z.object({ type: z.literal("text"), text: text().min(1).max(16_000) }),
   z.object({
     type: z.literal("image"),
     url,
-    mime_type: z.string().max(100).optional(),
-    caption: z.string().max(4000).optional(),
+    mime_type: text().max(100).optional(),
+    caption: text().max(4000).optional(),
   }),
   z.object({
     type: z.literal("file"),
     url,
-    name: z.string().max(255).optional(),
-    mime_type: z.string().max(100).optional(),
+    name: text().max(255).optional(),
+    mime_type: text().max(100).optional(),
     size: z.int().nonnegative().optional(),
   }),
   z.object({
     type: z.literal("audio"),
     url,
-    mime_type: z.string().max(100).optional(),
+    mime_type: text().max(100).optional(),
     duration_s: z.number().nonnegative().optional(),
-    transcript: z.string().max(16_000).optional(),
+    transcript: text().max(16_000).optional(),
   }),
   z.object({
     type: z.literal("video"),
     url,
-    mime_type: z.string().max(100).optional(),
+    mime_type: text().max(100).optional(),
     duration_s: z.number().nonnegative().optional(),
   }),
   z.object({
     type: z.literal("location"),
     latitude: z.number().min(-90).max(90),
     longitude: z.number().min(-180).max(180),
-    name: z.string().max(255).optional(),
-    address: z.string().max(1000).optional(),
+    name: text().max(255).optional(),
+    address: text().max(1000).optional(),
   }),
   z.object({
     type: z.literal("card"),
-    title: z.string().min(1).max(255),
-    subtitle: z.string().max(1000).optional(),
+    title: text().min(1).max(255),
+    subtitle: text().max(1000).optional(),
     image_url: url.optional(),
     buttons: z
-      .array(z.object({ label: z.string().min(1).max(80), value: z.string().max(1000).optional(), url: url.optional() }))
+      .array(z.object({ label: text().min(1).max(80), value: text().max(1000).optional(), url: url.optional() }))
       .max(10)
       .optional(),
   }),
   z.object({
     type: z.literal("quick_replies"),
-    text: z.string().max(4000).optional(),
-    options: z.array(z.object({ label: z.string().min(1).max(80), value: z.string().max(1000) })).min(1).max(13),
+    text: text().max(4000).optional(),
+    options: z.array(z.object({ label: text().min(1).max(80), value: text().max(1000) })).min(1).max(13),
   }),
   z.object({
     type: z.literal("call_event"),
     event: z.enum(["initiated", "ringing", "answered", "completed", "busy", "no_answer", "failed", "canceled"]),
-    call_id: z.string().max(255),
+    call_id: text().max(255),
     duration_s: z.number().nonnegative().optional(),
     recording_url: url.optional(),
   }),
 ]);
 export type ContentPart = z.infer<typeof ContentPart>;
 
-export const Metadata = z.record(z.string().max(100), z.unknown());
+export const Metadata = bounded(z.record(z.string().max(100), z.unknown()), METADATA_BOUNDS);
+
+/**
+ * A client's idempotency key. Lone surrogates are refused: SQLite stores UTF-8, where every one of them becomes
+ * U+FFFD, so two different keys would read back as one.
+ */
+export const ClientMsgId = z.string().min(1).max(128).refine((s) => s.isWellFormed(), "invalid Unicode: lone surrogate");
 
 export const DeliveryStatus = z.enum(["pending", "sent", "delivered", "read", "failed"]);
 export type DeliveryStatus = z.infer<typeof DeliveryStatus>;
 
 export const Sender = z.object({
   kind: SenderKind,
-  id: z.string().min(1).max(255),
-  name: z.string().max(255).optional(),
+  id: text().min(1).max(255),
+  name: text().max(255).optional(),
 });
 export type Sender = z.infer<typeof Sender>;
 
@@ -122,7 +135,7 @@ export type StandardMessage = z.infer<typeof StandardMessage>;
 
 /** What a client or adapter supplies; the conversation fills in the rest. */
 export const MessageInput = z.object({
-  client_msg_id: z.string().min(1).max(128),
+  client_msg_id: ClientMsgId,
   parts: z.array(ContentPart).min(1).max(20),
   metadata: Metadata.optional(),
 });

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { ContentPart, DeliveryStatus, Metadata, StandardMessage } from "./message";
+import { ClientMsgId, ContentPart, DeliveryStatus, Metadata, StandardMessage } from "./message";
 import { ConversationSnapshot } from "./events";
 
 /** Frames a client (widget, app, agent console) sends on a conversation socket. */
 export const ClientFrame = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("message"),
-    client_msg_id: z.string().min(1).max(128),
+    client_msg_id: ClientMsgId,
     parts: z.array(ContentPart).min(1).max(20),
     metadata: Metadata.optional(),
   }),
@@ -68,8 +68,18 @@ export const ServerFrame = z.discriminatedUnion("type", [
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
-/** Frames above this size are refused before parsing; keeps one client from stalling a conversation. */
+/** Frames above this size (UTF-8 bytes) are refused before parsing; keeps one client from stalling a conversation. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+
+/**
+ * A frame's size in UTF-8 bytes, what the limit means. A string's length counts UTF-16 units, up to three
+ * times fewer than its bytes ('€' is one unit, three bytes), so only frames near the limit are encoded to count.
+ */
+export function frameBytes(data: string | ArrayBuffer): number {
+  if (typeof data !== "string") return data.byteLength;
+  if (data.length * 3 <= MAX_FRAME_BYTES || data.length > MAX_FRAME_BYTES) return data.length;
+  return new TextEncoder().encode(data).byteLength;
+}
 
 export function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Agent, Calendar, DeskSettings, Queue, RoutingRule, Task } from "./routing/schemas";
+import { Id } from "./ids";
 
 /** A tenant's whole routing configuration, as the admin API takes it and the desk receives it. */
 export const RoutingConfig = z
@@ -9,7 +10,7 @@ export const RoutingConfig = z
     calendars: z.array(Calendar).max(50).default([]),
     rules: z.array(RoutingRule).max(500).default([]),
     /** Where a conversation goes when no rule matches. */
-    default_queue_id: z.string().min(1).max(128).default("default"),
+    default_queue_id: Id.default("default"),
   })
   .superRefine((c, ctx) => {
     const queues = new Set(c.queues.map((q) => q.id));
@@ -41,20 +42,20 @@ export const RoutingRequest = z.object({
 export type RoutingRequest = z.infer<typeof RoutingRequest>;
 
 export const TransferTarget = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("agent"), agent_id: z.string().min(1).max(128) }),
-  z.object({ kind: z.literal("team"), team: z.string().min(1).max(128) }),
-  z.object({ kind: z.literal("queue"), queue_id: z.string().min(1).max(128) }),
+  z.object({ kind: z.literal("agent"), agent_id: Id }),
+  z.object({ kind: z.literal("team"), team: Id }),
+  z.object({ kind: z.literal("queue"), queue_id: Id }),
 ]);
 export type TransferTarget = z.infer<typeof TransferTarget>;
 
-const TIER_VALUE: Record<string, number> = { vip: 1, platinum: 1, gold: 0.75, silver: 0.5, standard: 0.25, basic: 0.1 };
+const TIER_VALUE = new Map(Object.entries({ vip: 1, platinum: 1, gold: 0.75, silver: 0.5, standard: 0.25, basic: 0.1 }));
 
 /**
  * Customer value in 0–1 for the score: the tier sets the floor, lifetime value lifts it on a log scale
  * (10 → 0.2, 1,000 → 0.6, 100,000 → 1), so one huge order does not outweigh a loyal tier.
  */
 export function customerValue(tier: string, lifetimeValue: number): number {
-  const fromTier = TIER_VALUE[tier.toLowerCase()] ?? 0.25;
+  const fromTier = TIER_VALUE.get(tier.toLowerCase()) ?? 0.25;
   const fromLtv = lifetimeValue > 0 ? Math.min(1, Math.log10(lifetimeValue + 1) / 5) : 0;
   return Math.max(fromTier, fromLtv);
 }

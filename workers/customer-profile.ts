@@ -3,6 +3,7 @@ import { openCredentials } from "./channels/credentials";
 import { admit, closedBreaker, record, type BreakerState } from "../shared/circuit-breaker";
 import { customerValue } from "../shared/routing-config";
 import { now } from "../shared/ids";
+import { TtlCache } from "../shared/ttl-cache";
 import type { ConversationSnapshot } from "../shared/events";
 
 export const CrmLookup = z.object({ url: z.url({ protocol: /^https?$/ }), token: z.string().max(4096).optional() });
@@ -19,14 +20,14 @@ export type CustomerProfile = { tier: string; lifetime_value: number; customer_v
 
 const CRM_TIMEOUT_MS = 1500;
 const CRM_CACHE_MS = 5 * 60_000;
-const cache = new Map<string, { value: z.infer<typeof CrmAnswer>; until: number }>();
+const cache = new TtlCache<z.infer<typeof CrmAnswer>>(10_000, CRM_CACHE_MS);
 const breakers = new Map<string, BreakerState>();
 
 /** The CRM answer for one contact: cached, bounded by a timeout, and skipped while the tenant's CRM circuit is open. */
 async function fromCrm(env: Env, tenantId: string, sealed: string, contact: Record<string, string | null>): Promise<z.infer<typeof CrmAnswer> | null> {
   const key = `${tenantId}\u0000${contact.id}`;
-  const hit = cache.get(key);
-  if (hit && hit.until > now()) return hit.value;
+  const hit = cache.get(key, now());
+  if (hit) return hit;
   const gate = admit(breakers.get(tenantId) ?? closedBreaker(), now());
   breakers.set(tenantId, gate.next);
   if (!gate.allowed) return null;
@@ -42,7 +43,7 @@ async function fromCrm(env: Env, tenantId: string, sealed: string, contact: Reco
     if (!res.ok) throw new Error(`CRM answered ${res.status}`);
     const answer = CrmAnswer.parse(await res.json());
     ok = true;
-    cache.set(key, { value: answer, until: now() + CRM_CACHE_MS });
+    cache.set(key, answer, now());
     return answer;
   } catch (err) {
     console.warn(JSON.stringify({ level: "warn", msg: "CRM lookup failed; routing on the stored profile", tenant: tenantId, error: String(err) }));

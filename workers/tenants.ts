@@ -4,20 +4,20 @@ import { tenants, apiKeys } from "./db/schema";
 import { HttpError } from "./http/problem";
 import { API_KEY_PREFIX } from "./http/auth";
 import { newId, now } from "../shared/ids";
+import { TtlCache } from "../shared/ttl-cache";
 import { randomToken, sha256Hex } from "../shared/crypto";
 
 export type Tenant = typeof tenants.$inferSelect;
 
 /** Tenant settings change rarely and are read on every handshake: a short per-isolate cache. */
-const cache = new Map<string, { tenant: Tenant; until: number }>();
-const TENANT_CACHE_MS = 30_000;
+const cache = new TtlCache<Tenant>(10_000, 30_000);
 
 export async function tenantById(env: Env, id: string): Promise<Tenant> {
-  const hit = cache.get(id);
-  if (hit && hit.until > now()) return hit.tenant;
+  const hit = cache.get(id, now());
+  if (hit) return hit;
   const tenant = await db(env).select().from(tenants).where(eq(tenants.id, id)).get();
   if (!tenant) throw new HttpError(404, "not found", "no such tenant");
-  cache.set(id, { tenant, until: now() + TENANT_CACHE_MS });
+  cache.set(id, tenant, now());
   return tenant;
 }
 

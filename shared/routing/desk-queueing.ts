@@ -3,6 +3,7 @@ import { channelClass } from "./schemas";
 import type { Queue, RequiredSkill, Target, Task } from "./schemas";
 import type { Assignment, Carried, DeskState, Effect, TransferNote, TransferTo, Waiting } from "./desk-types";
 import { cmp, release, reofferMs } from "./desk-offers";
+import { dict } from "../dict";
 
 export function enqueue(
   s: DeskState,
@@ -33,7 +34,7 @@ export function enqueue(
     targets,
     target: 0,
     target_since: start,
-    declined: { ...carried.declined },
+    declined: dict(Object.entries(carried.declined)),
     offer_id: null,
     transfers: carried.transfers,
     notes: carried.notes,
@@ -57,7 +58,7 @@ export function requeueAssigned(s: DeskState, a: Assignment, to: TransferTo, not
   const entry: TransferNote = { at: now, from_agent_id: a.agent_id, to, note };
   fx.push({ type: "transferred", conversation_id: a.conversation_id, from_agent_id: a.agent_id, to, note });
   // The transferring agent already answered, so there is no first-response SLA; they are not offered it back.
-  const carried: Carried = { sla: "none", transfers: a.transfers + 1, notes: [...a.notes, entry], declined: { [a.agent_id]: now + reofferMs(s) } };
+  const carried: Carried = { sla: "none", transfers: a.transfers + 1, notes: [...a.notes, entry], declined: dict([[a.agent_id, now + reofferMs(s)]]) };
   enqueue(s, a.task, queue, transferTargets(s, to, queue), carried, now, fx);
 }
 

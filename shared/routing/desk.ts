@@ -6,6 +6,7 @@ import { declinedBy, dropOffer, effectivePriority, expireOffer, makeOffers, rank
 import { rankTask, scoreAgent } from "./score";
 import { refreshPositions } from "./desk-positions";
 import { enqueue, requeueAssigned, transferTargets } from "./desk-queueing";
+import { dict } from "../dict";
 
 /**
  * The routing desk: the only place assignment decisions are made. One plain-JSON state, mutated by commands
@@ -47,10 +48,10 @@ export function createDesk(init: DeskInit, now: number): DeskState {
       queues: byId(init.queues ?? []),
       calendars: byId(init.calendars ?? []),
     },
-    agents: {},
-    waiting: {},
-    offers: {},
-    assignments: {},
+    agents: dict(),
+    waiting: dict(),
+    offers: dict(),
+    assignments: dict(),
     seq: 0,
     rr_last: null,
     handle_ms: { voice: [], chat: [], email: [] },
@@ -143,7 +144,7 @@ export class Desk {
     const targets: Target[] = sticky
       ? [{ kind: "agents", value: [task.last_agent_id!], timeout_s: queue.sticky_timeout_s }, ...queue.targets]
       : [...queue.targets];
-    enqueue(this.state, task, queue, targets, { sla: "start", transfers: 0, notes: [], declined: {} }, now, fx);
+    enqueue(this.state, task, queue, targets, { sla: "start", transfers: 0, notes: [], declined: dict() }, now, fx);
     return this.settle(fx, now, true);
   }
 
@@ -369,7 +370,5 @@ function freshAgent(agent: Agent, now: number): AgentState {
 }
 
 function byId<T extends { id: string }>(items: readonly T[]): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const item of items) out[item.id] = item;
-  return out;
+  return dict(items.map((item) => [item.id, item] as const));
 }

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { ChannelName } from "../message";
+import { Id } from "../ids";
 
 /**
  * Routing configuration and the routed unit of work, as plain JSON. The desk Durable Object stores and
  * receives exactly these shapes; the admin API validates against them.
  */
 
-const id = z.string().min(1).max(128);
+const id = Id;
 const name = z.string().min(1).max(200);
 const skillName = z.string().min(1).max(64);
 const language = z.string().min(2).max(35);

@@ -11,14 +11,14 @@ import { messageOutcome, messageRequest, phoneThread, splitPhoneThread, TwilioCo
 export type SmsConfig = TwilioConfig;
 
 /** In-flight states (queued, accepted, sending, scheduled) tell the conversation nothing new. */
-const STATUS: Record<string, Exclude<DeliveryStatus, "pending">> = {
+const STATUS = new Map<string, Exclude<DeliveryStatus, "pending">>(Object.entries({
   sent: "sent",
   delivered: "delivered",
   read: "read",
   undelivered: "failed",
   failed: "failed",
   canceled: "failed",
-};
+} satisfies Record<string, Exclude<DeliveryStatus, "pending">>));
 
 function mediaPart(url: string, mime: string | null): ContentPart {
   const typed = mime ? { url, mime_type: mime } : { url };
@@ -45,7 +45,7 @@ export const smsAdapter: ChannelAdapter<SmsConfig> = {
 
     const messageStatus = p.get("MessageStatus");
     if (messageStatus && messageStatus !== "received" && messageStatus !== "receiving") {
-      const status = STATUS[messageStatus];
+      const status = STATUS.get(messageStatus);
       if (!status) return { items: [], response: twiml() };
       const code = p.get("ErrorCode");
       const item: InboundItem = { kind: "status", providerMessageId: sid, status };

@@ -5,6 +5,7 @@ import { openCredentials } from "./credentials";
 import { adapterFor } from "./registry";
 import type { ChannelAdapter } from "./adapter";
 import { now } from "../../shared/ids";
+import { TtlCache } from "../../shared/ttl-cache";
 
 /** What is encrypted at rest: the credentials and, for declarative channels, the spec (it holds a signing secret). */
 export type SealedChannel = { config: unknown; spec: unknown };
@@ -15,13 +16,12 @@ export type LoadedChannel = { adapter: ChannelAdapter<unknown>; config: unknown 
  * Decrypted channel configuration, cached per isolate: webhooks are hot and configuration is not.
  * The admin API evicts its own isolate's entry on change; other isolates converge within the TTL.
  */
-const cache = new Map<string, { value: LoadedChannel | null; until: number }>();
-const CHANNEL_CACHE_MS = 30_000;
+const cache = new TtlCache<LoadedChannel | null>(10_000, 30_000);
 
 export async function loadChannel(env: Env, tenantId: string, name: string): Promise<LoadedChannel | null> {
   const k = `${tenantId}\u0000${name}`;
-  const hit = cache.get(k);
-  if (hit && hit.until > now()) return hit.value;
+  const hit = cache.get(k, now());
+  if (hit !== undefined) return hit;
   const row = await db(env)
     .select()
     .from(channels)
@@ -33,7 +33,7 @@ export async function loadChannel(env: Env, tenantId: string, name: string): Pro
     const adapter = adapterFor(name, sealed.spec);
     if (adapter) value = { adapter, config: adapter.config.parse(sealed.config) };
   }
-  cache.set(k, { value, until: now() + CHANNEL_CACHE_MS });
+  cache.set(k, value, now());
   return value;
 }
 

@@ -25,7 +25,7 @@ export const VoiceConfig = TwilioConfig.extend({
 export type VoiceConfig = z.infer<typeof VoiceConfig>;
 
 type CallEvent = Extract<ContentPart, { type: "call_event" }>["event"];
-const CALL_EVENT: Record<string, CallEvent> = {
+const CALL_EVENT = new Map<string, CallEvent>(Object.entries({
   queued: "initiated",
   initiated: "initiated",
   ringing: "ringing",
@@ -35,7 +35,7 @@ const CALL_EVENT: Record<string, CallEvent> = {
   "no-answer": "no_answer",
   failed: "failed",
   canceled: "canceled",
-};
+} satisfies Record<string, CallEvent>));
 
 function callbackUrl(reqUrl: string, extra: Record<string, string>): string {
   const u = new URL(reqUrl);
@@ -113,7 +113,7 @@ export const voiceAdapter: ChannelAdapter<VoiceConfig> = {
     }
 
     const callStatus = p.get("CallStatus") ?? "";
-    const event = CALL_EVENT[callStatus];
+    const event = CALL_EVENT.get(callStatus);
     if (!event) throw new ChannelError(422, `unknown CallStatus ${callStatus}`);
     const recordingUrl = p.get("RecordingUrl");
     const item: InboundMessage = {

@@ -88,13 +88,13 @@ const Payload = z.object({
 });
 
 /** "played" is a voice message listened to: as far as the agent cares, read. Other states are not deliveries. */
-const STATUS: Record<string, Exclude<DeliveryStatus, "pending">> = {
+const STATUS = new Map<string, Exclude<DeliveryStatus, "pending">>(Object.entries({
   sent: "sent",
   delivered: "delivered",
   read: "read",
   played: "read",
   failed: "failed",
-};
+} satisfies Record<string, Exclude<DeliveryStatus, "pending">>));
 
 /**
  * A media id resolves through GET {api_base}/{media-id} (bearer token) to a short-lived download URL,
@@ -229,7 +229,7 @@ export const whatsappAdapter: ChannelAdapter<WhatsappConfig> = {
         items.push(item);
       }
       for (const s of value.statuses ?? []) {
-        const status = STATUS[s.status];
+        const status = STATUS.get(s.status);
         if (!status) continue;
         const item: InboundItem = { kind: "status", providerMessageId: s.id, status };
         const reason = errorReason(s.errors);

@@ -6,6 +6,7 @@ import { apiKeys } from "../db/schema";
 import { db } from "../db/client";
 import { sha256Hex } from "../../shared/crypto";
 import { now } from "../../shared/ids";
+import { TtlCache } from "../../shared/ttl-cache";
 import { HttpError } from "./problem";
 
 export const API_KEY_PREFIX = "edk_";
@@ -61,20 +62,19 @@ async function principalFromToken(env: Env, token: string): Promise<Principal> {
  * Resolved keys are cached per isolate for a minute: a REST call then costs no D1 read. Revocation
  * takes effect everywhere within that minute.
  */
-const keyCache = new Map<string, { tenantId: string; keyId: string; until: number }>();
-const KEY_CACHE_MS = 60_000;
+const keyCache = new TtlCache<{ tenantId: string; keyId: string }>(10_000, 60_000);
 
 async function principalFromApiKey(env: Env, key: string): Promise<Principal> {
   const hash = await sha256Hex(key);
-  const cached = keyCache.get(hash);
-  if (cached && cached.until > now()) return { kind: "api", tenantId: cached.tenantId, keyId: cached.keyId };
+  const cached = keyCache.get(hash, now());
+  if (cached) return { kind: "api", tenantId: cached.tenantId, keyId: cached.keyId };
   const row = await db(env)
     .select({ id: apiKeys.id, tenantId: apiKeys.tenantId })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
     .get();
   if (!row) throw new HttpError(401, "unauthorized", "unknown or revoked API key");
-  keyCache.set(hash, { tenantId: row.tenantId, keyId: row.id, until: now() + KEY_CACHE_MS });
+  keyCache.set(hash, { tenantId: row.tenantId, keyId: row.id }, now());
   return { kind: "api", tenantId: row.tenantId, keyId: row.id };
 }
 

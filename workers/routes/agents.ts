@@ -3,13 +3,15 @@ import { z } from "zod";
 import { and, asc, eq } from "drizzle-orm";
 import { requireAuth, issueToken, type AuthEnv } from "../http/auth";
 import { HttpError, unwrap } from "../http/problem";
-import { jsonBody } from "../http/validate";
+import { jsonBody, paramsOf } from "../http/validate";
 import { db } from "../db/client";
 import { agents } from "../db/schema";
 import { deskStub } from "../../objects/routing-desk";
 import { Agent, AgentStatus } from "../../shared/routing/schemas";
 import { AgentRouting } from "../../shared/routing-config";
-import { newId, now } from "../../shared/ids";
+import { Id, newId, now } from "../../shared/ids";
+
+const Params = z.object({ id: Id });
 
 export const CreateAgent = z.object({
   name: z.string().min(1).max(200),
@@ -43,25 +45,25 @@ export const agentRoutes = new Hono<AuthEnv>()
     return c.json({ data: rows.map(toJson) });
   })
   /** Skills, teams, languages and capacity: stored in D1 (authoritative), pushed to the desk at once. */
-  .put("/:id/routing", requireAuth("api"), jsonBody(AgentRouting), async (c) => {
+  .put("/:id/routing", requireAuth("api"), paramsOf(Params), jsonBody(AgentRouting), async (c) => {
     const tenantId = c.get("principal").tenantId;
-    const agent = await findAgent(c.env, tenantId, c.req.param("id"));
+    const agent = await findAgent(c.env, tenantId, c.req.valid("param").id);
     const routing = c.req.valid("json");
     await db(c.env).update(agents).set({ routing }).where(and(eq(agents.tenantId, tenantId), eq(agents.id, agent.id)));
     await deskStub(c.env, tenantId).upsertAgent(tenantId, deskAgent({ ...agent, routing }));
     return c.json(toJson({ ...agent, routing }));
   })
   /** Presence normally comes from the console's desk socket; this is for integrations (e.g. a phone system). */
-  .put("/:id/status", requireAuth("api", "agent"), jsonBody(z.object({ status: AgentStatus })), async (c) => {
+  .put("/:id/status", requireAuth("api", "agent"), paramsOf(Params), jsonBody(z.object({ status: AgentStatus })), async (c) => {
     const p = c.get("principal");
-    const id = c.req.param("id");
+    const id = c.req.valid("param").id;
     if (p.kind === "agent" && p.agentId !== id && p.role === "agent") throw new HttpError(403, "forbidden", "agents set only their own status");
     unwrap(await deskStub(c.env, p.tenantId).setStatus(p.tenantId, id, c.req.valid("json").status));
     return c.json({ id, status: c.req.valid("json").status });
   })
   /** The tenant's backend (SSO) exchanges its API key for a short-lived agent token for the console. */
-  .post("/:id/token", requireAuth("api"), async (c) => {
+  .post("/:id/token", requireAuth("api"), paramsOf(Params), async (c) => {
     const tenantId = c.get("principal").tenantId;
-    const agent = await findAgent(c.env, tenantId, c.req.param("id"));
+    const agent = await findAgent(c.env, tenantId, c.req.valid("param").id);
     return c.json(await issueToken(c.env, { kind: "agent", sub: agent.id, tid: tenantId, role: agent.role, name: agent.name }), 201);
   });

@@ -9,9 +9,9 @@ import { db } from "../db/client";
 import { agents, conversations, contacts } from "../db/schema";
 import { deskStub } from "../../objects/routing-desk";
 import { RoutingRequest, TransferTarget } from "../../shared/routing-config";
-import { ChannelName, ContentPart, Metadata, SenderKind, type Sender } from "../../shared/message";
+import { ChannelName, ClientMsgId, ContentPart, Metadata, Sender, type Sender as SenderT } from "../../shared/message";
 import { ConversationStatus, StateAction } from "../../shared/conversation-state";
-import { newId, now } from "../../shared/ids";
+import { Id, newId, now } from "../../shared/ids";
 import { CONNECT_HEADER, IDENTITY_SECRET_HEADER, type Actor, type SocketIdentity } from "../../objects/conversation";
 import { checkOrigin, tenantById } from "../tenants";
 import { identityHash, timingSafeEqual } from "../../shared/crypto";
@@ -31,15 +31,15 @@ export const CreateConversation = z.object({
 });
 
 export const PostMessage = z.object({
-  client_msg_id: z.string().min(1).max(128),
+  client_msg_id: ClientMsgId,
   parts: z.array(ContentPart).min(1).max(20),
   metadata: Metadata.optional(),
-  sender: z.object({ kind: SenderKind, id: z.string().min(1).max(255), name: z.string().max(255).optional() }).optional(),
+  sender: Sender.optional(),
 });
 
 export const ChangeState = z.object({
   action: StateAction,
-  assignee_id: z.string().min(1).max(64).optional(),
+  assignee_id: Id.optional(),
   note: z.string().max(2000).optional(),
   /** With `queue`: what the router should know (intent, language, required skills, priority …). */
   routing: RoutingRequest.optional(),
@@ -182,10 +182,11 @@ export const conversationRoutes = new Hono<AuthEnv>()
     if (p.kind === "visitor" && body.action !== "close") throw new HttpError(403, "forbidden", "customers can only close their conversation");
     const stub = await stubFor(c.env, p, c.req.valid("param").id);
     const assigneeId = body.assignee_id ?? (body.action === "assign" && p.kind === "agent" ? p.agentId : undefined);
-    if (body.transfer_to?.kind === "agent") {
-      const target = await db(c.env).select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, p.tenantId), eq(agents.id, body.transfer_to.agent_id))).get();
-      if (!target) throw invalidField("transfer_to.agent_id", "no such agent");
+    if (body.action === "assign" && assigneeId) {
+      if (p.kind === "agent" && p.role === "agent" && assigneeId !== p.agentId) throw new HttpError(403, "forbidden", "agents assign conversations only to themselves");
+      if (!(await onRoster(c.env, p.tenantId, assigneeId))) throw invalidField("assignee_id", "no such agent");
     }
+    if (body.transfer_to?.kind === "agent" && !(await onRoster(c.env, p.tenantId, body.transfer_to.agent_id))) throw invalidField("transfer_to.agent_id", "no such agent");
     const snap = unwrap(
       await stub.act(body.action, actorOf(p), {
         ...(assigneeId ? { assigneeId } : {}),
@@ -226,7 +227,13 @@ export const conversationRoutes = new Hono<AuthEnv>()
     return res;
   });
 
-function senderFor(p: Principal, requested: z.infer<typeof PostMessage>["sender"]): Sender {
+/** The tenant's roster in D1 is authoritative: an id of another tenant's agent is simply not on it. */
+async function onRoster(env: Env, tenantId: string, agentId: string): Promise<boolean> {
+  const row = await db(env).select({ id: agents.id }).from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, agentId))).get();
+  return row !== undefined;
+}
+
+function senderFor(p: Principal, requested: z.infer<typeof PostMessage>["sender"]): SenderT {
   switch (p.kind) {
     case "agent":
       return { kind: "agent", id: p.agentId, name: p.name };
