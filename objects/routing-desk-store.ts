@@ -3,9 +3,9 @@ import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import migrations from "../migrations/routing-desk/migrations.js";
 import * as schema from "./routing-desk-schema";
-import type { Breakdown, DeskState, Effect } from "../shared/routing/desk";
+import type { Breakdown, DeskState, Effect, Waiting } from "../shared/routing/desk";
 import type { RoutingRule } from "../shared/routing/schemas";
-import { dict, nullPrototypes } from "../shared/dict";
+import { asDict, dict } from "../shared/dict";
 
 type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms"> & { rules: RoutingRule[] };
 type Kind = (typeof schema.deskEntities.$inferSelect)["kind"];
@@ -40,9 +40,13 @@ export class DeskStore {
   load(): { tenantId: string; state: DeskState; rules: RoutingRule[] } | null {
     const meta = this.db.select().from(schema.deskMeta).get();
     if (!meta) return null;
-    const m = JSON.parse(meta.body, nullPrototypes) as Meta;
+    const m = JSON.parse(meta.body) as Meta;
     const maps: Record<Kind, Record<string, never>> = { agents: dict(), waiting: dict(), offers: dict(), assignments: dict() };
-    for (const r of this.db.select().from(schema.deskEntities).all()) maps[r.kind][r.id] = JSON.parse(r.body, nullPrototypes) as never;
+    for (const r of this.db.select().from(schema.deskEntities).all()) maps[r.kind][r.id] = JSON.parse(r.body) as never;
+    // Every record keyed by an id is a dict again, as the desk built it (shared/dict.ts says why).
+    for (const w of Object.values(maps.waiting) as Waiting[]) w.declined = asDict(w.declined);
+    m.config.queues = asDict(m.config.queues);
+    m.config.calendars = asDict(m.config.calendars);
     return {
       tenantId: meta.tenantId,
       rules: m.rules,

@@ -10,8 +10,7 @@ export function dict<T>(entries: Iterable<readonly [string, T]> = []): Record<st
   return out;
 }
 
-/** A JSON.parse reviver that gives every parsed object no prototype: state read back is as safe as state built. */
-export function nullPrototypes(_key: string, value: unknown): unknown {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  return Object.assign(Object.create(null) as object, value);
+/** A record read back from JSON as a dict. Only dicts: structured clone (RPC) refuses objects without a prototype. */
+export function asDict<T>(record: Record<string, T>): Record<string, T> {
+  return dict(Object.entries(record));
 }

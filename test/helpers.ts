@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import type { ServerFrame } from "../shared/protocol";
+import type { DeskServerFrame } from "../shared/desk-protocol";
 
 export const BASE = "http://localhost:8787";
 const ADMIN = "test-admin-token";
@@ -94,3 +95,32 @@ export class Client {
 }
 
 export const text = (t: string) => [{ type: "text" as const, text: t }];
+
+/** An agent console's desk socket: offers, assignments and presence. */
+export class DeskClient {
+  frames: DeskServerFrame[] = [];
+  private waiters: { pred: (f: DeskServerFrame) => boolean; resolve: (f: DeskServerFrame) => void }[] = [];
+  constructor(readonly ws: WebSocket) {
+    ws.addEventListener("message", (e) => {
+      const f = JSON.parse(e.data as string) as DeskServerFrame;
+      const i = this.waiters.findIndex((w) => w.pred(f));
+      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(f);
+      else this.frames.push(f);
+    });
+  }
+  static async open(token: string): Promise<DeskClient> {
+    const res = await exports.default.fetch(`${BASE}/v1/routing/desk/ws?token=${token}`, { headers: { upgrade: "websocket" } });
+    if (!res.webSocket) throw new Error(`desk upgrade refused: ${res.status} ${await res.text()}`);
+    res.webSocket.accept();
+    return new DeskClient(res.webSocket);
+  }
+  send(frame: unknown) {
+    this.ws.send(JSON.stringify(frame));
+  }
+  next<T extends DeskServerFrame["type"]>(type: T, pred: (f: Extract<DeskServerFrame, { type: T }>) => boolean = () => true): Promise<Extract<DeskServerFrame, { type: T }>> {
+    const match = (f: DeskServerFrame) => f.type === type && pred(f as never);
+    const i = this.frames.findIndex(match);
+    if (i >= 0) return Promise.resolve(this.frames.splice(i, 1)[0] as never);
+    return new Promise((resolve) => this.waiters.push({ pred: match, resolve: resolve as never }));
+  }
+}

@@ -1,38 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
-import { BASE, call, Client, ok, tenant, text, visitor } from "./helpers";
-import type { DeskServerFrame } from "../shared/desk-protocol";
-
-/** An agent console's desk socket: offers, assignments and presence. */
-class DeskClient {
-  frames: DeskServerFrame[] = [];
-  private waiters: { pred: (f: DeskServerFrame) => boolean; resolve: (f: DeskServerFrame) => void }[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.addEventListener("message", (e) => {
-      const f = JSON.parse(e.data as string) as DeskServerFrame;
-      const i = this.waiters.findIndex((w) => w.pred(f));
-      if (i >= 0) this.waiters.splice(i, 1)[0]!.resolve(f);
-      else this.frames.push(f);
-    });
-  }
-  static async open(token: string): Promise<DeskClient> {
-    const res = await exports.default.fetch(`${BASE}/v1/routing/desk/ws?token=${token}`, { headers: { upgrade: "websocket" } });
-    if (!res.webSocket) throw new Error(`desk upgrade refused: ${res.status} ${await res.text()}`);
-    res.webSocket.accept();
-    return new DeskClient(res.webSocket);
-  }
-  send(frame: unknown) {
-    this.ws.send(JSON.stringify(frame));
-  }
-  next<T extends DeskServerFrame["type"]>(type: T, pred: (f: Extract<DeskServerFrame, { type: T }>) => boolean = () => true): Promise<Extract<DeskServerFrame, { type: T }>> {
-    const match = (f: DeskServerFrame) => f.type === type && pred(f as never);
-    const i = this.frames.findIndex(match);
-    if (i >= 0) return Promise.resolve(this.frames.splice(i, 1)[0] as never);
-    return new Promise((resolve) => this.waiters.push({ pred: match, resolve: resolve as never }));
-  }
-}
+import { call, Client, DeskClient, ok, tenant, text, visitor } from "./helpers";
 
 const skills = (...s: [string, number][]) => ({ skills: s.map(([skill, proficiency]) => ({ skill, proficiency })), teams: [], languages: ["en"], capacity: { voice: 1, chat: 1, email: 5 } });
 

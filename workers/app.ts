@@ -18,7 +18,17 @@ import { webhookRoutes } from "./routes/webhooks";
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/**
+ * Longer URLs are refused as problem+json before any route parses them. Cloudflare's edge stops at 16 KB and
+ * answers in its own format; no route of ours needs more than a short query and a token.
+ */
+export const MAX_URL_BYTES = 8 * 1024;
+
 export const app = new Hono<AuthEnv>()
+  .use("*", async (c, next) => {
+    if (c.req.url.length > MAX_URL_BYTES) throw new HttpError(414, "URI too long", `URLs are limited to ${MAX_URL_BYTES} bytes`);
+    await next();
+  })
   .use(
     "/v1/*",
     cors({
