@@ -9,11 +9,9 @@ import { now } from "../shared/ids";
  * with the same phone number or e-mail address adopts it; otherwise the identity starts a new contact.
  */
 export async function linkContact(d: Db, tenantId: string, hint: ContactHint, newContactId: string): Promise<string> {
-  const known = await d
-    .select({ contactId: contactIdentities.contactId })
-    .from(contactIdentities)
-    .where(and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.channel, hint.channel), eq(contactIdentities.externalId, hint.external_id)))
-    .get();
+  const identity = and(eq(contactIdentities.tenantId, tenantId), eq(contactIdentities.channel, hint.channel), eq(contactIdentities.externalId, hint.external_id));
+  const linked = d.select({ contactId: contactIdentities.contactId }).from(contactIdentities).where(identity);
+  const known = await linked.get();
   if (known) return known.contactId;
   const matches = [hint.phone ? eq(contacts.phone, hint.phone) : undefined, hint.email ? eq(contacts.email, hint.email.toLowerCase()) : undefined].filter((x) => x !== undefined);
   const existing = matches.length
@@ -26,12 +24,14 @@ export async function linkContact(d: Db, tenantId: string, hint: ContactHint, ne
     : undefined;
   const contactId = existing?.id ?? newContactId;
   const t = now();
-  await d.batch([
+  const [, , stored] = await d.batch([
     d
       .insert(contacts)
       .values({ id: contactId, tenantId, name: hint.name ?? null, email: hint.email?.toLowerCase() ?? null, phone: hint.phone ?? null, createdAt: t, updatedAt: t })
       .onConflictDoNothing(),
     d.insert(contactIdentities).values({ tenantId, channel: hint.channel, externalId: hint.external_id, contactId, createdAt: t }).onConflictDoNothing(),
+    linked,
   ]);
-  return contactId;
+  // A concurrent delivery may have linked the identity first; its link stands, so every delivery reports the stored one.
+  return stored[0]!.contactId;
 }

@@ -1,39 +1,100 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { linkContact } from "../contacts";
 import { EventEnvelope, type ConversationSnapshot, type DomainEvent } from "../../shared/events";
-import { db } from "../db/client";
+import { db, type Db } from "../db/client";
 import { conversations, events } from "../db/schema";
 import { now } from "../../shared/ids";
+import { describeError, retryDelaySeconds } from "./retry";
 
-/** D1 binds at most 100 parameters per statement; an event row takes 8. */
-const EVENT_ROWS_PER_INSERT = 12;
+/** D1 refuses a statement that binds more than 100 parameters. */
+const D1_MAX_BOUND_PARAMETERS = 100;
+
+/**
+ * Drizzle binds one parameter per column for every row of a multi-row insert (a column's default included; only a
+ * column with neither a value nor a default becomes a literal null), so the column count bounds what a row binds.
+ */
+const EVENT_ROWS_PER_INSERT = Math.floor(D1_MAX_BOUND_PARAMETERS / Object.keys(getTableColumns(events)).length);
+
+type Delivery = { msg: Message<unknown>; events: DomainEvent[] };
+type IndexEntry = { snapshot: ConversationSnapshot; contactId: string | null };
 
 /**
  * events → D1. Idempotent: the event log's primary key drops redeliveries, and the index row only
  * moves forward (`rev`), so out-of-order or repeated batches converge to the object's state.
  * A batch costs a few statements, not a few per event: event rows go in multi-row inserts, and each
  * conversation's index row is written once, from its newest snapshot in the batch.
+ * When D1 refuses that batch, each queue message is applied on its own: a message that cannot be stored is
+ * retried, and finally dead-lettered, alone, instead of taking the rest of the batch (other tenants too) with it.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const d = db(env);
-  const valid: Message<unknown>[] = [];
-  const rows: (typeof events.$inferInsert)[] = [];
-  const newest = new Map<string, { snapshot: ConversationSnapshot; contactId: string | null }>();
   const receivedAt = now();
-  const all: DomainEvent[] = [];
-  for (const msg of batch.messages) {
+  const deliveries = parseDeliveries(batch.messages);
+  if (deliveries.length > 1 && (await appliedTogether(d, deliveries, receivedAt))) return;
+  for (const delivery of deliveries) await applyAlone(d, delivery, receivedAt);
+}
+
+function parseDeliveries(messages: readonly Message<unknown>[]): Delivery[] {
+  const deliveries: Delivery[] = [];
+  for (const msg of messages) {
     const parsed = EventEnvelope.safeParse(msg.body);
-    if (!parsed.success) {
-      // A malformed envelope is a producer bug: kept out of D1, retried, then parked in the dead-letter queue for a human.
-      console.error(JSON.stringify({ level: "error", msg: "invalid event envelope", id: msg.id, issues: parsed.error.issues.slice(0, 3) }));
-      msg.retry();
+    if (parsed.success) {
+      deliveries.push({ msg, events: parsed.data.events });
       continue;
     }
-    valid.push(msg);
-    all.push(...parsed.data.events);
+    // A malformed envelope is a producer bug: kept out of D1, retried, then parked in the dead-letter queue for a human.
+    console.error(JSON.stringify({ level: "error", msg: "invalid event envelope", id: msg.id, issues: parsed.error.issues.slice(0, 3) }));
+    msg.retry();
   }
-  for (const e of all) {
-    rows.push({ id: e.id, tenantId: e.tenant_id, type: e.type, conversationId: e.conversation_id, rev: e.rev, payload: e, occurredAt: e.occurred_at, receivedAt });
+  return deliveries;
+}
+
+/** D1 applies a statement batch atomically: when this fails no event or index row of it was written, so each message can go again alone. */
+async function appliedTogether(d: Db, deliveries: Delivery[], receivedAt: number): Promise<boolean> {
+  try {
+    await apply(d, deliveries.flatMap((x) => x.events), receivedAt);
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", msg: "event batch refused; applying its messages one by one", messages: deliveries.length, error: describeError(err) }));
+    return false;
+  }
+  for (const { msg } of deliveries) msg.ack();
+  return true;
+}
+
+async function applyAlone(d: Db, { msg, events: list }: Delivery, receivedAt: number): Promise<void> {
+  try {
+    await apply(d, list, receivedAt);
+    msg.ack();
+  } catch (err) {
+    const tenants = [...new Set(list.map((e) => e.tenant_id))];
+    console.error(JSON.stringify({ level: "error", msg: "event message refused; retrying it alone", id: msg.id, attempts: msg.attempts, tenants, error: describeError(err) }));
+    msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
+}
+
+async function apply(d: Db, list: DomainEvent[], receivedAt: number): Promise<void> {
+  const [first, ...rest] = [...eventInserts(d, list, receivedAt), ...indexWrites(d, await newestSnapshots(d, list))];
+  // An envelope holds at least one event, so there is always a first insert.
+  await d.batch([first!, ...rest]);
+}
+
+function eventInserts(d: Db, list: DomainEvent[], receivedAt: number): BatchItem<"sqlite">[] {
+  const rows = list.map((e) => ({ id: e.id, tenantId: e.tenant_id, type: e.type, conversationId: e.conversation_id, rev: e.rev, payload: e, occurredAt: e.occurred_at, receivedAt }));
+  const inserts: BatchItem<"sqlite">[] = [];
+  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
+    inserts.push(d.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)).onConflictDoNothing());
+  }
+  return inserts;
+}
+
+/**
+ * Each conversation's newest snapshot, with the contact its channel identity links to. Linking writes ahead of the
+ * batch, but an identity once linked keeps its contact, so a retried or redelivered message finds the same one.
+ */
+async function newestSnapshots(d: Db, list: DomainEvent[]): Promise<IndexEntry[]> {
+  const newest = new Map<string, IndexEntry>();
+  for (const e of list) {
     if (!("conversation" in e)) continue;
     const key = `${e.tenant_id}\u0000${e.conversation_id}`;
     const seen = newest.get(key);
@@ -43,40 +104,35 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
     if (!seen || e.conversation.rev > seen.snapshot.rev) newest.set(key, { snapshot: e.conversation, contactId });
     else if (linked) seen.contactId = linked;
   }
-  if (valid.length === 0) return;
-  const statements = [];
-  for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
-    statements.push(d.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)).onConflictDoNothing());
-  }
-  for (const { snapshot: s, contactId } of newest.values()) {
-    statements.push(
-      d
-        .insert(conversations)
-        .values({
-          id: s.id,
-          tenantId: s.tenant_id,
-          channel: s.channel,
-          status: s.status,
-          contactId: contactId ?? s.contact_id,
-          assigneeId: s.assignee_id,
-          subject: s.subject,
-          externalThreadId: s.external_thread_id,
-          lastSeq: s.last_seq,
-          lastMessageAt: s.last_message_at,
-          createdAt: s.created_at,
-          updatedAt: s.updated_at,
-          rev: s.rev,
-        })
-        .onConflictDoUpdate({
-          target: [conversations.tenantId, conversations.id],
-          set: { status: s.status, assigneeId: s.assignee_id, subject: s.subject, lastSeq: s.last_seq, lastMessageAt: s.last_message_at, updatedAt: s.updated_at, rev: s.rev },
-          setWhere: sql`excluded.rev > ${conversations.rev}`,
-        }),
-    );
-    if (contactId && contactId !== s.contact_id) {
-      statements.push(d.update(conversations).set({ contactId }).where(and(eq(conversations.tenantId, s.tenant_id), eq(conversations.id, s.id))));
-    }
-  }
-  await d.batch(statements as [(typeof statements)[number], ...(typeof statements)[number][]]);
-  for (const msg of valid) msg.ack();
+  return [...newest.values()];
+}
+
+function indexWrites(d: Db, entries: IndexEntry[]): BatchItem<"sqlite">[] {
+  return entries.flatMap(({ snapshot: s, contactId }) => {
+    const upsert = d
+      .insert(conversations)
+      .values({
+        id: s.id,
+        tenantId: s.tenant_id,
+        channel: s.channel,
+        status: s.status,
+        contactId: contactId ?? s.contact_id,
+        assigneeId: s.assignee_id,
+        subject: s.subject,
+        externalThreadId: s.external_thread_id,
+        lastSeq: s.last_seq,
+        lastMessageAt: s.last_message_at,
+        createdAt: s.created_at,
+        updatedAt: s.updated_at,
+        rev: s.rev,
+      })
+      .onConflictDoUpdate({
+        target: [conversations.tenantId, conversations.id],
+        set: { status: s.status, assigneeId: s.assignee_id, subject: s.subject, lastSeq: s.last_seq, lastMessageAt: s.last_message_at, updatedAt: s.updated_at, rev: s.rev },
+        setWhere: sql`excluded.rev > ${conversations.rev}`,
+      });
+    // The link is not ordered by rev: it lands whenever the creation event does, even after newer snapshots.
+    if (!contactId || contactId === s.contact_id) return [upsert];
+    return [upsert, d.update(conversations).set({ contactId }).where(and(eq(conversations.tenantId, s.tenant_id), eq(conversations.id, s.id)))];
+  });
 }

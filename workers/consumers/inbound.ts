@@ -1,38 +1,48 @@
 import { applyInbound, InboundBatch } from "../channels/ingest";
+import { describeError, retryDelaySeconds } from "./retry";
+
+type Work = { msg: Message<unknown>; body: InboundBatch };
 
 /**
  * Buffered channel work, applied when the conversation object is reachable again. Messages of one
  * conversation are applied in arrival order within a batch; across batches the provider message id keeps
  * replays harmless and `seq` records the order in which the conversation received them.
+ * A message that fails is retried alone: holding the conversation's later messages back with it would spend
+ * their attempts too, and one message the object always refuses would take them to the dead-letter queue.
  */
 export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  const byConversation = new Map<string, { msg: Message<unknown>; body: InboundBatch }[]>();
-  for (const msg of batch.messages) {
+  await Promise.all(
+    [...byConversation(batch.messages).values()].map(async (list) => {
+      list.sort((a, b) => a.body.received_at - b.body.received_at);
+      for (const work of list) await applyOne(env, work);
+    }),
+  );
+}
+
+function byConversation(messages: readonly Message<unknown>[]): Map<string, Work[]> {
+  const groups = new Map<string, Work[]>();
+  for (const msg of messages) {
     const parsed = InboundBatch.safeParse(msg.body);
     if (!parsed.success) {
       console.error(JSON.stringify({ level: "error", msg: "invalid inbound batch", id: msg.id }));
       msg.retry();
       continue;
     }
-    const list = byConversation.get(parsed.data.conversation_id) ?? [];
+    // Conversation objects are named per tenant, and so is their order.
+    const key = `${parsed.data.tenant_id}\u0000${parsed.data.conversation_id}`;
+    const list = groups.get(key) ?? [];
     list.push({ msg, body: parsed.data });
-    byConversation.set(parsed.data.conversation_id, list);
+    groups.set(key, list);
   }
-  await Promise.all(
-    [...byConversation.values()].map(async (list) => {
-      list.sort((a, b) => a.body.received_at - b.body.received_at);
-      for (let i = 0; i < list.length; i++) {
-        const { msg, body } = list[i]!;
-        try {
-          await applyInbound(env, body);
-          msg.ack();
-        } catch (err) {
-          console.warn(JSON.stringify({ level: "warn", msg: "inbound apply failed; retrying", conversation: body.conversation_id, error: String(err) }));
-          // Keep this conversation's order: what follows waits for the same retry.
-          for (const rest of list.slice(i)) rest.msg.retry({ delaySeconds: Math.min(2 ** rest.msg.attempts, 300) });
-          return;
-        }
-      }
-    }),
-  );
+  return groups;
+}
+
+async function applyOne(env: Env, { msg, body }: Work): Promise<void> {
+  try {
+    await applyInbound(env, body);
+    msg.ack();
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", msg: "inbound apply failed; retrying", id: msg.id, tenant: body.tenant_id, conversation: body.conversation_id, error: describeError(err) }));
+    msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
 }

@@ -6,6 +6,7 @@ import { conversationStub } from "../conversation-stub";
 import { db } from "../db/client";
 import { providerMessages } from "../db/schema";
 import type { SendOutcome } from "../channels/adapter";
+import { describeError } from "./retry";
 
 /** Must match `max_retries` of the outbound consumer in wrangler.toml: the last attempt marks the message failed. */
 export const OUTBOUND_MAX_RETRIES = 6;
@@ -51,42 +52,52 @@ export async function consumeOutbound(batch: MessageBatch<unknown>, env: Env): P
       msg.retry();
       continue;
     }
-    const job = parsed.data;
-    const stub = conversationStub(env, job.tenant_id, job.conversation_id);
-    const key = `${job.tenant_id}\u0000${job.channel}`;
-    const gate = admit(breakers.get(key) ?? closedBreaker(), now());
-    breakers.set(key, gate.next);
-    if (!gate.allowed) {
-      msg.retry({ delaySeconds: Math.ceil(gate.retryInMs / 1000) });
-      continue;
-    }
-    let outcome: SendOutcome;
     try {
-      outcome = await deliver(env, job);
+      await handleJob(env, msg, parsed.data);
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      // Adapter refusals (ChannelError 422) cannot succeed later; network errors can.
-      outcome = { ok: false, retryable: !(err as { status?: number }).status, reason };
-    }
-    breakers.set(key, record(breakers.get(key) ?? closedBreaker(), outcome.ok || !outcome.retryable, now()));
-    if (outcome.ok) {
-      await stub.delivery({ messageId: job.message.id }, "sent", undefined, outcome.providerMessageId);
-      if (outcome.providerMessageId) {
-        await db(env)
-          .insert(providerMessages)
-          .values({ tenantId: job.tenant_id, channel: job.channel, providerMessageId: outcome.providerMessageId, conversationId: job.conversation_id, messageId: job.message.id, createdAt: now() })
-          .onConflictDoNothing();
-      }
-      msg.ack();
-    } else if (!outcome.retryable) {
-      await stub.delivery({ messageId: job.message.id }, "failed", outcome.reason);
-      msg.ack();
-    } else if (msg.attempts > OUTBOUND_MAX_RETRIES) {
-      // Out of retries: the agent sees the failure now; the job goes on to the dead-letter queue.
-      await stub.delivery({ messageId: job.message.id }, "failed", `gave up after ${msg.attempts} attempts: ${outcome.reason}`);
-      msg.retry();
-    } else {
+      // The conversation object or D1 failed around the send: only this job goes back, the rest of the batch goes on.
+      const { tenant_id: tenant, conversation_id: conversation } = parsed.data;
+      console.error(JSON.stringify({ level: "error", msg: "outbound job failed; retrying", id: msg.id, tenant, conversation, error: describeError(err) }));
       msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
     }
+  }
+}
+
+async function handleJob(env: Env, msg: Message<unknown>, job: OutboundJob): Promise<void> {
+  const stub = conversationStub(env, job.tenant_id, job.conversation_id);
+  const key = `${job.tenant_id}\u0000${job.channel}`;
+  const gate = admit(breakers.get(key) ?? closedBreaker(), now());
+  breakers.set(key, gate.next);
+  if (!gate.allowed) {
+    msg.retry({ delaySeconds: Math.ceil(gate.retryInMs / 1000) });
+    return;
+  }
+  let outcome: SendOutcome;
+  try {
+    outcome = await deliver(env, job);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    // Adapter refusals (ChannelError 422) cannot succeed later; network errors can.
+    outcome = { ok: false, retryable: !(err as { status?: number }).status, reason };
+  }
+  breakers.set(key, record(breakers.get(key) ?? closedBreaker(), outcome.ok || !outcome.retryable, now()));
+  if (outcome.ok) {
+    await stub.delivery({ messageId: job.message.id }, "sent", undefined, outcome.providerMessageId);
+    if (outcome.providerMessageId) {
+      await db(env)
+        .insert(providerMessages)
+        .values({ tenantId: job.tenant_id, channel: job.channel, providerMessageId: outcome.providerMessageId, conversationId: job.conversation_id, messageId: job.message.id, createdAt: now() })
+        .onConflictDoNothing();
+    }
+    msg.ack();
+  } else if (!outcome.retryable) {
+    await stub.delivery({ messageId: job.message.id }, "failed", outcome.reason);
+    msg.ack();
+  } else if (msg.attempts > OUTBOUND_MAX_RETRIES) {
+    // Out of retries: the agent sees the failure now; the job goes on to the dead-letter queue.
+    await stub.delivery({ messageId: job.message.id }, "failed", `gave up after ${msg.attempts} attempts: ${outcome.reason}`);
+    msg.retry();
+  } else {
+    msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
   }
 }
