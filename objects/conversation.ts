@@ -9,6 +9,7 @@ import type { ChannelName, DeliveryStatus, MessageInput, Sender, StandardMessage
 import { identityHash, timingSafeEqual } from "../shared/crypto";
 import type { Result } from "../workers/http/problem";
 import { Id, now } from "../shared/ids";
+import { TtlCache } from "../shared/ttl-cache";
 
 /** What the gateway has verified about a socket; kept in the WebSocket attachment so it survives hibernation. */
 export const SocketIdentity = z.object({
@@ -55,7 +56,8 @@ export class Conversation extends DurableObject<Env> {
   private flushing: Promise<void> | null = null;
   private alarmArmed = false;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private expectedHashes = new Map<string, string>();
+  /** HMACs already computed for this conversation's customers; bounded, since every user id adds one. */
+  private readonly expectedHashes = new TtlCache<string>(64, 3_600_000);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -282,10 +284,10 @@ export class Conversation extends DurableObject<Env> {
     if (!secret) return true;
     if (!who.userId || !who.userHash) return false;
     const key = `${secret}\u0000${who.userId}`;
-    let expected = this.expectedHashes.get(key);
+    let expected = this.expectedHashes.get(key, now());
     if (!expected) {
       expected = await identityHash(who.userId, secret);
-      this.expectedHashes.set(key, expected);
+      this.expectedHashes.set(key, expected, now());
     }
     return timingSafeEqual(expected, who.userHash);
   }

@@ -8,6 +8,8 @@ import { z } from "zod";
 export type JsonBounds = { maxDepth: number; maxNodes: number; maxBytes: number };
 
 export const METADATA_BOUNDS: JsonBounds = { maxDepth: 8, maxNodes: 500, maxBytes: 16 * 1024 };
+/** Channel configuration and declarative specs: written by a tenant's admin, read on every delivery. */
+export const CONFIG_BOUNDS: JsonBounds = { maxDepth: 12, maxNodes: 2000, maxBytes: 64 * 1024 };
 
 export type JsonIssue = { path: (string | number)[]; message: string };
 

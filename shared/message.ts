@@ -98,7 +98,9 @@ export const ContentPart = z.discriminatedUnion("type", [
 ]);
 export type ContentPart = z.infer<typeof ContentPart>;
 
-export const Metadata = bounded(z.record(z.string().max(100), z.unknown()), METADATA_BOUNDS);
+const MetadataRecord = z.record(z.string().max(100), z.unknown());
+/** Metadata as clients and adapters send it: bounded at the edge, so what is stored is bounded. */
+export const Metadata = bounded(MetadataRecord, METADATA_BOUNDS);
 
 /**
  * A client's idempotency key. Lone surrogates are refused: SQLite stores UTF-8, where every one of them becomes
@@ -127,7 +129,8 @@ export const StandardMessage = z.object({
   direction: Direction,
   sender: Sender,
   parts: z.array(ContentPart).min(1),
-  metadata: Metadata,
+  // Stored messages passed the edge's bounds; readers (the events consumer) need not walk them again.
+  metadata: MetadataRecord,
   delivery: z.object({ status: DeliveryStatus, reason: z.string().optional(), at: z.number().optional() }).optional(),
   created_at: z.number(),
 });

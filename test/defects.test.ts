@@ -109,6 +109,15 @@ describe("F4: deeply nested metadata", () => {
   });
 });
 
+describe("F4, the same class elsewhere: recursive schemas", () => {
+  it("refuses a channel spec whose JSON body template nests too deep with a 422, not a stack overflow", async () => {
+    const t = await tenant();
+    const res = await call("/v1/channels/custom:deep", { method: "PUT", auth: t.key, json: { spec: { slug: "deep", outbound: { url: "https://example.com", body: JSON.parse("[".repeat(120_000) + "]".repeat(120_000)) } } } });
+    expect(res.status).toBe(422);
+    expect((await res.json<{ errors: { field: string }[] }>()).errors[0]!.field).toMatch(/^spec/);
+  });
+});
+
 describe("F0: the outbox under a burst", () => {
   it("acks and stores every message of a burst larger than a flush page, with no seq skipped", async () => {
     const t = await tenant();

@@ -11,11 +11,12 @@ import { redact, sealCredentials } from "../channels/credentials";
 import { forgetChannel, type SealedChannel } from "../channels/store";
 import { DeclarativeChannelSpec } from "../../shared/declarative-channel";
 import { now } from "../../shared/ids";
+import { bounded, CONFIG_BOUNDS } from "../../shared/json-bounds";
 
 export const PutChannel = z.object({
-  config: z.record(z.string(), z.unknown()).default({}),
-  /** Only for `custom:<slug>` channels: the declarative definition. */
-  spec: DeclarativeChannelSpec.optional(),
+  config: bounded(z.record(z.string(), z.unknown()), CONFIG_BOUNDS).default({}),
+  /** Only for `custom:<slug>` channels: the declarative definition (its JSON body template is recursive: bounded first). */
+  spec: bounded(DeclarativeChannelSpec, CONFIG_BOUNDS).optional(),
   enabled: z.boolean().default(true),
 });
 
