@@ -5,9 +5,9 @@ import { eq } from "drizzle-orm";
 import { db } from "../db/client";
 import { tenants } from "../db/schema";
 import { HttpError } from "../http/problem";
-import { jsonBody } from "../http/validate";
+import { jsonBody, paramsOf } from "../http/validate";
 import { createApiKey } from "../tenants";
-import { newId, now } from "../../shared/ids";
+import { Id, newId, now } from "../../shared/ids";
 import { randomToken, timingSafeEqual } from "../../shared/crypto";
 
 /** Operator endpoints: provisioning tenants. Guarded by the ADMIN_TOKEN secret, not by a tenant key. */
@@ -38,8 +38,8 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
     const key = await createApiKey(c.env, id, "default");
     return c.json({ id, name: body.name, api_key: key.key, api_key_id: key.id }, 201);
   })
-  .post("/tenants/:id/api-keys", async (c) => {
-    const id = c.req.param("id");
+  .post("/tenants/:id/api-keys", paramsOf(z.object({ id: Id })), async (c) => {
+    const id = c.req.valid("param").id;
     const found = await db(c.env).select({ id: tenants.id }).from(tenants).where(eq(tenants.id, id)).get();
     if (!found) throw new HttpError(404, "not found", "no such tenant");
     const key = await createApiKey(c.env, id, "operator-issued");

@@ -3,8 +3,10 @@ import { and, desc, eq } from "drizzle-orm";
 import { requireAuth, type AuthEnv } from "../http/auth";
 import { HttpError } from "../http/problem";
 import { z } from "zod";
-import { jsonBody } from "../http/validate";
-import { now } from "../../shared/ids";
+import { jsonBody, paramsOf } from "../http/validate";
+import { Id, now } from "../../shared/ids";
+
+const Params = z.object({ id: Id });
 import { db } from "../db/client";
 import { contactIdentities, contacts, conversations } from "../db/schema";
 
@@ -21,7 +23,7 @@ export const UpdateContact = z
 
 export const contactRoutes = new Hono<AuthEnv>()
   /** For CRM sync: the value signals routing reads (tier, lifetime value) and the contact's details. */
-  .patch("/:id", requireAuth("api"), jsonBody(UpdateContact), async (c) => {
+  .patch("/:id", requireAuth("api"), paramsOf(Params), jsonBody(UpdateContact), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const b = c.req.valid("json");
     const updated = await db(c.env)
@@ -34,14 +36,14 @@ export const contactRoutes = new Hono<AuthEnv>()
         ...(b.lifetime_value !== undefined ? { lifetimeValue: b.lifetime_value } : {}),
         updatedAt: now(),
       })
-      .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, c.req.param("id"))))
+      .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, c.req.valid("param").id)))
       .returning();
     if (updated.length === 0) throw new HttpError(404, "not found", "no such contact");
     return c.json({ id: updated[0]!.id, tier: updated[0]!.tier, lifetime_value: updated[0]!.lifetimeValue });
   })
-  .get("/:id", requireAuth("api", "agent"), async (c) => {
+  .get("/:id", requireAuth("api", "agent"), paramsOf(Params), async (c) => {
   const tenantId = c.get("principal").tenantId;
-  const id = c.req.param("id");
+  const id = c.req.valid("param").id;
   const d = db(c.env);
   const [contact, identities, convs] = await d.batch([
     d.select().from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, id))),

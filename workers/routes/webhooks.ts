@@ -8,7 +8,7 @@ import { ChannelError, type InboundRequest, type InboundStatus, type ProviderRes
 import { conversationStub } from "../conversation-stub";
 import { db } from "../db/client";
 import { providerMessages } from "../db/schema";
-import { now } from "../../shared/ids";
+import { Id, now } from "../../shared/ids";
 import type { ChannelName } from "../../shared/message";
 
 /** Providers send small payloads; anything bigger is not a webhook we understand. */
@@ -71,6 +71,7 @@ export async function applyOrphanStatuses(env: Env, tenantId: string, channel: s
 
 export const webhookRoutes = new Hono<{ Bindings: Env }>().on(["GET", "POST"], "/:tenant/:channel", async (c) => {
   const { tenant, channel } = c.req.param();
+  if (!Id.safeParse(tenant).success) return problemResponse(404, "not found", "no such tenant");
   if (!isChannelName(channel)) return problemResponse(404, "unsupported channel", `no channel named ${channel}`);
   const loaded = await loadChannel(c.env, tenant, channel);
   if (!loaded) return problemResponse(404, "unsupported channel", `channel ${channel} is not configured for this tenant`);
