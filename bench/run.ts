@@ -1,6 +1,6 @@
 /**
  * npm run bench — see bench/README.md. Human progress on stderr; the LAST stdout line is one JSON object:
- * {"floor":{...},"hotpath":{...},"webhooks":{...},"routing":{...},"ratio":{"throughput","p99"},"config":{...}}
+ * {"floor":{...},"hotpath":{...},"hotpath_open":{"rates":[...]},"webhooks":{...},"routing":{...},"ratio":{"throughput","p99"},"config":{...}}
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
@@ -13,12 +13,13 @@ import { ratio } from "./lib/stats.ts";
 import { ROOT, WranglerDev, freePort, stopAll, wrangler } from "./lib/wrangler.ts";
 import { floor } from "./sections/floor.ts";
 import { hotpath } from "./sections/hotpath.ts";
+import { hotpathOpen } from "./sections/hotpath-open.ts";
 import { routing } from "./sections/routing.ts";
 import { webhooks } from "./sections/webhooks.ts";
 import type { BenchContext, Section, Target } from "./sections/types.ts";
 
 /** Sections in their default order; a new section is a module here. */
-const SECTIONS: Section[] = [floor, hotpath, webhooks, routing];
+const SECTIONS: Section[] = [floor, hotpath, hotpathOpen, webhooks, routing];
 
 function devVars(): Record<string, string> {
   const file = path.join(ROOT, ".dev.vars");
@@ -172,6 +173,12 @@ async function main(): Promise<number> {
   };
   if (hp && (hp.lost || hp.duplicated || hp.unacked || hp.persisted_mismatch || hp.seq_gaps)) {
     log("hotpath: CORRECTNESS FAILURE (lost / duplicated / unacked / seq gaps / persisted mismatch above zero)");
+    failed = true;
+  }
+  const hpo = ctx.results.hotpath_open as { rates?: { rate: number; lost: number; duplicated: number; seq_gaps: number; out_of_order: number }[] } | undefined;
+  const hpoBad = (hpo?.rates ?? []).filter((r) => r.lost || r.duplicated || r.seq_gaps || r.out_of_order).map((r) => r.rate);
+  if (hpoBad.length) {
+    log(`hotpath_open: CORRECTNESS FAILURE at ${hpoBad.join(", ")} msgs/s (lost / duplicated / seq gaps / out of order above zero)`);
     failed = true;
   }
   const wh = ctx.results.webhooks as { duplicates_stored?: number; bad_signatures_accepted?: number; lost?: number } | undefined;

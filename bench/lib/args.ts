@@ -24,13 +24,15 @@ export type BenchArgs = {
   deskRate: number;
   deskSeconds: number;
   deskAcceptMs: number;
+  openRates: number[];
+  openSeconds: number;
 };
 
 export const USAGE = `usage: node bench/run.ts [options]
   --url URL            use a running edgedesk (e.g. http://127.0.0.1:8787) instead of starting one
   --admin-token TOKEN  its ADMIN_TOKEN (required with --url; default: read from .dev.vars)
   --floor-url URL      use a running floor relay (bench/floor) instead of starting one
-  --sections LIST      comma-separated, in order (default: floor,hotpath,webhooks,routing)
+  --sections LIST      comma-separated, in order (default: floor,hotpath,hotpath_open,webhooks,routing)
   --clients N          conversations / rooms, one sender + one receiver socket each (default 20)
   --messages N         measured messages in total, split evenly over the rooms (default 3000)
   --warmup N           unmeasured messages in total before measuring (default 400)
@@ -50,7 +52,10 @@ export const USAGE = `usage: node bench/run.ts [options]
   --routing-burst N    routing: first messages posted at once for desk_offers_per_s (default 200)
   --desk-rate N        routing: arrivals per second fed to the pure desk in Node (default 1000)
   --desk-seconds N     routing: how long the pure desk is fed (default 10)
-  --desk-accept-ms N   routing: pure desk agents accept an offer this long after it is made (default 0)`;
+  --desk-accept-ms N   routing: pure desk agents accept an offer this long after it is made (default 0)
+  --open-rates LIST    hotpath_open: messages per second over all --clients conversations, one run each
+                       (default 200,500,1000)
+  --open-seconds N     hotpath_open: how long each rate sends (default 5)`;
 
 function int(v: string | undefined, name: string, dflt: number, min: number): number {
   if (v === undefined) return dflt;
@@ -86,6 +91,8 @@ export function parse(argv: string[]): BenchArgs | null {
       "desk-rate": { type: "string" },
       "desk-seconds": { type: "string" },
       "desk-accept-ms": { type: "string" },
+      "open-rates": { type: "string" },
+      "open-seconds": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -95,7 +102,7 @@ export function parse(argv: string[]): BenchArgs | null {
     url: values.url ?? null,
     adminToken: values["admin-token"] ?? null,
     floorUrl: values["floor-url"] ?? null,
-    sections: (values.sections ?? "floor,hotpath,webhooks,routing").split(",").map((s) => s.trim()).filter(Boolean),
+    sections: (values.sections ?? "floor,hotpath,hotpath_open,webhooks,routing").split(",").map((s) => s.trim()).filter(Boolean),
     clients: int(values.clients, "clients", 20, 1),
     messages: int(values.messages, "messages", 3_000, 1),
     warmup: int(values.warmup, "warmup", 400, 0),
@@ -115,5 +122,7 @@ export function parse(argv: string[]): BenchArgs | null {
     deskRate: int(values["desk-rate"], "desk-rate", 1000, 1),
     deskSeconds: int(values["desk-seconds"], "desk-seconds", 10, 1),
     deskAcceptMs: int(values["desk-accept-ms"], "desk-accept-ms", 0, 0),
+    openRates: (values["open-rates"] ?? "200,500,1000").split(",").map((v) => int(v.trim(), "open-rates", 0, 1)),
+    openSeconds: int(values["open-seconds"], "open-seconds", 5, 1),
   };
 }

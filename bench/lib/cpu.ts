@@ -3,18 +3,20 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Linux clock ticks per second for /proc/<pid>/stat times; 100 on every mainstream kernel config. */
 const CLK_TCK = 100;
 
+export type GroupProcess = { pid: number; comm: string; ticks: number };
+
 /**
- * CPU seconds used so far by every live process in a process group (wrangler's node process and the
- * workerd processes it spawns share the group the bench created). Null where /proc is unavailable.
+ * The live processes of a process group (wrangler's node process and the workerd processes it spawns share
+ * the group the bench created): pid, command name and CPU ticks used so far. Null where /proc is unavailable.
  */
-export function groupCpuSeconds(pgid: number): number | null {
-  let ticks = 0;
+export function groupProcesses(pgid: number): GroupProcess[] | null {
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch {
     return null;
   }
+  const out: GroupProcess[] = [];
   for (const e of entries) {
     if (e.charCodeAt(0) < 48 || e.charCodeAt(0) > 57) continue;
     let stat: string;
@@ -23,12 +25,19 @@ export function groupCpuSeconds(pgid: number): number | null {
     } catch {
       continue;
     }
-    // Fields after the parenthesised command: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // pid (comm) then: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime
+    const close = stat.lastIndexOf(")");
+    const f = stat.slice(close + 2).split(" ");
     if (Number(f[2]) !== pgid) continue;
-    ticks += Number(f[11]) + Number(f[12]);
+    out.push({ pid: Number(e), comm: stat.slice(stat.indexOf("(") + 1, close), ticks: Number(f[11]) + Number(f[12]) });
   }
-  return ticks / CLK_TCK;
+  return out;
+}
+
+/** CPU seconds used so far by every live process in a process group. Null where /proc is unavailable. */
+export function groupCpuSeconds(pgid: number): number | null {
+  const procs = groupProcesses(pgid);
+  return procs === null ? null : procs.reduce((n, p) => n + p.ticks, 0) / CLK_TCK;
 }
 
 /** Measures CPU use of this process and, when known, of the server's process group over a phase. */

@@ -40,6 +40,21 @@ export class Api {
     return this.call("GET", `/v1/conversations/${id}`, token);
   }
 
+  /** A conversation's whole stored log, paged with after_seq / next_after_seq, and its last_seq. */
+  async messages(token: string, id: string): Promise<{ messages: { seq: number; client_msg_id: string }[]; last_seq: number }> {
+    const messages: { seq: number; client_msg_id: string }[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.call<{ data: { seq: number; client_msg_id: string }[]; last_seq: number; next_after_seq: number | null }>(
+        "GET",
+        `/v1/conversations/${id}/messages?limit=500&after_seq=${after}`,
+        token,
+      );
+      for (const m of page.data) messages.push({ seq: m.seq, client_msg_id: m.client_msg_id });
+      if (page.next_after_seq === null) return { messages, last_seq: page.last_seq };
+      after = page.next_after_seq;
+    }
+  }
+
   /** ws:// URL for a path on this server. */
   wsUrl(path: string): string {
     return this.base.replace(/^http/, "ws") + path;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
+import { groupProcesses } from "./cpu.ts";
 import { log, sleep } from "./log.ts";
 
 /** Repository root (bench/lib/../..). */
@@ -94,6 +95,7 @@ export class WranglerDev {
   private exited = false;
   /** Reloads after the server became ready (wrangler dev watches sources; an edit mid-run restarts the worker). */
   reloads = 0;
+  private reloadWatch: NodeJS.Timeout | null = null;
   /** Lines that look like errors logged by the worker after it became ready (the first few are kept). */
   errorLines = 0;
   readonly firstErrors: string[] = [];
@@ -109,10 +111,6 @@ export class WranglerDev {
         this.tail.push(line);
         if (this.tail.length > 200) this.tail.shift();
         if (!this.ready) continue;
-        if (/Reloading local server/.test(line)) {
-          this.reloads++;
-          log(`${this.label}: wrangler reloaded the worker during the run; results may be disturbed. Preceding output:\n${this.tail.slice(-12, -1).join("\n")}`);
-        }
         if (/"level":"error"|\[ERROR\]|Uncaught|Internal error/.test(line)) {
           this.errorLines++;
           if (this.firstErrors.length < 5) this.firstErrors.push(line.slice(0, 500));
@@ -123,6 +121,7 @@ export class WranglerDev {
     child.stderr!.on("data", onData);
     child.on("exit", () => {
       this.exited = true;
+      if (this.reloadWatch) clearInterval(this.reloadWatch);
       live.delete(this);
     });
   }
@@ -155,6 +154,7 @@ export class WranglerDev {
           const again = await fetch(dev.url + opts.healthPath, { signal: AbortSignal.timeout(5000) });
           if (again.ok) {
             dev.ready = true;
+            dev.watchReloads();
             return dev;
           }
         }
@@ -165,6 +165,25 @@ export class WranglerDev {
     }
     await dev.stop();
     throw new Error(`${opts.label}: wrangler dev did not become ready in time:\n${dev.output()}`);
+  }
+
+  /**
+   * A reload (miniflare's setOptions) replaces the worker's workerd process, which resets every Durable Object
+   * and drops every socket. At --log-level warn wrangler prints nothing about it ("Reloading local server" is
+   * info), so reloads are counted from the process table: each workerd that appears after ready is one.
+   */
+  private watchReloads(): void {
+    const workerds = () => (groupProcesses(this.pid) ?? []).filter((p) => p.comm === "workerd").map((p) => p.pid);
+    const seen = new Set(workerds());
+    this.reloadWatch = setInterval(() => {
+      for (const pid of workerds()) {
+        if (seen.has(pid)) continue;
+        seen.add(pid);
+        this.reloads++;
+        log(`${this.label}: wrangler restarted the worker (new workerd ${pid}) during the run; results may be disturbed. Preceding output:\n${this.tail.slice(-12).join("\n")}`);
+      }
+    }, 500);
+    this.reloadWatch.unref();
   }
 
   output(): string {

@@ -1,15 +1,9 @@
-import { Socket, filler, summarize, warmupThenMeasure, type Classify, type Room } from "../lib/driver.ts";
+import { filler, summarize, warmupThenMeasure } from "../lib/driver.ts";
 import { CpuMeter } from "../lib/cpu.ts";
+import { floorReceiver as classifyReceiver, floorSender as classifySender } from "../lib/frames.ts";
 import { log } from "../lib/log.ts";
-import { mapLimit } from "../lib/provision.ts";
+import { closeRooms, floorRooms } from "../lib/rooms.ts";
 import type { Section } from "./types.ts";
-
-/** The relay forwards the client frame verbatim: the receiver sees the sender's own frame. */
-const classifyReceiver: Classify = (text) => {
-  const f = JSON.parse(text) as { type?: string; client_msg_id?: string };
-  return f.type === "message" && typeof f.client_msg_id === "string" ? { kind: "message", cmid: f.client_msg_id } : { kind: "other" };
-};
-const classifySender: Classify = () => ({ kind: "other" });
 
 /**
  * floor: a bare Durable Object WebSocket relay (bench/floor/worker.ts) in the same workerd build,
@@ -21,14 +15,7 @@ export const floor: Section = {
   async run(ctx) {
     const target = ctx.floor!;
     const { args } = ctx;
-    const ws = target.url.replace(/^http/, "ws");
-    log(`floor: opening ${args.clients * 2} sockets`);
-    const rooms: Room[] = await mapLimit(Array.from({ length: args.clients }, (_, i) => i), 10, async (r) => {
-      const path = `${ws}/__bench_floor/${ctx.runId}-${r}/ws`;
-      const sender = await Socket.open(path, `floor[${r}].sender`);
-      const receiver = await Socket.open(path, `floor[${r}].receiver`);
-      return { sender, receiver, lastSeq: null };
-    });
+    const rooms = await floorRooms(target.url, "floor", ctx.runId, args.clients);
     const cpu = new CpuMeter(target.pgid ? [target.pgid] : []);
     try {
       const m = await warmupThenMeasure(
@@ -40,7 +27,7 @@ export const floor: Section = {
       );
       return { ...summarize(m), ...cpu.read(m.measured.received) };
     } finally {
-      await Promise.all(rooms.flatMap((r) => [r.sender.close(), r.receiver.close()]));
+      await closeRooms(rooms);
     }
   },
 };
