@@ -246,7 +246,14 @@ export class RoutingDesk extends DurableObject<Env> {
   /** Persists what the command touched, then carries out its effects. */
   private async run(fx: Effect[], args: { conversations?: string[]; agents?: string[]; offers?: string[] } | "all"): Promise<Effect[]> {
     const desk = this.desk!;
-    this.store.save(this.tenantId, desk.state, this.rules, args === "all" ? "all" : touchedBy(fx, args));
+    try {
+      this.store.save(this.tenantId, desk.state, this.rules, args === "all" ? "all" : touchedBy(fx, args));
+    } catch (err) {
+      // The command already changed the state in memory; what is stored is the truth, so memory goes back to it
+      // and no effect of the command is carried out.
+      this.desk = this.reload();
+      throw err;
+    }
     for (const e of fx) {
       if (e.type === "offer") this.store.recordOffer(e.offer_id, e.breakdown);
       const outcome = e.type === "offer_revoked" ? (e.reason === "rejected" ? "rejected" : "revoked") : OUTCOME[e.type];
@@ -304,6 +311,13 @@ export class RoutingDesk extends DurableObject<Env> {
     }
     if (queueChanged) this.toSupervisors({ type: "queue", summary: this.summary() });
     return fx;
+  }
+
+  private reload(): Desk | null {
+    const loaded = this.store.load();
+    if (!loaded) return null;
+    this.rules = loaded.rules;
+    return new Desk(loaded.state);
   }
 
   /** The accepting agent becomes the assignee. A conversation that ended meanwhile is released from the desk. */

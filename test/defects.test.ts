@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { abortAllDurableObjects } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { call, Client, DeskClient, ok, tenant, text, visitor } from "./helpers";
 
 /**
@@ -144,6 +145,28 @@ describe("F0: the outbox under a burst", () => {
       after = page.next_after_seq;
     }
     expect(seqs).toEqual(Array.from({ length: 270 }, (_, i) => i + 1));
+  });
+});
+
+describe("F0, the same audit for the desk: a failed save", () => {
+  it("leaves the desk's memory as stored when its SQLite write fails", async () => {
+    const t = await tenant();
+    const status = async () => (await ok<{ agents: { id: string; status: string }[] }>(call("/v1/routing/desk", { auth: t.key }))).agents.find((a) => a.id === t.agentId)!.status;
+    expect(await status()).toBe("offline");
+    const stub = env.DESK.get(env.DESK.idFromName(`${t.id}:desk`));
+    await runInDurableObject(stub, (instance) => {
+      const store = (instance as unknown as { store: { save: (...args: unknown[]) => void } }).store;
+      const save = store.save.bind(store);
+      store.save = () => {
+        store.save = save;
+        throw new Error("injected SQLite failure");
+      };
+    });
+    const failed = await call(`/v1/agents/${t.agentId}/status`, { method: "PUT", auth: t.key, json: { status: "available" } });
+    expect(failed.status).toBe(500);
+    expect(await status()).toBe("offline");
+    await ok(call(`/v1/agents/${t.agentId}/status`, { method: "PUT", auth: t.key, json: { status: "available" } }));
+    expect(await status()).toBe("available");
   });
 });
 
