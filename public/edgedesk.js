@@ -59,3 +59,23 @@ export class ConversationSocket {
 export function renderText(parts) {
   return parts.map((p) => p.text ?? p.caption ?? p.title ?? p.url ?? (p.type === "call_event" ? `📞 call ${p.event}` : `[${p.type}]`)).join("\n");
 }
+
+// An anonymous visitor comes back with the resume token, a secret only this browser holds (the contact id is
+// no secret). Every session answers with a new token and the old one stops working, so it is replaced here
+// each time. A different contact than last time means the saved conversation belongs to someone else.
+export async function startVisitorSession({ base = location.origin, tenantId, name, storage = localStorage }) {
+  const key = `edgedesk:${tenantId}`;
+  const saved = JSON.parse(storage.getItem(key) ?? "null");
+  const res = await fetch(new URL("/v1/widget/session", base), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ tenant_id: tenantId, name, ...(saved?.resume_token ? { resume_token: saved.resume_token } : {}) }),
+  });
+  const session = await res.json();
+  if (!res.ok) throw new Error(session.detail ?? session.title);
+  const remember = (conversationId) =>
+    storage.setItem(key, JSON.stringify({ resume_token: session.resume_token, contact_id: session.contact_id, conversation_id: conversationId }));
+  const conversationId = saved?.contact_id === session.contact_id ? saved.conversation_id : undefined;
+  remember(conversationId);
+  return { token: session.token, expiresAt: session.expires_at, contactId: session.contact_id, conversationId, remember };
+}

@@ -44,6 +44,18 @@ async function main(): Promise<void> {
     await widget.waitForSelector("#log .msg:has-text('Hi! How can I help?')", { timeout: 15_000 });
     await widget.screenshot({ path: `${persistTo}/widget.png` });
     process.stdout.write("e2e: customer ↔ agent through widget, desk offer and console: ok\n");
+
+    // A returning visitor resumes with the stored resume token, which the session rotates.
+    const stored = () => widget.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null"), `edgedesk:${tenant.id}`);
+    const before = await stored();
+    const shown = await widget.textContent("#ids");
+    await widget.reload();
+    await widget.waitForSelector("#log .msg:has-text('Hi! How can I help?')", { timeout: 15_000 });
+    const after = await stored();
+    if ((await widget.textContent("#ids")) !== shown || after.contact_id !== before.contact_id || !after.resume_token?.startsWith("edr_") || after.resume_token === before.resume_token) {
+      throw new Error(`reload did not resume with a rotated token: ${JSON.stringify({ before, after })}`);
+    }
+    process.stdout.write("e2e: widget reload resumes the conversation with a rotated resume token: ok\n");
   } finally {
     await browser.close();
     await dev.stop();

@@ -57,12 +57,17 @@ export const contacts = sqliteTable(
     /** Customer value (R2.1): the tenant's tier label and lifetime value, set through the API or a CRM sync. */
     tier: text("tier").notNull().default("standard"),
     lifetimeValue: real("lifetime_value").notNull().default(0),
+    /** SHA-256 (hex) of an anonymous visitor's current widget resume token; the token itself is never stored. */
+    resumeTokenHash: text("resume_token_hash"),
+    /** Epoch ms after which the resume token no longer resumes; pushed forward on every use. */
+    resumeExpiresAt: integer("resume_expires_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("contacts_external_user").on(t.tenantId, t.externalUserId),
+    uniqueIndex("contacts_resume_token").on(t.tenantId, t.resumeTokenHash),
     index("contacts_email").on(t.tenantId, t.email),
     index("contacts_phone").on(t.tenantId, t.phone),
   ],

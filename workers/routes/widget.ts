@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { and, eq } from "drizzle-orm";
+import { and, eq, gt, isNull } from "drizzle-orm";
 import { requireAuth, issueToken, type AuthEnv } from "../http/auth";
 import { HttpError } from "../http/problem";
 import { jsonBody } from "../http/validate";
-import { db } from "../db/client";
+import { db, type Db } from "../db/client";
 import { contacts } from "../db/schema";
 import { checkOrigin, tenantById } from "../tenants";
 import { conversationStub } from "../conversation-stub";
-import { identityHash, timingSafeEqual } from "../../shared/crypto";
+import { identityHash, sha256Hex, timingSafeEqual, toBase64 } from "../../shared/crypto";
 import { newId, now } from "../../shared/ids";
 import { unwrap } from "../http/problem";
 
@@ -18,8 +18,10 @@ export const StartSession = z.object({
   user_id: z.string().min(1).max(255).optional(),
   /** HMAC-SHA256(user_id, tenant identity secret), hex; required when the tenant enables identity verification. */
   user_hash: z.string().regex(/^[0-9a-f]{64}$/, "hex HMAC-SHA256").optional(),
-  /** A returning anonymous visitor's contact, from the previous session token. */
-  contact_id: z.string().max(64).optional(),
+  /** A returning anonymous visitor's `resume_token` from their previous session; unknown or expired ones start afresh. */
+  resume_token: z.string().min(1).max(128).optional(),
+  /** Contact ids are not secret (URLs, events, agent views), so they no longer resume anyone. */
+  contact_id: z.never({ error: "no longer resumes a visitor; send the resume_token from the previous session" }).optional(),
   name: z.string().max(255).optional(),
   email: z.email().max(320).optional(),
 });
@@ -28,6 +30,68 @@ export const StartConversation = z.object({
   channel: z.enum(["web", "app"]).default("web"),
   subject: z.string().max(500).optional(),
 });
+
+type Details = Pick<z.infer<typeof StartSession>, "name" | "email">;
+
+const RESUME_TOKEN_PREFIX = "edr_";
+/** Sliding: every session pushes it out again, so only a visitor away this long starts afresh. */
+const RESUME_TOKEN_TTL_MS = 30 * 86_400_000;
+
+/** 32 random bytes: unguessable, so looking a token up by its hash leaks nothing a comparison would hide. */
+function newResumeToken(): string {
+  const base64 = toBase64(crypto.getRandomValues(new Uint8Array(32)));
+  return RESUME_TOKEN_PREFIX + base64.replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/**
+ * Swaps a valid resume token for the next one in one statement: a token resumes once, so a stolen copy dies
+ * when the visitor comes back, and two uses of the same token cannot both win. A signed-in user's contact is
+ * never handed to an anonymous session.
+ */
+async function rotateResumeToken(d: Db, tenantId: string, token: string, next: { hash: string; expiresAt: number }, t: number): Promise<string | undefined> {
+  const row = await d
+    .update(contacts)
+    .set({ resumeTokenHash: next.hash, resumeExpiresAt: next.expiresAt })
+    .where(and(eq(contacts.tenantId, tenantId), eq(contacts.resumeTokenHash, await sha256Hex(token)), gt(contacts.resumeExpiresAt, t), isNull(contacts.externalUserId)))
+    .returning({ id: contacts.id })
+    .get();
+  return row?.id;
+}
+
+/** The visitor's contact when their resume token is good, otherwise a new one; either way with a fresh token. */
+async function anonymousContact(d: Db, tenantId: string, b: Details & { resume_token?: string }): Promise<{ contactId: string; resumeToken: string }> {
+  const t = now();
+  const resumeToken = newResumeToken();
+  const next = { hash: await sha256Hex(resumeToken), expiresAt: t + RESUME_TOKEN_TTL_MS };
+  const resumed = b.resume_token ? await rotateResumeToken(d, tenantId, b.resume_token, next, t) : undefined;
+  if (resumed) return { contactId: resumed, resumeToken };
+  const contactId = newId("ctc");
+  await d.insert(contacts).values({
+    id: contactId,
+    tenantId,
+    name: b.name ?? null,
+    email: b.email ?? null,
+    resumeTokenHash: next.hash,
+    resumeExpiresAt: next.expiresAt,
+    createdAt: t,
+    updatedAt: t,
+  });
+  return { contactId, resumeToken };
+}
+
+async function signedInContact(d: Db, tenantId: string, userId: string, b: Details): Promise<string> {
+  const byUser = () => d.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.externalUserId, userId))).get();
+  const existing = await byUser();
+  if (existing) return existing.id;
+  const t = now();
+  const contactId = newId("ctc");
+  await d
+    .insert(contacts)
+    .values({ id: contactId, tenantId, name: b.name ?? null, email: b.email ?? null, externalUserId: userId, createdAt: t, updatedAt: t })
+    .onConflictDoNothing();
+  // Two first sessions of the same user may race; the unique index keeps one contact.
+  return (await byUser())?.id ?? contactId;
+}
 
 export const widgetRoutes = new Hono<AuthEnv>()
   .post("/session", jsonBody(StartSession), async (c) => {
@@ -44,28 +108,10 @@ export const widgetRoutes = new Hono<AuthEnv>()
       if (!timingSafeEqual(await identityHash(b.user_id, tenant.identitySecret), b.user_hash)) throw new HttpError(401, "unauthorized", "user_hash does not match user_id");
     }
     const d = db(c.env);
-    const t = now();
-    let contactId: string | undefined;
-    if (b.user_id) {
-      const existing = await d.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenant.id), eq(contacts.externalUserId, b.user_id))).get();
-      contactId = existing?.id;
-    } else if (b.contact_id) {
-      const existing = await d.select({ id: contacts.id, uid: contacts.externalUserId }).from(contacts).where(and(eq(contacts.tenantId, tenant.id), eq(contacts.id, b.contact_id))).get();
-      // A signed-in user's contact is never handed to an anonymous session.
-      if (existing && !existing.uid) contactId = existing.id;
-    }
-    if (!contactId) {
-      contactId = newId("ctc");
-      await d
-        .insert(contacts)
-        .values({ id: contactId, tenantId: tenant.id, name: b.name ?? null, email: b.email ?? null, externalUserId: b.user_id ?? null, createdAt: t, updatedAt: t })
-        .onConflictDoNothing();
-      if (b.user_id) {
-        // Two first sessions of the same user may race; the unique index keeps one contact.
-        const winner = await d.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenant.id), eq(contacts.externalUserId, b.user_id))).get();
-        contactId = winner?.id ?? contactId;
-      }
-    }
+    // A signed-in user resumes by user id (and hash); only anonymous visitors need a secret of their own.
+    const { contactId, resumeToken } = b.user_id
+      ? { contactId: await signedInContact(d, tenant.id, b.user_id, b), resumeToken: undefined }
+      : await anonymousContact(d, tenant.id, b);
     const session = await issueToken(c.env, {
       kind: "visitor",
       sub: contactId,
@@ -74,7 +120,7 @@ export const widgetRoutes = new Hono<AuthEnv>()
       ...(b.user_id ? { uid: b.user_id } : {}),
       ...(b.user_hash ? { uh: b.user_hash } : {}),
     });
-    return c.json({ ...session, contact_id: contactId }, 201);
+    return c.json({ ...session, contact_id: contactId, ...(resumeToken ? { resume_token: resumeToken } : {}) }, 201);
   })
   .post("/conversations", requireAuth("visitor"), jsonBody(StartConversation), async (c) => {
     const p = c.get("principal");
