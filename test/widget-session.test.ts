@@ -1,16 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, ok, tenant } from "./helpers";
+import { identityHash, sha256Hex } from "../shared/crypto";
 
 type Session = { token: string; expires_at: number; contact_id: string; resume_token?: string };
 
 const session = (body: Record<string, unknown>) => call("/v1/widget/session", { method: "POST", json: body });
 const started = (body: Record<string, unknown>) => ok<Session>(session(body), 201);
-
-async function sha256Hex(s: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 const stored = (contactId: string) =>
   env.DB.prepare("SELECT resume_token_hash AS hash, resume_expires_at AS expires FROM contacts WHERE id = ?").bind(contactId).first<{ hash: string | null; expires: number | null }>();
@@ -81,11 +77,18 @@ describe("widget session resume", () => {
     expect((await started({ tenant_id: t.id, resume_token: s.resume_token })).contact_id).not.toBe(s.contact_id);
   });
 
-  it("issues no resume token to a signed-in user, who resumes by user id", async () => {
+  it("issues no resume token to a signed-in user, who resumes by user id and its hash", async () => {
     const t = await tenant();
-    const first = await started({ tenant_id: t.id, user_id: "u-1" });
+    const { identity_secret } = await ok<{ identity_secret: string }>(call("/v1/tenant", { auth: t.key }));
+    const user_hash = await identityHash("u-1", identity_secret);
+    const first = await started({ tenant_id: t.id, user_id: "u-1", user_hash });
     expect(first).not.toHaveProperty("resume_token");
-    expect((await started({ tenant_id: t.id, user_id: "u-1" })).contact_id).toBe(first.contact_id);
+    expect((await started({ tenant_id: t.id, user_id: "u-1", user_hash })).contact_id).toBe(first.contact_id);
+    // A bare user id is anyone's claim: that session is anonymous and does not see the user's contact.
+    const claimed = await started({ tenant_id: t.id, user_id: "u-1" });
+    expect(claimed.contact_id).not.toBe(first.contact_id);
+    expect(claimed).toHaveProperty("resume_token");
+    expect((await call("/v1/widget/session", { method: "POST", json: { tenant_id: t.id, user_id: "u-1", user_hash: "0".repeat(64) } })).status).toBe(401);
   });
 
   it("never shows the resume token or its hash in a later API response", async () => {

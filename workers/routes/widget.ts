@@ -103,22 +103,23 @@ export const widgetRoutes = new Hono<AuthEnv>()
     }
     const tenant = await tenantById(c.env, b.tenant_id);
     checkOrigin(c.env, tenant, c.req.header("origin"));
-    if (tenant.identityVerification) {
-      if (!b.user_id || !b.user_hash) throw new HttpError(401, "unauthorized", "this tenant requires user_id and user_hash");
-      if (!timingSafeEqual(await identityHash(b.user_id, tenant.identitySecret), b.user_hash)) throw new HttpError(401, "unauthorized", "user_hash does not match user_id");
+    if (tenant.identityVerification && (!b.user_id || !b.user_hash)) throw new HttpError(401, "unauthorized", "this tenant requires user_id and user_hash");
+    if (b.user_id && b.user_hash && !timingSafeEqual(await identityHash(b.user_id, tenant.identitySecret), b.user_hash)) {
+      throw new HttpError(401, "unauthorized", "user_hash does not match user_id");
     }
     const d = db(c.env);
-    // A signed-in user resumes by user id (and hash); only anonymous visitors need a secret of their own.
-    const { contactId, resumeToken } = b.user_id
-      ? { contactId: await signedInContact(d, tenant.id, b.user_id, b), resumeToken: undefined }
+    // Only a user id proven by its hash names a contact: a bare user id is anyone's claim, as a bare contact id
+    // was (it would hand that user's conversations to whoever types it). Unproven, the visitor is anonymous.
+    const verifiedUser = b.user_id && b.user_hash ? b.user_id : undefined;
+    const { contactId, resumeToken } = verifiedUser
+      ? { contactId: await signedInContact(d, tenant.id, verifiedUser, b), resumeToken: undefined }
       : await anonymousContact(d, tenant.id, b);
     const session = await issueToken(c.env, {
       kind: "visitor",
       sub: contactId,
       tid: tenant.id,
       ...(b.name ? { name: b.name } : {}),
-      ...(b.user_id ? { uid: b.user_id } : {}),
-      ...(b.user_hash ? { uh: b.user_hash } : {}),
+      ...(verifiedUser ? { uid: verifiedUser, uh: b.user_hash } : {}),
     });
     return c.json({ ...session, contact_id: contactId, ...(resumeToken ? { resume_token: resumeToken } : {}) }, 201);
   })
