@@ -188,7 +188,7 @@ export class ConversationStore {
       this.lastSeq = seq;
       this.lastAt = created;
       this.bump(tx, {});
-      this.emit(tx, { type: "message.created", conversation: this.snapshot(), message });
+      this.emit({ type: "message.created", conversation: this.snapshot(), message });
       if (viaProvider) this.enqueueDelivery(tx, message);
       return message;
     });
@@ -199,7 +199,7 @@ export class ConversationStore {
     return this.write((tx) => {
       this.bump(tx, change);
       const conversation = this.snapshot();
-      this.emit(tx, { ...event, conversation } as EventDraft);
+      this.emit({ ...event, conversation } as EventDraft);
       if (deskOp) tx.insert(schema.outbox).values({ id: newId("evt"), queue: "desk", body: JSON.stringify(deskOp), createdAt: now() }).run();
       return conversation;
     });
@@ -213,7 +213,7 @@ export class ConversationStore {
   }
 
   emitCreated(actor: StateEvent["actor"], contact?: ContactHint): void {
-    this.write((tx) => this.emit(tx, { type: "conversation.created", conversation: this.snapshot(), actor, ...(contact ? { contact } : {}) }));
+    this.write(() => this.emit({ type: "conversation.created", conversation: this.snapshot(), actor, ...(contact ? { contact } : {}) }));
   }
 
   markRead(participant: { id: string; kind: string; name?: string }, seq: number): number {
@@ -225,7 +225,7 @@ export class ConversationStore {
         .values({ id: participant.id, kind: participant.kind, name: participant.name ?? null, lastReadSeq: upto, joinedAt: now() })
         .onConflictDoUpdate({ target: schema.participants.id, set: { lastReadSeq: upto } })
         .run();
-      this.emit(tx, { type: "message.read", participant_id: participant.id, seq: upto });
+      this.emit({ type: "message.read", participant_id: participant.id, seq: upto });
       return upto;
     });
   }
@@ -258,7 +258,7 @@ export class ConversationStore {
         .where(eq(schema.messages.id, messageId))
         .run();
       this.bump(tx, {});
-      this.emit(tx, {
+      this.emit({
         type: "message.delivery",
         message_id: messageId,
         status,
@@ -296,9 +296,9 @@ export class ConversationStore {
 
   /** Delivery jobs and desk operations are not idempotent everywhere downstream: they are deleted at once. */
   ackNow(ids: string[]): void {
-    this.write((tx) => {
+    this.write(() => {
       for (const id of ids) this.hot.deleteOutboxRow.run({ id });
-      this.deleteSentEvents(tx);
+      this.deleteSentEvents();
     });
   }
 
@@ -329,7 +329,7 @@ export class ConversationStore {
    * Deleting every sent row resets the watermark: rowids are reused once the highest rows are gone, so a new row
    * could otherwise land below a stale watermark and be taken for sent.
    */
-  private deleteSentEvents(_tx: Tx): void {
+  private deleteSentEvents(): void {
     if (this.eventsSentThrough === 0) return;
     this.hot.deleteSentEvents.run({ through: this.eventsSentThrough });
     this.eventsSentThrough = 0;
@@ -343,10 +343,10 @@ export class ConversationStore {
   }
 
   /** Every write transaction records an event, so this is where already-sent event rows are deleted. */
-  private emit(tx: Tx, draft: EventDraft): void {
+  private emit(draft: EventDraft): void {
     const m = this.current;
     const event = { ...draft, id: newId("evt"), tenant_id: m.tenantId, conversation_id: m.conversationId, rev: m.rev, occurred_at: now() } as DomainEvent;
-    this.deleteSentEvents(tx);
+    this.deleteSentEvents();
     this.hot.insertOutbox.run({ id: event.id, queue: "events", body: JSON.stringify(event), createdAt: event.occurred_at });
   }
 
