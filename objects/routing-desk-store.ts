@@ -1,13 +1,14 @@
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
+import type { z } from "zod";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import migrations from "../migrations/routing-desk/migrations.js";
 import * as schema from "./routing-desk-schema";
-import type { Breakdown, DeskState, Effect, Waiting } from "../shared/routing/desk";
-import type { RoutingRule } from "../shared/routing/schemas";
+import type { AgentState, Breakdown, DeskState, Effect, Waiting } from "../shared/routing/desk";
+import { Agent, DeskSettings, Queue, type RoutingRule } from "../shared/routing/schemas";
 import { asDict, dict } from "../shared/dict";
 
-type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms"> & { rules: RoutingRule[] };
+type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms" | "recent"> & { rules: RoutingRule[] };
 type Kind = (typeof schema.deskEntities.$inferSelect)["kind"];
 const KINDS: readonly Kind[] = ["agents", "waiting", "offers", "assignments"];
 export type DecisionOutcome = (typeof schema.deskDecisions.$inferSelect)["outcome"];
@@ -44,8 +45,14 @@ export class DeskStore {
     const maps: Record<Kind, Record<string, never>> = { agents: dict(), waiting: dict(), offers: dict(), assignments: dict() };
     for (const r of this.db.select().from(schema.deskEntities).all()) maps[r.kind][r.id] = JSON.parse(r.body) as never;
     // Every record keyed by an id is a dict again, as the desk built it (shared/dict.ts says why).
-    for (const w of Object.values(maps.waiting) as Waiting[]) w.declined = asDict(w.declined);
-    m.config.queues = asDict(m.config.queues);
+    for (const w of Object.values(maps.waiting) as Waiting[]) {
+      w.declined = asDict(w.declined);
+      w.queue = withDefaults(Queue, w.queue);
+    }
+    for (const [id, a] of Object.entries(maps.agents) as [string, AgentState][]) maps.agents[id] = { ...a, ...withDefaults(Agent, a) } as never;
+    // Rows written by an earlier version lack settings added since: their defaults apply.
+    m.config.settings = withDefaults(DeskSettings, m.config.settings);
+    m.config.queues = dict(Object.entries(m.config.queues).map(([id, q]) => [id, withDefaults(Queue, q)] as const));
     m.config.calendars = asDict(m.config.calendars);
     return {
       tenantId: meta.tenantId,
@@ -55,6 +62,8 @@ export class DeskStore {
         seq: m.seq,
         rr_last: m.rr_last,
         handle_ms: m.handle_ms,
+        // Desks stored before scarce-pool forecasts existed have none.
+        recent: m.recent ?? [],
         agents: maps.agents,
         waiting: maps.waiting,
         offers: maps.offers,
@@ -66,7 +75,7 @@ export class DeskStore {
   /** Writes exactly the rows a command touched, plus the small meta row, in one transaction. */
   save(tenantId: string, state: DeskState, rules: RoutingRule[], touched: Touched | "all"): void {
     this.db.transaction((tx) => {
-      const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, rules };
+      const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, recent: state.recent, rules };
       tx.insert(schema.deskMeta)
         .values({ id: 1, tenantId, body: JSON.stringify(meta) })
         .onConflictDoUpdate({ target: schema.deskMeta.id, set: { body: JSON.stringify(meta) } })
@@ -114,4 +123,10 @@ export class DeskStore {
       .all()
       .map((r) => ({ offer_id: r.offerId, agent_id: r.agentId, decided_at: r.decidedAt, outcome: r.outcome, breakdown: JSON.parse(r.breakdown) as Breakdown }));
   }
+}
+
+/** A stored value with the schema's defaults filled in; one that no longer parses is kept as it was. */
+function withDefaults<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : (value as z.output<S>);
 }

@@ -73,6 +73,23 @@ export function nextOpening(calendar: Calendar, ms: number): number | null {
   return null;
 }
 
+/**
+ * When an open calendar next closes (`ms` itself when closed now), or null if it stays open for the whole
+ * horizon. Adjacent intervals (09:00–12:00, 12:00–17:00) count as one.
+ */
+export function nextClosing(calendar: Calendar, ms: number): number | null {
+  let t = ms;
+  for (let step = 0; step < HORIZON_DAYS * 4 && isOpen(calendar, t); step++) {
+    const local = localTime(calendar.timezone, t);
+    const ends = calendar.hours
+      .filter((h) => h.days.includes(local.weekday) && toMinutes(h.open) <= local.minutes && local.minutes < toMinutes(h.close))
+      .map((h) => toMinutes(h.close));
+    const [y, m, d] = local.date.split("-").map(Number) as [number, number, number];
+    t = Math.max(t + 60_000, zonedToUtc(calendar.timezone, y, m, d, Math.max(...ends)));
+  }
+  return isOpen(calendar, t) ? null : t;
+}
+
 /** UTC instant of a local wall-clock time; the second pass corrects when the guess crossed a DST change. */
 function zonedToUtc(timeZone: string, year: number, month: number, day: number, minutes: number): number {
   const wall = Date.UTC(year, month - 1, day, 0, minutes);

@@ -1,5 +1,6 @@
 import type { DeskState, Effect, Waiting } from "./desk-types";
 import { anyStaffed, effectivePriority, expireOffer, setStatus } from "./desk-offers";
+import { nextShiftChange } from "./desk-capacity";
 
 export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void {
   for (const offer of Object.values(s.offers).filter((o) => o.expires_at <= now)) {
@@ -64,6 +65,14 @@ export function nextDeadline(s: DeskState, now: number): number | null {
   const grace = s.config.settings.disconnect_grace_s * 1000;
   for (const a of Object.values(s.agents)) {
     if (a.disconnected_at !== null && (a.status === "available" || a.status === "busy")) next = Math.min(next, a.disconnected_at + grace);
+  }
+  // A shift that starts (or ends) changes who may be offered waiting work; with nothing waiting it changes nothing.
+  if (Object.keys(s.waiting).length > 0) {
+    for (const a of Object.values(s.agents)) {
+      if (a.status !== "available" || a.disconnected_at !== null) continue;
+      const change = nextShiftChange(a, now, s.config.calendars);
+      if (change !== null) next = Math.min(next, change);
+    }
   }
   const warnRatio = s.config.settings.sla_warning_ratio;
   for (const w of Object.values(s.waiting)) {

@@ -1,8 +1,9 @@
-import { CHANNEL_CLASSES } from "./schemas";
 import type { AgentStatus, ChannelClass, Policy, Target } from "./schemas";
-import { meetsRequirements, rankTask, scoreAgent } from "./score";
+import { meetsRequirements, rankTask, scoreAgent, speaks } from "./score";
 import type { AgentScore, Rank } from "./score";
 import type { AgentState, DeskState, Effect, Offer, Waiting } from "./desk-types";
+import { fits, hasRoom, onShift, roomAfter, used } from "./desk-capacity";
+import { heldBack, scarcePools } from "./desk-scarcity";
 
 const CANDIDATES_SHOWN = 5;
 
@@ -15,8 +16,32 @@ export function declinedBy(w: Waiting, agentId: string, now: number): boolean {
   return until !== undefined && until > now;
 }
 
-function hasRoom(agent: AgentState): boolean {
-  return CHANNEL_CLASSES.some((c) => agent.load[c] < agent.capacity[c]);
+/** The yardstick's baselines ignore queue targets, priorities and tiers (schemas.ts Policy). */
+const BASELINES: ReadonlySet<Policy> = new Set(["fifo_skill", "fifo_skill_pack", "round_robin_blind"]);
+
+/** A relaxation that asks only that the skill is held, at any level. */
+const HOLDS_AT_ALL = 1e-9;
+
+function languageRequired(w: Waiting): boolean {
+  return w.task.language !== null && (w.queue.language === "required" || w.task.language_required);
+}
+
+/** Who may take the conversation under the policy: the current target and a required language, or the baseline's own rule. */
+function mayTake(s: DeskState, agent: AgentState, w: Waiting): boolean {
+  switch (s.config.settings.policy) {
+    case "round_robin_blind":
+      return true;
+    case "fifo_skill":
+    case "fifo_skill_pack":
+      return meetsRequirements(agent, w.requirements, HOLDS_AT_ALL);
+    default:
+      return inTarget(agent, w.targets[w.target]!, w) && (!languageRequired(w) || speaks(agent, w.task.language));
+  }
+}
+
+/** Available, console connected and on shift: may be given new work. */
+function atWork(s: DeskState, agent: AgentState, now: number): boolean {
+  return agent.status === "available" && agent.disconnected_at === null && onShift(agent, now, s.config.calendars);
 }
 
 function inTarget(agent: AgentState, target: Target, w: Waiting): boolean {
@@ -32,21 +57,20 @@ function inTarget(agent: AgentState, target: Target, w: Waiting): boolean {
   }
 }
 
-/** Agents at work (available, console connected) who match the current target; `excludeDeclined` drops refusers. */
+/** Agents at work (available, connected, on shift) who may take the conversation; `excludeDeclined` drops refusers. */
 export function staffed(s: DeskState, w: Waiting, now: number, excludeDeclined: boolean): AgentState[] {
-  const target = w.targets[w.target]!;
-  return Object.values(s.agents).filter(
-    (a) => a.status === "available" && a.disconnected_at === null && inTarget(a, target, w) && !(excludeDeclined && declinedBy(w, a.id, now)),
-  );
+  return Object.values(s.agents).filter((a) => atWork(s, a, now) && mayTake(s, a, w) && !(excludeDeclined && declinedBy(w, a.id, now)));
 }
 
 /** Whether anyone could be offered this conversation under its current target; stops at the first agent found. */
 export function anyStaffed(s: DeskState, w: Waiting, now: number): boolean {
-  const target = w.targets[w.target]!;
-  for (const a of Object.values(s.agents)) {
-    if (a.status === "available" && a.disconnected_at === null && inTarget(a, target, w) && !declinedBy(w, a.id, now)) return true;
-  }
+  for (const a of Object.values(s.agents)) if (atWork(s, a, now) && mayTake(s, a, w) && !declinedBy(w, a.id, now)) return true;
   return false;
+}
+
+/** Whether the agent could be offered the conversation now: at work, allowed, room for its class, not a refuser. */
+export function canOffer(s: DeskState, agent: AgentState, w: Waiting, now: number): boolean {
+  return atWork(s, agent, now) && fits(agent, w.class, s.config.settings) && !declinedBy(w, agent.id, now) && mayTake(s, agent, w);
 }
 
 export function reofferMs(s: DeskState): number {
@@ -102,15 +126,24 @@ export function expireOffer(s: DeskState, offer: Offer, now: number, fx: Effect[
   }
 }
 
+/** Tier priority with ageing: the tier's head start counts as time already waited. */
+export function headStartMs(s: DeskState, tier: string): number {
+  const table = s.config.settings.tier_head_start_s;
+  const key = tier.toLowerCase();
+  return Object.hasOwn(table, key) ? table[key]! * 1000 : 0;
+}
+
 export function rankWaiting(s: DeskState, now: number): { w: Waiting; rank: Rank }[] {
   const ageing = s.config.settings.ageing_per_sla;
+  const policy = s.config.settings.policy;
   const list = Object.values(s.waiting)
     .filter((w) => w.offer_id === null)
     .map((w) => {
-      const waited = now - Math.max(w.enqueued_at, w.not_before);
-      return { w, rank: rankTask(w.queue.weights, w.task, effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, ageing) };
+      const waited = now - Math.max(w.enqueued_at, w.not_before) + (policy === "weighted" ? headStartMs(s, w.task.tier) : 0);
+      return { w, rank: rankTask(w.queue.weights, w.task, BASELINES.has(policy) ? 0 : effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, ageing) };
     });
-  const byScore = s.config.settings.policy === "weighted";
+  if (BASELINES.has(policy)) return list.sort((x, y) => x.w.task.arrived_at - y.w.task.arrived_at || cmp(x.w.task.conversation_id, y.w.task.conversation_id));
+  const byScore = policy === "weighted";
   return list.sort(
     (x, y) =>
       y.rank.priority - x.rank.priority ||
@@ -120,20 +153,33 @@ export function rankWaiting(s: DeskState, now: number): { w: Waiting; rank: Rank
   );
 }
 
+/**
+ * The capacity signal of the score under the queue's strategy (score.ts): `spread` prefers the agent with the
+ * most budget left after the offer, `pack` the one with the least, so chats fill partly loaded agents and whole
+ * agents stay free for calls.
+ */
+export function capacitySignal(s: DeskState, w: Waiting, agent: AgentState): number {
+  const left = Math.max(0, roomAfter(agent, w.class, s.config.settings));
+  return w.queue.strategy === "spread" ? left : 1 - left;
+}
+
 export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[]): void {
-  let agents = Object.values(s.agents).filter((a) => a.status === "available" && a.disconnected_at === null && hasRoom(a));
+  const settings = s.config.settings;
+  let agents = Object.values(s.agents).filter((a) => atWork(s, a, now) && hasRoom(a, settings));
   if (agents.length === 0) return;
-  const policy = s.config.settings.policy;
+  const policy = settings.policy;
+  const pools = policy === "weighted" ? scarcePools(s, agents, now) : new Map();
   for (const { w, rank } of ranked) {
     if (w.not_before > now) continue;
     const target = w.targets[w.target]!;
-    const eligible = agents.filter((a) => a.load[w.class] < a.capacity[w.class] && !declinedBy(w, a.id, now) && inTarget(a, target, w));
+    const protect = w.queue.protect_scarce ? pools : new Map();
+    const eligible = agents.filter((a) => fits(a, w.class, settings) && !declinedBy(w, a.id, now) && mayTake(s, a, w) && !heldBack(a, w, protect, settings));
     if (eligible.length === 0) continue;
-    const scored = eligible.map((a) => ({ agent: a, score: scoreAgent(w.queue.weights, w.task, w.requirements, a, a.load[w.class], a.capacity[w.class]) }));
-    const ordered = order(s, policy, scored, w.class);
+    const scored = eligible.map((a) => ({ agent: a, score: scoreAgent(w.queue.weights, w.task, w.requirements, a, capacitySignal(s, w, a)) }));
+    const ordered = order(s, policy, scored);
     const chosen = ordered[0]!;
     const agent = chosen.agent;
-    if (policy === "round_robin") s.rr_last = agent.id;
+    if (policy === "round_robin" || policy === "round_robin_blind") s.rr_last = agent.id;
     s.seq += 1;
     const offer: Offer = {
       offer_id: `ofr_${s.seq}`,
@@ -159,7 +205,7 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
     agent.load[w.class] += 1;
     const { offer_id, conversation_id, expires_at, breakdown } = offer;
     fx.push({ type: "offer", offer_id, conversation_id, agent_id: agent.id, queue_id: w.queue.id, expires_at, breakdown });
-    if (!hasRoom(agent)) {
+    if (!hasRoom(agent, settings)) {
       agents = agents.filter((a) => a !== agent);
       if (agents.length === 0) return;
     }
@@ -167,16 +213,21 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
 }
 
 /** Candidates best first under the policy; ties fall to the longest-idle agent, then the id. */
-function order<T extends { agent: AgentState; score: AgentScore }>(s: DeskState, policy: Policy, scored: T[], cls: ChannelClass): T[] {
+function order<T extends { agent: AgentState; score: AgentScore }>(s: DeskState, policy: Policy, scored: T[]): T[] {
   const idle = (x: T, y: T) => x.agent.idle_since - y.agent.idle_since || cmp(x.agent.id, y.agent.id);
+  const busy = (a: AgentState) => used(a, s.config.settings);
   switch (policy) {
     case "weighted":
       return scored.sort((x, y) => y.score.score - x.score.score || idle(x, y));
     case "fifo":
       return scored.sort(idle);
     case "least_busy":
-      return scored.sort((x, y) => x.agent.load[cls] / x.agent.capacity[cls] - y.agent.load[cls] / y.agent.capacity[cls] || idle(x, y));
-    case "round_robin": {
+    case "fifo_skill":
+      return scored.sort((x, y) => busy(x.agent) - busy(y.agent) || idle(x, y));
+    case "fifo_skill_pack":
+      return scored.sort((x, y) => busy(y.agent) - busy(x.agent) || idle(x, y));
+    case "round_robin":
+    case "round_robin_blind": {
       const last = s.rr_last;
       const byId = scored.sort((x, y) => cmp(x.agent.id, y.agent.id));
       const next = last === null ? 0 : byId.findIndex((x) => x.agent.id > last);

@@ -68,9 +68,16 @@ function slaClock(sla: Carried["sla"], start: number, queue: Queue): Pick<Waitin
   return { sla_due: sla.sla_due, sla_warned: sla.sla_warned, sla_breached: sla.sla_breached, bump: sla.bump };
 }
 
-/** Queue and conversation requirements together; the stricter proficiency wins per skill. */
+/** Queue and conversation requirements together; per skill the stricter proficiency wins, and required beats preferred. */
 function mergeRequirements(a: readonly RequiredSkill[], b: readonly RequiredSkill[]): RequiredSkill[] {
-  const need = new Map<string, number>();
-  for (const r of [...a, ...b]) need.set(r.skill, Math.max(need.get(r.skill) ?? 0, r.min_proficiency));
-  return [...need].map(([skill, min_proficiency]) => ({ skill, min_proficiency })).sort((x, y) => cmp(x.skill, y.skill));
+  const need = new Map<string, RequiredSkill>();
+  for (const r of [...a, ...b]) {
+    const seen = need.get(r.skill);
+    need.set(r.skill, {
+      skill: r.skill,
+      min_proficiency: Math.max(seen?.min_proficiency ?? 0, r.min_proficiency),
+      mode: seen?.mode === "required" || (r.mode ?? "required") === "required" ? "required" : "preferred",
+    });
+  }
+  return [...need.values()].sort((x, y) => cmp(x.skill, y.skill));
 }

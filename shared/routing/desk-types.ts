@@ -92,6 +92,8 @@ export type DeskState = {
   rr_last: string | null;
   /** Recent handle times per class (newest last), for estimated waits. */
   handle_ms: Record<ChannelClass, number[]>;
+  /** Recent arrivals to protecting queues, for scarce pools' forecast demand (desk-scarcity.ts). */
+  recent: { at: number; class: ChannelClass; keys: string[] }[];
 };
 
 export type WaitReason = "offered" | "out_of_hours" | "no_staffed_agent" | "declined_by_all" | "agents_busy";

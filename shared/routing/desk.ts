@@ -2,11 +2,13 @@ import { DeskSettings } from "./schemas";
 import type { Agent, AgentStatus, Calendar, Queue, Target, Task } from "./schemas";
 import type { AgentState, Breakdown, Carried, DeskInit, DeskState, Effect, Offer, TransferNote, TransferTo, WaitReason } from "./desk-types";
 import { nextDeadline, processDeadlines } from "./desk-deadlines";
-import { declinedBy, dropOffer, effectivePriority, expireOffer, makeOffers, rankWaiting, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
+import { capacitySignal, declinedBy, dropOffer, effectivePriority, expireOffer, makeOffers, rankWaiting, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
 import { rankTask, scoreAgent } from "./score";
 import { refreshPositions } from "./desk-positions";
 import { enqueue, requeueAssigned, transferTargets } from "./desk-queueing";
 import { dict } from "../dict";
+import { fits } from "./desk-capacity";
+import { rememberArrival } from "./desk-scarcity";
 
 /**
  * The routing desk: the only place assignment decisions are made. One plain-JSON state, mutated by commands
@@ -55,6 +57,7 @@ export function createDesk(init: DeskInit, now: number): DeskState {
     seq: 0,
     rr_last: null,
     handle_ms: { voice: [], chat: [], email: [] },
+    recent: [],
   };
   for (const a of init.agents ?? []) state.agents[a.id] = freshAgent(a, now);
   return state;
@@ -145,6 +148,8 @@ export class Desk {
       ? [{ kind: "agents", value: [task.last_agent_id!], timeout_s: queue.sticky_timeout_s }, ...queue.targets]
       : [...queue.targets];
     enqueue(this.state, task, queue, targets, { sla: "start", transfers: 0, notes: [], declined: dict() }, now, fx);
+    const w = this.state.waiting[id];
+    if (w) rememberArrival(this.state, w, now);
     return this.settle(fx, now, true);
   }
 
@@ -243,9 +248,9 @@ export class Desk {
       if (offer.agent_id === agentId) return this.accept(offer.offer_id, agentId, now);
       revokeOffer(s, offer, "transferred", now, fx);
     }
-    if (agent.load[w.class] >= agent.capacity[w.class]) return [...fx, ...this.invalid("claim", "no_room", now)];
+    if (!fits(agent, w.class, s.config.settings)) return [...fx, ...this.invalid("claim", "no_room", now)];
     delete s.waiting[conversationId];
-    const score = scoreAgent(w.queue.weights, w.task, w.requirements, agent, agent.load[w.class], agent.capacity[w.class]);
+    const score = scoreAgent(w.queue.weights, w.task, w.requirements, agent, capacitySignal(s, w, agent));
     agent.load[w.class] += 1;
     s.seq += 1;
     const offerId = `clm_${s.seq}`;
@@ -328,7 +333,7 @@ export class Desk {
     const w = this.state.waiting[conversationId];
     if (!w || w.offer_id || w.not_before > now) return [];
     return staffed(this.state, w, now, true)
-      .filter((a) => a.load[w.class] < a.capacity[w.class])
+      .filter((a) => fits(a, w.class, this.state.config.settings))
       .map((a) => a.id);
   }
 

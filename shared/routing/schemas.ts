@@ -23,15 +23,27 @@ export function channelClass(channel: string): ChannelClass {
   return "chat";
 }
 
-export const Proficiency = z.int().min(1).max(5);
+/**
+ * Skill level 1–5; fractions allowed, so a 0–1 proficiency p (a trace's, or an HR system's) is level 5p.
+ * 0 would mean "not held", which is said by leaving the skill out.
+ */
+export const Proficiency = z.number().gt(0).max(5);
 
 export const AgentSkill = z.object({ skill: skillName, proficiency: Proficiency });
 export type AgentSkill = z.infer<typeof AgentSkill>;
 
-/** A requirement: the skill at `min_proficiency` or better. */
-export const RequiredSkill = z.object({ skill: skillName, min_proficiency: Proficiency.default(1) });
+/**
+ * A requirement: the skill at `min_proficiency` or better. `required` bars agents without it (until a target
+ * relaxes it); `preferred` only raises the score of agents who have it.
+ */
+export const RequiredSkill = z.object({ skill: skillName, min_proficiency: Proficiency.default(1), mode: z.enum(["required", "preferred"]).default("required") });
 export type RequiredSkill = z.infer<typeof RequiredSkill>;
 
+/**
+ * How many contacts of each class fill an agent. Under the shared model (the default) one contact of class c
+ * uses 1/capacity[c] of the agent's one budget and a mix may not exceed it: 1 call, or 3 chats, or 2 chats and an
+ * e-mail… Under the per-channel model each class has its own budget.
+ */
 export const Capacity = z.object({
   voice: z.int().min(0).max(10),
   chat: z.int().min(0).max(50),
@@ -48,8 +60,15 @@ export const Agent = z.object({
   skills: z.array(AgentSkill).max(100).default([]),
   teams: z.array(id).max(50).default([]),
   languages: z.array(language).max(20).default([]),
-  capacity: Capacity.default({ voice: 1, chat: 5, email: 10 }),
+  capacity: Capacity.default({ voice: 1, chat: 3, email: 5 }),
   status: AgentStatus.default("offline"),
+  /** Weekly shifts with exceptions (a calendar of the desk); no new work outside them. */
+  schedule_calendar_id: id.optional(),
+  /** One-off shifts (epoch ms); with a schedule, the agent is on shift in either. */
+  shifts: z
+    .array(z.object({ start: z.number(), end: z.number() }).refine((s) => s.start < s.end, "start must be before end"))
+    .max(200)
+    .default([]),
   /** Rolling customer satisfaction, 0–5; null until the agent has ratings. */
   csat: z.number().min(0).max(5).nullable().default(null),
 });
@@ -104,6 +123,15 @@ export const Queue = z.object({
   /** How long the last agent is waited for when they are available but full. */
   sticky_timeout_s: z.number().positive().max(3600).default(30),
   out_of_hours_message: z.string().max(2000).optional(),
+  /** `required`: only agents who speak the conversation's language are offered it. */
+  language: z.enum(["preferred", "required"]).default("preferred"),
+  /**
+   * Which of the eligible agents gets the next contact: `pack` the most loaded who has room (keeps whole agents
+   * free for calls, the strategy a voice-heavy centre needs), `spread` the least loaded.
+   */
+  strategy: z.enum(["pack", "spread"]).default("pack"),
+  /** Agents with a scarce skill or language are kept for the work that needs it (see desk-offers.ts). */
+  protect_scarce: z.boolean().default(true),
 });
 export type Queue = z.infer<typeof Queue>;
 
@@ -189,10 +217,19 @@ export const Task = z.object({
   arrived_at: z.number(),
   last_agent_id: id.nullable().default(null),
   attributes: z.record(z.string().max(64), Scalar).default({}),
+  /** The language is required for this conversation whatever its queue says. */
+  language_required: z.boolean().default(false),
 });
 export type Task = z.infer<typeof Task>;
 
-export const Policy = z.enum(["weighted", "fifo", "round_robin", "least_busy"]);
+/**
+ * `weighted` is edgedesk's policy. The others are baselines to compare it with: `fifo` (longest idle agent),
+ * `least_busy`, `round_robin` (in rotation, within the queue's targets), and the yardstick's three, which ignore
+ * queue targets and priorities and serve contacts oldest first: `fifo_skill` (an agent who holds the required
+ * skills, least loaded first), `fifo_skill_pack` (the same, most loaded first), `round_robin_blind` (anyone with
+ * room, skill- and language-blind, in rotation).
+ */
+export const Policy = z.enum(["weighted", "fifo", "round_robin", "least_busy", "fifo_skill", "fifo_skill_pack", "round_robin_blind"]);
 export type Policy = z.infer<typeof Policy>;
 
 /** Desk-wide knobs; every field has a default so `{}` is a valid configuration. */
@@ -213,6 +250,21 @@ export const DeskSettings = z.object({
   sla_warning_ratio: z.number().gt(0).lt(1).default(0.8),
   /** Priority added to a conversation when it breaches its SLA. */
   escalation_bump: z.int().min(0).max(100).default(1),
+  /** `shared`: one budget per agent across channel classes (Capacity); `per_channel`: a budget per class. */
+  capacity_model: z.enum(["shared", "per_channel"]).default("shared"),
+  /** While an agent holds a contact of the key's class, no new contact of the listed classes is offered. */
+  blocks: z
+    .object({ voice: z.array(ChannelClass), chat: z.array(ChannelClass), email: z.array(ChannelClass) })
+    .default({ voice: ["voice", "chat"], chat: [], email: [] }),
+  /**
+   * Tier priority with ageing: a contact of a tier ranks as if it had waited this many seconds longer. Top tiers
+   * jump the queue, and since everyone's wait grows alike nobody starves.
+   */
+  tier_head_start_s: z.record(z.string().max(40), z.number().min(0).max(86_400)).default({ platinum: 60, vip: 60, gold: 30, silver: 10 }),
+  /** A skill or language held by at most this share of the agents on shift is scarce. */
+  scarce_share: z.number().min(0).max(1).default(0.25),
+  /** Work that arrived this recently counts as forecast work for a scarce pool. */
+  forecast_window_s: z.number().min(0).max(86_400).default(300),
   /** Handle time assumed per channel class until the desk has observed some. */
   default_handle_s: z
     .object({ voice: z.number().positive(), chat: z.number().positive(), email: z.number().positive() })

@@ -1,5 +1,8 @@
 import type { Agent, RequiredSkill, Task, Weights } from "./schemas";
 
+/** A requirement as scoring reads it; without a mode it is required. */
+export type Requirement = Pick<RequiredSkill, "skill" | "min_proficiency"> & { mode?: RequiredSkill["mode"] };
+
 /**
  * The seed's score, `customer_value×w_v + complexity×w_c + agent_match×w_m` (0.3/0.4/0.3 by default), made
  * exact. It is used twice (docs/routing.md has a worked example):
@@ -56,16 +59,16 @@ export function proficiencyFit(p: number, need: number, complexity: number): num
 }
 
 /** Skill coverage × proficiency fit: the mean fit over requirements, a missing skill counting 0. */
-export function skillSignal(agent: Pick<Agent, "skills">, requirements: readonly RequiredSkill[], complexity: number): number {
+export function skillSignal(agent: Pick<Agent, "skills">, requirements: readonly Requirement[], complexity: number): number {
   if (requirements.length === 0) return 1;
   let sum = 0;
   for (const r of requirements) sum += proficiencyFit(proficiencyOf(agent, r.skill), r.min_proficiency, complexity);
   return sum / requirements.length;
 }
 
-/** True when the agent holds every requirement at the demanded proficiency ("right agent"). */
-export function meetsRequirements(agent: Pick<Agent, "skills">, requirements: readonly RequiredSkill[], relaxTo = 5): boolean {
-  return requirements.every((r) => proficiencyOf(agent, r.skill) >= Math.min(r.min_proficiency, relaxTo));
+/** True when the agent holds every required skill at the demanded proficiency ("right agent"); preferred ones only score. */
+export function meetsRequirements(agent: Pick<Agent, "skills">, requirements: readonly Requirement[], relaxTo = 5): boolean {
+  return requirements.every((r) => r.mode === "preferred" || proficiencyOf(agent, r.skill) >= Math.min(r.min_proficiency, relaxTo));
 }
 
 export function speaks(agent: Pick<Agent, "languages">, language: string | null): boolean {
@@ -79,20 +82,20 @@ const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
 export type ScoreTask = Pick<Task, "customer_value" | "complexity" | "language" | "last_agent_id">;
 
 /**
- * Score of offering `task` to `agent`, whose load in the task's channel class is `load` of `capacity`
- * (before the offer). Requirements are the conversation's merged with its queue's.
+ * Score of offering `task` to `agent`. Requirements are the conversation's merged with its queue's.
+ * `capacitySignal` ∈ [0,1] is the queue's strategy applied to the agent's budget (desk-offers.ts): under `spread`
+ * the share left free after the offer, under `pack` the share in use after it.
  */
 export function scoreAgent(
   weights: Weights,
   task: ScoreTask,
-  requirements: readonly RequiredSkill[],
+  requirements: readonly Requirement[],
   agent: Pick<Agent, "id" | "skills" | "languages" | "csat">,
-  load: number,
-  capacity: number,
+  capacitySignal: number,
 ): AgentScore {
   const signals: MatchSignals = {
     skill: skillSignal(agent, requirements, task.complexity),
-    spare_capacity: capacity > 0 ? Math.max(0, capacity - load) / capacity : 0,
+    spare_capacity: Math.min(1, Math.max(0, capacitySignal)),
     language: speaks(agent, task.language) ? 1 : 0,
     affinity: task.last_agent_id === agent.id ? 1 : 0,
     csat: agent.csat === null ? UNRATED_CSAT : agent.csat / 5,

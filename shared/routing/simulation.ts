@@ -317,7 +317,7 @@ function toTask(a: TraceArrival, now: number): Task {
     channel: a.channel,
     language: a.language,
     intent: a.intent,
-    required_skills: a.skill === null ? [] : [{ skill: a.skill, min_proficiency: a.need }],
+    required_skills: a.skill === null ? [] : [{ skill: a.skill, min_proficiency: a.need, mode: "required" }],
     tier: a.tier,
     customer_value: a.customer_value,
     complexity: a.complexity,
@@ -326,6 +326,7 @@ function toTask(a: TraceArrival, now: number): Task {
     arrived_at: now,
     last_agent_id: a.last_agent_id,
     attributes: {},
+    language_required: false,
   };
 }
 

@@ -27,7 +27,7 @@ describe("score breakdown", () => {
         }),
         fc.integer({ min: 1, max: 10 }).chain((cap) => fc.tuple(fc.constant(cap), fc.integer({ min: 0, max: cap - 1 }))),
         (weights, t, requirements, a, [capacity, load]) => {
-          const s = scoreAgent(weights, t, requirements, { id: "x", ...a }, load, capacity);
+          const s = scoreAgent(weights, t, requirements, { id: "x", ...a }, (capacity - load) / capacity);
           expect(Math.abs(sum(s.parts) - s.score)).toBeLessThan(1e-9);
           const matchParts = s.parts.skill + s.parts.spare_capacity + s.parts.language + s.parts.affinity + s.parts.csat;
           expect(Math.abs(matchParts - weights.agent_match * s.agent_match)).toBeLessThan(1e-9);
@@ -45,8 +45,8 @@ describe("score breakdown", () => {
     const ben = { id: "ben", skills: [{ skill: "billing", proficiency: 3 }], languages: ["en"], csat: 4.2 };
     const req = [{ skill: "billing", min_proficiency: 3 }];
     const complex = { customer_value: 0.8, complexity: 0.9, language: "en", last_agent_id: null };
-    const a = scoreAgent(DEFAULT_WEIGHTS, complex, req, ana, 1, 5);
-    const b = scoreAgent(DEFAULT_WEIGHTS, complex, req, ben, 0, 5);
+    const a = scoreAgent(DEFAULT_WEIGHTS, complex, req, ana, 0.8);
+    const b = scoreAgent(DEFAULT_WEIGHTS, complex, req, ben, 1);
     close(a.signals, { skill: 0.75, spare_capacity: 0.8, language: 1, affinity: 0, csat: 0.92 });
     close(a.parts, { customer_value: 0.24, complexity: 0.36, skill: 0.09, spare_capacity: 0.06, language: 0.045, affinity: 0, csat: 0.0276 });
     close({ match: a.agent_match, score: a.score }, { match: 0.742, score: 0.8226 });
@@ -56,7 +56,7 @@ describe("score breakdown", () => {
     close({ order_score: r.order_score, ...r.parts }, { order_score: 0.85, customer_value: 0.24, complexity: 0.36, ageing: 0.25 });
     // The same conversation as routine work (complexity 0.1) goes to Ben, the closer fit.
     const routine = { ...complex, complexity: 0.1 };
-    close({ ana: scoreAgent(DEFAULT_WEIGHTS, routine, req, ana, 1, 5).score, ben: scoreAgent(DEFAULT_WEIGHTS, routine, req, ben, 0, 5).score }, { ana: 0.5026, ben: 0.5392 });
+    close({ ana: scoreAgent(DEFAULT_WEIGHTS, routine, req, ana, 0.8).score, ben: scoreAgent(DEFAULT_WEIGHTS, routine, req, ben, 1).score }, { ana: 0.5026, ben: 0.5392 });
   });
 
   it("keeps the documented shape of proficiency fit", () => {

@@ -1,0 +1,74 @@
+import { cost, roomAfter } from "./desk-capacity";
+import type { ChannelClass, DeskSettings } from "./schemas";
+import type { AgentState, DeskState, Waiting } from "./desk-types";
+
+/**
+ * Scarce-pool protection. A skill or language is scarce when at most `scarce_share` of the agents at work hold
+ * it. An agent of a scarce pool is not given work that does not need the pool while the pool has work waiting,
+ * and, while such work is only forecast (it arrived within `forecast_window_s`), only as long as the agent keeps
+ * room for the pool's next contact. Without this the scarce agents fill up with general work and the contacts
+ * only they can serve abandon.
+ */
+
+/** `skill:<name>` for a required skill, `lang:<primary subtag>` for a language. */
+export type PoolKey = string;
+
+type Pool = { holders: Set<string>; waiting: boolean; forecast: Set<ChannelClass> };
+
+const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
+
+export function keysOf(w: Pick<Waiting, "requirements" | "task">): PoolKey[] {
+  const keys = w.requirements.filter((r) => r.mode !== "preferred").map((r) => `skill:${r.skill}`);
+  if (w.task.language) keys.push(`lang:${primary(w.task.language)}`);
+  return keys;
+}
+
+function agentKeys(a: AgentState): PoolKey[] {
+  return [...a.skills.map((s) => `skill:${s.skill}`), ...a.languages.map((l) => `lang:${primary(l)}`)];
+}
+
+/** The scarce pools among `atWork` (agents who could take new work now) and the demand on each. */
+export function scarcePools(s: DeskState, atWork: readonly AgentState[], now: number): Map<PoolKey, Pool> {
+  const pools = new Map<PoolKey, Pool>();
+  if (atWork.length === 0) return pools;
+  const holders = new Map<PoolKey, Set<string>>();
+  for (const a of atWork) for (const k of new Set(agentKeys(a))) (holders.get(k) ?? holders.set(k, new Set()).get(k)!).add(a.id);
+  const limit = s.config.settings.scarce_share * atWork.length;
+  for (const [k, set] of holders) if (set.size <= limit && set.size < atWork.length) pools.set(k, { holders: set, waiting: false, forecast: new Set() });
+  if (pools.size === 0) return pools;
+  for (const w of Object.values(s.waiting)) {
+    if (!w.queue.protect_scarce || w.not_before > now) continue;
+    for (const k of keysOf(w)) {
+      const p = pools.get(k);
+      if (p) p.waiting = true;
+    }
+  }
+  const since = now - s.config.settings.forecast_window_s * 1000;
+  for (const r of s.recent) {
+    if (r.at < since) continue;
+    for (const k of r.keys) pools.get(k)?.forecast.add(r.class);
+  }
+  return pools;
+}
+
+/** Whether `agent` is held back from contact `w` to protect a scarce pool that `w` does not need. */
+export function heldBack(agent: AgentState, w: Waiting, pools: ReadonlyMap<PoolKey, Pool>, settings: DeskSettings): boolean {
+  if (pools.size === 0) return false;
+  const needs = new Set(keysOf(w));
+  for (const [k, p] of pools) {
+    if (needs.has(k) || !p.holders.has(agent.id)) continue;
+    if (p.waiting) return true;
+    for (const cls of p.forecast) if (roomAfter(agent, w.class, settings) < cost(agent, cls) - 1e-9) return true;
+  }
+  return false;
+}
+
+/** Arrivals remembered for the forecast: bounded by the window and by count. */
+const RECENT_MAX = 1000;
+
+export function rememberArrival(s: DeskState, w: Waiting, now: number): void {
+  if (!w.queue.protect_scarce) return;
+  const since = now - s.config.settings.forecast_window_s * 1000;
+  s.recent = s.recent.filter((r) => r.at >= since).slice(-(RECENT_MAX - 1));
+  s.recent.push({ at: now, class: w.class, keys: keysOf(w) });
+}
