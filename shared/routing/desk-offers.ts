@@ -163,12 +163,34 @@ export function capacitySignal(s: DeskState, w: Waiting, agent: AgentState): num
   return w.queue.strategy === "spread" ? left : 1 - left;
 }
 
+/** Agents who may be given new work now; the scarce pools are counted among them. */
+function free(s: DeskState, now: number): AgentState[] {
+  return Object.values(s.agents).filter((a) => atWork(s, a, now) && hasRoom(a, s.config.settings));
+}
+
+/**
+ * Scarce-pool protection is the weighted policy's; baselines do without it. Pools are counted among the agents on
+ * shift and signed in (away and busy included: scarcity is about the team, not this instant), so making offers
+ * does not change them mid-decision.
+ */
+function poolsFor(s: DeskState, now: number): ReturnType<typeof scarcePools> {
+  if (s.config.settings.policy !== "weighted") return new Map();
+  return scarcePools(s, Object.values(s.agents).filter((a) => a.status !== "offline" && onShift(a, now, s.config.calendars)), now);
+}
+
+/** The agents the conversation could be offered to right now, under every rule makeOffers applies. */
+export function offerable(s: DeskState, w: Waiting, now: number): AgentState[] {
+  const agents = free(s, now);
+  const pools = w.queue.protect_scarce ? poolsFor(s, now) : new Map();
+  return agents.filter((a) => fits(a, w.class, s.config.settings) && !declinedBy(w, a.id, now) && mayTake(s, a, w) && !heldBack(a, w, pools, s.config.settings));
+}
+
 export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[]): void {
   const settings = s.config.settings;
-  let agents = Object.values(s.agents).filter((a) => atWork(s, a, now) && hasRoom(a, settings));
+  let agents = free(s, now);
   if (agents.length === 0) return;
   const policy = settings.policy;
-  const pools = policy === "weighted" ? scarcePools(s, agents, now) : new Map();
+  const pools = poolsFor(s, now);
   for (const { w, rank } of ranked) {
     if (w.not_before > now) continue;
     const target = w.targets[w.target]!;

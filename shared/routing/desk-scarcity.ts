@@ -27,7 +27,7 @@ function agentKeys(a: AgentState): PoolKey[] {
   return [...a.skills.map((s) => `skill:${s.skill}`), ...a.languages.map((l) => `lang:${primary(l)}`)];
 }
 
-/** The scarce pools among `atWork` (agents who could take new work now) and the demand on each. */
+/** The scarce pools among `atWork` (the team on shift) and the demand on each. */
 export function scarcePools(s: DeskState, atWork: readonly AgentState[], now: number): Map<PoolKey, Pool> {
   const pools = new Map<PoolKey, Pool>();
   if (atWork.length === 0) return pools;

@@ -2,7 +2,7 @@ import { DeskSettings } from "./schemas";
 import type { Agent, AgentStatus, Calendar, Queue, Target, Task } from "./schemas";
 import type { AgentState, Breakdown, Carried, DeskInit, DeskState, Effect, Offer, TransferNote, TransferTo, WaitReason } from "./desk-types";
 import { nextDeadline, processDeadlines } from "./desk-deadlines";
-import { capacitySignal, declinedBy, dropOffer, effectivePriority, expireOffer, makeOffers, rankWaiting, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
+import { capacitySignal, declinedBy, offerable, dropOffer, effectivePriority, expireOffer, makeOffers, rankWaiting, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
 import { rankTask, scoreAgent } from "./score";
 import { refreshPositions } from "./desk-positions";
 import { enqueue, requeueAssigned, transferTargets } from "./desk-queueing";
@@ -332,9 +332,7 @@ export class Desk {
   eligibleAgents(conversationId: string, now: number): string[] {
     const w = this.state.waiting[conversationId];
     if (!w || w.offer_id || w.not_before > now) return [];
-    return staffed(this.state, w, now, true)
-      .filter((a) => fits(a, w.class, this.state.config.settings))
-      .map((a) => a.id);
+    return offerable(this.state, w, now).map((a) => a.id);
   }
 
   /** The decision behind an assignment or outstanding offer ("why did agent X get this?"). */

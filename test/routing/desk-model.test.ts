@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { Desk } from "../../shared/routing/desk";
 import type { DeskState, Effect, TransferTo } from "../../shared/routing/desk";
 import { CHANNEL_CLASSES } from "../../shared/routing/schemas";
-import type { AgentStatus } from "../../shared/routing/schemas";
+import type { AgentStatus, Policy } from "../../shared/routing/schemas";
+import { onShift, used } from "../../shared/routing/desk-capacity";
+import { speaks } from "../../shared/routing/score";
 import { agent, calendar, queue, S, T0, task } from "./fixtures";
 
 /**
@@ -14,12 +16,20 @@ import { agent, calendar, queue, S, T0, task } from "./fixtures";
 
 const AGENTS = ["a1", "a2", "a3", "a4"];
 const CONVERSATIONS = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"];
-const QUEUES = ["billing", "tech", "general", "night"];
+const QUEUES = ["billing", "tech", "general", "night", "intl"];
 
-function world(awayOnMiss: boolean): DeskState {
+/** The world's variants: both capacity models and every policy must keep the invariants. */
+type Variant = { awayOnMiss: boolean; capacity: "shared" | "per_channel"; policy: Policy };
+const variant: fc.Arbitrary<Variant> = fc.record({
+  awayOnMiss: fc.boolean(),
+  capacity: fc.constantFrom("shared" as const, "per_channel" as const),
+  policy: fc.constantFrom<Policy>("weighted", "weighted", "fifo", "fifo_skill", "fifo_skill_pack", "round_robin_blind"),
+});
+
+function world(v: Variant): DeskState {
   return Desk.create(
     {
-      settings: { offer_timeout_s: 20, away_on_missed_offer: awayOnMiss, disconnect_grace_s: 30, transfer_timeout_s: 15 },
+      settings: { offer_timeout_s: 20, away_on_missed_offer: v.awayOnMiss, disconnect_grace_s: 30, transfer_timeout_s: 15, capacity_model: v.capacity, policy: v.policy },
       calendars: [calendar({ id: "nights", timezone: "UTC", hours: [{ days: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"], open: "00:00", close: "09:05" }] })],
       queues: [
         queue("billing", { required_skills: [{ skill: "billing", min_proficiency: 2 }], sla_first_response_s: 40, targets: [{ kind: "skills", timeout_s: 30 }, { kind: "any" }] }),
@@ -27,12 +37,14 @@ function world(awayOnMiss: boolean): DeskState {
         queue("general", { priority: 1, targets: [{ kind: "any" }] }),
         // Open 00:00–09:05 UTC and T0 is 09:00 UTC: open for five minutes, then closed until midnight.
         queue("night", { calendar_id: "nights", targets: [{ kind: "agents", value: ["a1", "a4"] }] }),
+        queue("intl", { language: "required", targets: [{ kind: "any" }] }),
       ],
       agents: [
-        agent("a1", { skills: [{ skill: "billing", proficiency: 5 }, { skill: "tech", proficiency: 2 }], teams: ["t1"], capacity: { voice: 1, chat: 2, email: 3 } }),
-        agent("a2", { skills: [{ skill: "billing", proficiency: 2 }], teams: ["t1"], capacity: { voice: 1, chat: 1, email: 1 } }),
-        agent("a3", { skills: [{ skill: "tech", proficiency: 4 }], teams: ["t2"], capacity: { voice: 0, chat: 3, email: 2 } }),
-        agent("a4", { teams: ["t2"], capacity: { voice: 1, chat: 1, email: 0 }, status: "away" }),
+        agent("a1", { skills: [{ skill: "billing", proficiency: 5 }, { skill: "tech", proficiency: 2 }], teams: ["t1"], languages: ["en"], capacity: { voice: 1, chat: 2, email: 3 } }),
+        // On shift for the first ten minutes and again from the second hour.
+        agent("a2", { skills: [{ skill: "billing", proficiency: 2.5 }], teams: ["t1"], capacity: { voice: 1, chat: 1, email: 1 }, shifts: [{ start: T0 - 3600 * S, end: T0 + 600 * S }, { start: T0 + 3600 * S, end: T0 + 7200 * S }] }),
+        agent("a3", { skills: [{ skill: "tech", proficiency: 4 }], teams: ["t2"], languages: ["zh", "en"], capacity: { voice: 0, chat: 3, email: 2 } }),
+        agent("a4", { teams: ["t2"], languages: ["zh"], capacity: { voice: 1, chat: 1, email: 0 }, status: "away" }),
       ],
     },
     T0,
@@ -40,7 +52,7 @@ function world(awayOnMiss: boolean): DeskState {
 }
 
 type Command =
-  | { op: "arrive"; c: number; q: number; channel: "web" | "voice" | "email"; value: number; complexity: number; need: number; last: number | null }
+  | { op: "arrive"; c: number; q: number; channel: "web" | "voice" | "email"; value: number; complexity: number; need: number; last: number | null; language: string | null }
   | { op: "accept" | "reject" | "expire"; pick: number; wrongAgent: boolean }
   | { op: "advance"; ms: number }
   | { op: "status"; a: number; status: AgentStatus }
@@ -62,6 +74,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       complexity: fc.double({ min: 0, max: 1, noNaN: true }),
       need: fc.integer({ min: 1, max: 5 }),
       last: fc.option(idx(AGENTS.length), { nil: null }),
+      language: fc.constantFrom(null, "en", "zh-CN"),
     }),
   },
   { weight: 4, arbitrary: fc.record({ op: fc.constant("accept" as const), pick: fc.nat(), wrongAgent: fc.boolean() }) },
@@ -98,6 +111,7 @@ function apply(d: Desk, cmd: Command, now: number): Effect[] {
         complexity: cmd.complexity,
         required_skills: cmd.q === 1 ? [{ skill: "tech", min_proficiency: cmd.need }] : [],
         last_agent_id: cmd.last === null ? null : AGENTS[cmd.last]!,
+        language: cmd.language,
       });
       return d.arrive(t, QUEUES[cmd.q]!, now);
     }
@@ -167,6 +181,17 @@ function checkInvariants(d: Desk, model: Model, fx: readonly Effect[], now: numb
       expect(a.load[cls], `${a.id} ${cls} load bookkeeping`).toBe(assigned + offered);
       expect(a.load[cls], `${a.id} ${cls} over capacity`).toBeLessThanOrEqual(a.capacity[cls]);
     }
+    // One budget across media: a mix never exceeds the agent (claims included).
+    if (s.config.settings.capacity_model === "shared") expect(used(a, s.config.settings), `${a.id} over its shared budget`).toBeLessThanOrEqual(1 + 1e-9);
+  }
+  for (const e of fx) {
+    if (e.type !== "offer") continue;
+    const a = s.agents[e.agent_id]!;
+    expect(onShift(a, now, s.config.calendars), `${a.id} offered work off shift`).toBe(true);
+    const w = s.waiting[e.conversation_id];
+    if (w && w.queue.language === "required" && s.config.settings.policy !== "round_robin_blind" && !s.config.settings.policy.startsWith("fifo_skill")) {
+      expect(speaks(a, w.task.language), `${a.id} offered a ${w.task.language} conversation`).toBe(true);
+    }
   }
   const offeredConversations = new Set<string>();
   for (const o of Object.values(s.offers)) {
@@ -194,8 +219,8 @@ function checkInvariants(d: Desk, model: Model, fx: readonly Effect[], now: numb
   expect(Object.fromEntries(fromState)).toEqual(Object.fromEntries(fromEffects));
 }
 
-function run(cmds: readonly Command[], awayOnMiss: boolean, roundTripAt: number | null): Effect[][] {
-  let d = new Desk(world(awayOnMiss));
+function run(cmds: readonly Command[], v: Variant, roundTripAt: number | null): Effect[][] {
+  let d = new Desk(world(v));
   const model: Model = new Map();
   let now = T0;
   const log: Effect[][] = [];
@@ -213,8 +238,8 @@ function run(cmds: readonly Command[], awayOnMiss: boolean, roundTripAt: number 
 describe("desk model", () => {
   it("never exceeds capacity, never double-offers or double-assigns, and never idles an eligible agent", () => {
     fc.assert(
-      fc.property(fc.array(command, { minLength: 1, maxLength: 80 }), fc.boolean(), (cmds, awayOnMiss) => {
-        run(cmds, awayOnMiss, null);
+      fc.property(fc.array(command, { minLength: 1, maxLength: 80 }), variant, (cmds, v) => {
+        run(cmds, v, null);
       }),
       { numRuns: 200 },
     );
@@ -222,8 +247,8 @@ describe("desk model", () => {
 
   it("decides identically after a JSON round trip of its state (what the Durable Object persists)", () => {
     fc.assert(
-      fc.property(fc.array(command, { minLength: 2, maxLength: 60 }), fc.boolean(), fc.nat(), (cmds, awayOnMiss, cut) => {
-        expect(run(cmds, awayOnMiss, cut % cmds.length)).toEqual(run(cmds, awayOnMiss, null));
+      fc.property(fc.array(command, { minLength: 2, maxLength: 60 }), variant, fc.nat(), (cmds, v, cut) => {
+        expect(run(cmds, v, cut % cmds.length)).toEqual(run(cmds, v, null));
       }),
       { numRuns: 100 },
     );
@@ -232,7 +257,7 @@ describe("desk model", () => {
   it("lets every conversation end: once agents are back, everything waiting is offered, accepted and resolved", () => {
     fc.assert(
       fc.property(fc.array(command, { minLength: 1, maxLength: 60 }), (cmds) => {
-        const d = new Desk(world(true));
+        const d = new Desk(world({ awayOnMiss: true, capacity: "shared", policy: "weighted" }));
         let now = T0;
         for (const cmd of cmds) {
           if (cmd.op === "advance") now += cmd.ms;

@@ -60,9 +60,9 @@ describe("offers", () => {
     expect(onlyOffer(d.arrive(task("c1", T0), "billing", T0)).expires_at).toBe(T0 + 45 * S);
   });
 
-  it("respect capacity per channel class", () => {
+  it("respect capacity per channel class under the per-channel model", () => {
     const solo = agent("solo", { skills: [{ skill: "billing", proficiency: 3 }], capacity: { voice: 1, chat: 2, email: 0 } });
-    const d = desk({ queues: [billing()], agents: [solo] });
+    const d = desk({ settings: { capacity_model: "per_channel", blocks: { voice: [], chat: [], email: [] } }, queues: [billing()], agents: [solo] });
     expect(ofType(d.arrive(task("v1", T0, { channel: "voice" }), "billing", T0), "offer")).toHaveLength(1);
     expect(ofType(d.arrive(task("v2", T0, { channel: "voice" }), "billing", T0), "offer")).toHaveLength(0);
     expect(ofType(d.arrive(task("w1", T0, { channel: "whatsapp" }), "billing", T0), "offer")).toHaveLength(1);

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { agent, desk, ofType, onlyOffer, queue, S, T0, task } from "./fixtures";
+
+/** The routing-quality rules, one at a time: shared budget, blocking, shifts, requirements, strategy, tiers, scarce pools. */
+
+const anyone = (over = {}) => queue("q", { targets: [{ kind: "any" }], ...over });
+const offersTo = (fx: Parameters<typeof ofType>[0]) => ofType(fx, "offer").map((o) => `${o.conversation_id}>${o.agent_id}`);
+
+describe("one capacity budget across media", () => {
+  it("lets a mix fill the agent but never exceed it: two chats and an e-mail fit, a call does not", () => {
+    const a = agent("a", { capacity: { voice: 1, chat: 3, email: 5 } });
+    const d = desk({ queues: [anyone()], agents: [a] });
+    expect(offersTo(d.arrive(task("c1", T0), "q", T0))).toEqual(["c1>a"]);
+    expect(offersTo(d.arrive(task("c2", T0), "q", T0))).toEqual(["c2>a"]);
+    expect(offersTo(d.arrive(task("e1", T0, { channel: "email" }), "q", T0))).toEqual(["e1>a"]);
+    // 2/3 + 1/5 used: neither a call (1), a third chat (1/3) nor a second e-mail (1/5) fits.
+    expect(offersTo(d.arrive(task("v1", T0, { channel: "voice" }), "q", T0))).toEqual([]);
+    expect(offersTo(d.arrive(task("c3", T0), "q", T0))).toEqual([]);
+    expect(offersTo(d.arrive(task("e2", T0, { channel: "email" }), "q", T0))).toEqual([]);
+    // The first chat ends: 1/3 is free again, which the oldest waiting contact that fits takes.
+    d.accept(Object.values(d.state.offers).find((o) => o.conversation_id === "c1")!.offer_id, "a", T0 + S);
+    expect(offersTo(d.resolve("c1", T0 + 2 * S))).toEqual(["c3>a"]);
+  });
+
+  it("blocks new chats during a call even when a tenant's costs would let them fit", () => {
+    const a = agent("a", { capacity: { voice: 2, chat: 4, email: 5 } });
+    const d = desk({ queues: [anyone()], agents: [a] });
+    expect(offersTo(d.arrive(task("v1", T0, { channel: "voice" }), "q", T0))).toEqual(["v1>a"]);
+    expect(offersTo(d.arrive(task("c1", T0), "q", T0))).toEqual([]);
+    expect(offersTo(d.arrive(task("e1", T0, { channel: "email" }), "q", T0))).toEqual(["e1>a"]);
+  });
+
+  it("keeps whole agents free for calls by packing chats (pack), or spreads them (spread)", () => {
+    for (const [strategy, expected] of [["pack", ["c1>a", "c2>a", "v1>b"]], ["spread", ["c1>a", "c2>b", null]]] as const) {
+      const d = desk({ queues: [anyone({ strategy })], agents: [agent("a"), agent("b")] });
+      const got = [d.arrive(task("c1", T0), "q", T0), d.arrive(task("c2", T0 + 1), "q", T0 + 1), d.arrive(task("v1", T0 + 2, { channel: "voice" }), "q", T0 + 2)].map(
+        (fx) => offersTo(fx)[0] ?? null,
+      );
+      expect(got, strategy).toEqual(expected);
+    }
+  });
+});
+
+describe("shifts", () => {
+  it("gives no new work off shift and offers waiting work when the shift starts", () => {
+    const a = agent("a", { shifts: [{ start: T0 + 60 * S, end: T0 + 120 * S }] });
+    const d = desk({ queues: [anyone({ sla_first_response_s: 3600 })], agents: [a] });
+    const fx = d.arrive(task("c1", T0), "q", T0);
+    expect(offersTo(fx)).toEqual([]);
+    // The desk's alarm is set for the shift's start.
+    expect(ofType(fx, "timer")[0]!.at).toBe(T0 + 60 * S);
+    expect(d.waitReason("c1", T0)).toBe("no_staffed_agent");
+    expect(offersTo(d.tick(T0 + 60 * S))).toEqual(["c1>a"]);
+    // Work in progress finishes after the shift; nothing new is offered.
+    d.accept(Object.keys(d.state.offers)[0]!, "a", T0 + 61 * S);
+    expect(offersTo(d.arrive(task("c2", T0 + 121 * S), "q", T0 + 121 * S))).toEqual([]);
+    expect(d.state.assignments.c1?.agent_id).toBe("a");
+  });
+});
+
+describe("requirements", () => {
+  it("offers a required-language conversation only to agents who speak it; a preferred one to anyone", () => {
+    const en = agent("en", { languages: ["en"] });
+    const zh = agent("zh", { languages: ["zh"], status: "away" });
+    for (const [language, expected] of [["required", []], ["preferred", ["c1>en"]]] as const) {
+      const d = desk({ queues: [anyone({ language })], agents: [en, zh] });
+      expect(offersTo(d.arrive(task("c1", T0, { language: "zh-CN" }), "q", T0)), language).toEqual(expected);
+    }
+  });
+
+  it("bars agents without a required skill but only scores a preferred one", () => {
+    const has = agent("has", { skills: [{ skill: "vip", proficiency: 5 }], status: "away" });
+    const lacks = agent("lacks");
+    for (const [mode, expected] of [["required", []], ["preferred", ["c1>lacks"]]] as const) {
+      const d = desk({ queues: [queue("q", { required_skills: [{ skill: "vip", mode }], targets: [{ kind: "skills" }] })], agents: [has, lacks] });
+      expect(offersTo(d.arrive(task("c1", T0), "q", T0)), mode).toEqual(expected);
+    }
+  });
+});
+
+describe("tier priority with ageing", () => {
+  it("serves a platinum newcomer before a standard contact, but not before one that has waited longer than the head start", () => {
+    const run = (standardWaitedS: number) => {
+      const d = desk({ queues: [anyone()], agents: [agent("a", { status: "away" })] });
+      d.arrive(task("std", T0, { tier: "standard" }), "q", T0);
+      const t = T0 + standardWaitedS * S;
+      d.arrive(task("plat", t, { tier: "platinum" }), "q", t);
+      return offersTo(d.agentStatus("a", "available", t))[0];
+    };
+    expect(run(30)).toBe("plat>a");
+    expect(run(600)).toBe("std>a");
+  });
+});
+
+describe("scarce pools", () => {
+  const general = queue("general", { targets: [{ kind: "any" }] });
+  const vipQueue = queue("vip", { required_skills: [{ skill: "vip" }], targets: [{ kind: "skills" }] });
+  const staff = () => [agent("v", { skills: [{ skill: "vip", proficiency: 4 }] }), ...["g1", "g2", "g3", "g4"].map((id) => agent(id, { status: "away" }))];
+
+  it("keeps a scarce agent off general work while the pool has work waiting", () => {
+    const d = desk({ queues: [general, vipQueue], agents: staff() });
+    d.agentStatus("v", "away", T0);
+    d.arrive(task("vip1", T0, { channel: "voice" }), "vip", T0);
+    d.arrive(task("gen1", T0, { channel: "voice", tier: "platinum" }), "general", T0);
+    // The general call ranks first (platinum head start), yet the VIP agent takes the VIP call.
+    expect(offersTo(d.agentStatus("v", "available", T0 + S))).toEqual(["vip1>v"]);
+  });
+
+  it("while pool work is only forecast, lets the scarce agent take general work only with room left for the pool's next contact", () => {
+    const d = desk({ queues: [general, vipQueue], agents: staff() });
+    const fx = d.arrive(task("vip1", T0), "vip", T0);
+    d.accept(onlyOffer(fx).offer_id, "v", T0 + S);
+    d.resolve("vip1", T0 + 10 * S);
+    // A VIP chat arrived 10 s ago: the agent keeps a chat's room. Two general chats leave 1/3 free; a third would not.
+    expect(offersTo(d.arrive(task("gen1", T0 + 11 * S), "general", T0 + 11 * S))).toEqual(["gen1>v"]);
+    expect(offersTo(d.arrive(task("gen2", T0 + 12 * S), "general", T0 + 12 * S))).toEqual(["gen2>v"]);
+    expect(offersTo(d.arrive(task("gen3", T0 + 13 * S), "general", T0 + 13 * S))).toEqual([]);
+    // Once the forecast window has passed, nothing is held back (offers to a silent agent expired meanwhile).
+    for (const o of Object.values(d.state.offers)) d.accept(o.offer_id, "v", T0 + 14 * S);
+    expect(offersTo(d.tick(T0 + 400 * S))).toEqual(["gen3>v"]);
+  });
+});
