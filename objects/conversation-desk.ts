@@ -50,6 +50,7 @@ export async function deliverDeskOp(env: Env, c: ConversationSnapshot, lastAgent
         arrived_at: now(),
         last_agent_id: lastAgentId,
         attributes: r.attributes ?? {},
+        language_required: r.language_required ?? false,
       });
       await desk.enqueue(c.tenant_id, task, { channel: c.channel, intent: task.intent, language: task.language, tier: profile.tier, sentiment: task.sentiment, attributes: task.attributes });
       return;

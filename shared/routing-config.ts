@@ -26,13 +26,15 @@ export const RoutingConfig = z
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
 
 /** The routing part of an agent, edited through the admin API. */
-export const AgentRouting = Agent.pick({ skills: true, teams: true, languages: true, capacity: true });
+export const AgentRouting = Agent.pick({ skills: true, teams: true, languages: true, capacity: true, schedule_calendar_id: true, shifts: true });
 export type AgentRouting = z.infer<typeof AgentRouting>;
 
 /** What a conversation tells the desk when it needs an agent (the customer profile is added by the caller). */
 export const RoutingRequest = z.object({
   intent: z.string().max(100).optional(),
   language: z.string().min(2).max(35).optional(),
+  /** Only agents who speak `language` may take it, whatever the queue says. */
+  language_required: z.boolean().optional(),
   required_skills: Task.shape.required_skills.optional(),
   priority: z.int().min(-100).max(100).optional(),
   complexity: z.number().min(0).max(1).optional(),

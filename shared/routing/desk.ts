@@ -94,7 +94,8 @@ export class Desk {
       return this.settle(fx, now, true);
     }
     const wasAvailable = old.status === "available";
-    this.state.agents[agent.id] = { ...old, ...agent, load: old.load, idle_since: old.idle_since, disconnected_at: old.disconnected_at };
+    // The new profile replaces the old one whole (a schedule removed is gone); only live state carries over.
+    this.state.agents[agent.id] = { ...agent, load: old.load, idle_since: old.idle_since, disconnected_at: old.disconnected_at };
     if (agent.status !== "available") revokeAgentOffers(this.state, agent.id, now, fx);
     else if (!wasAvailable) this.state.agents[agent.id]!.idle_since = now;
     return this.settle(fx, now, true);

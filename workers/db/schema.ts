@@ -1,3 +1,4 @@
+import type { AgentRouting } from "../../shared/routing-config";
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
 /** D1: what is queried across conversations. Every row carries tenant_id; every query filters by it. */
@@ -37,7 +38,7 @@ export const agents = sqliteTable(
     email: text("email").notNull(),
     role: text("role", { enum: ["agent", "supervisor", "admin"] }).notNull().default("agent"),
     /** Routing profile (shared/routing/schemas.ts Agent): skills with proficiency, teams, languages, capacity. */
-    routing: text("routing", { mode: "json" }).$type<{ skills: { skill: string; proficiency: number }[]; teams: string[]; languages: string[]; capacity: { voice: number; chat: number; email: number } }>(),
+    routing: text("routing", { mode: "json" }).$type<AgentRouting>(),
     csat: real("csat"),
     createdAt: integer("created_at").notNull(),
   },

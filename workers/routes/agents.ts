@@ -2,13 +2,13 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { and, asc, eq } from "drizzle-orm";
 import { requireAuth, issueToken, type AuthEnv } from "../http/auth";
-import { HttpError, unwrap } from "../http/problem";
+import { HttpError, invalidField, unwrap } from "../http/problem";
 import { jsonBody, paramsOf } from "../http/validate";
 import { db } from "../db/client";
-import { agents } from "../db/schema";
+import { agents, routingConfig } from "../db/schema";
 import { deskStub } from "../../objects/routing-desk";
 import { Agent, AgentStatus } from "../../shared/routing/schemas";
-import { AgentRouting } from "../../shared/routing-config";
+import { AgentRouting, RoutingConfig } from "../../shared/routing-config";
 import { Id, newId, now } from "../../shared/ids";
 
 const Params = z.object({ id: Id });
@@ -49,6 +49,11 @@ export const agentRoutes = new Hono<AuthEnv>()
     const tenantId = c.get("principal").tenantId;
     const agent = await findAgent(c.env, tenantId, c.req.valid("param").id);
     const routing = c.req.valid("json");
+    if (routing.schedule_calendar_id !== undefined) {
+      const row = await db(c.env).select({ body: routingConfig.body }).from(routingConfig).where(eq(routingConfig.tenantId, tenantId)).get();
+      const calendars = RoutingConfig.parse(row?.body ?? {}).calendars;
+      if (!calendars.some((k) => k.id === routing.schedule_calendar_id)) throw invalidField("schedule_calendar_id", "no calendar with this id in the routing configuration");
+    }
     await db(c.env).update(agents).set({ routing }).where(and(eq(agents.tenantId, tenantId), eq(agents.id, agent.id)));
     await deskStub(c.env, tenantId).upsertAgent(tenantId, deskAgent({ ...agent, routing }));
     return c.json(toJson({ ...agent, routing }));
