@@ -248,3 +248,88 @@ export async function pureDesk(rate: number, seconds: number, acceptDelayMs: num
     backlog_decision_p99_ms: bl.p99_ms,
   };
 }
+
+/** Third scenario, the issue's scale point: this many agents, this many contacts waiting, the weighted policy. */
+const SCALE_AGENTS = 200;
+const SCALE_WAITING = 500;
+const SCALE_DECISIONS = 2000;
+
+/**
+ * A mixed desk at its scale point: 200 agents on one budget across voice, chat and e-mail (some VIP-skilled, some
+ * speaking Chinese), every agent full and 500 contacts waiting in three queues (general, VIP with a required
+ * skill, Chinese with a required language). Each measured decision is what happens when work ends: a
+ * resolution frees room, the desk ranks the 500 waiting and offers to the freed agent, who accepts; a new
+ * arrival keeps 500 waiting. Both commands are timed; a decision is one resolution plus the accept it leads to.
+ */
+export async function scaleDesk(): Promise<Record<string, unknown>> {
+  const { desk: deskModule, schemas } = await loadDesk();
+  const random = prng(0x51ed);
+  const agents = Array.from({ length: SCALE_AGENTS }, (_, i) =>
+    schemas.Agent.parse({
+      id: `agt_${String(i).padStart(4, "0")}`,
+      name: `Agent ${i}`,
+      languages: i % 7 === 0 ? ["en", "zh"] : ["en"],
+      skills: i % 10 === 0 ? [{ skill: "vip", proficiency: 4 }] : [],
+      capacity: { voice: 1, chat: 3, email: 5 },
+      status: "available",
+    }),
+  );
+  const queues = [
+    schemas.Queue.parse({ id: "general", name: "General" }),
+    schemas.Queue.parse({ id: "vip", name: "VIP", required_skills: [{ skill: "vip" }], targets: [{ kind: "skills" }] }),
+    schemas.Queue.parse({ id: "zh", name: "Chinese", language: "required", targets: [{ kind: "any" }] }),
+  ];
+  let now = Date.now();
+  const desk = deskModule.Desk.create({ queues, agents }, now);
+  const channels = ["web", "web", "web", "voice", "email"];
+  let n = 0;
+  const arrive = () => {
+    const r = random();
+    const queue = r < 0.1 ? "vip" : r < 0.2 ? "zh" : "general";
+    const tier = ["standard", "standard", "silver", "gold", "platinum"][Math.floor(random() * 5)];
+    const task = schemas.Task.parse({ conversation_id: `cnv_${n++}`, channel: channels[Math.floor(random() * channels.length)], language: queue === "zh" ? "zh" : "en", tier, arrived_at: now });
+    return desk.arrive(task, queue, now);
+  };
+  const acceptAll = (fx: Effect[]) => {
+    for (const f of fx) if (f.type === "offer") desk.accept(f.offer_id!, f.agent_id!, now);
+  };
+  // Fill every agent, then let the queue build to the scale point.
+  while (Object.keys(desk.state.waiting).length - Object.keys(desk.state.offers).length < SCALE_WAITING) {
+    now += 10;
+    acceptAll(arrive());
+  }
+  const decisionLat = new LatencyRecorder(SCALE_DECISIONS);
+  const arriveLat = new LatencyRecorder(SCALE_DECISIONS);
+  let busy = 0;
+  let decisions = 0;
+  for (let i = 0; i < SCALE_DECISIONS; i++) {
+    now += 100;
+    const assigned = Object.keys(desk.state.assignments);
+    const done = assigned[Math.floor(random() * assigned.length)]!;
+    let s = performance.now();
+    const fx = desk.resolve(done, now);
+    let ms = performance.now() - s;
+    for (const f of fx) {
+      if (f.type !== "offer") continue;
+      s = performance.now();
+      desk.accept(f.offer_id!, f.agent_id!, now);
+      ms += performance.now() - s;
+      decisions++;
+    }
+    decisionLat.add(ms);
+    busy += ms;
+    s = performance.now();
+    acceptAll(arrive());
+    arriveLat.add(performance.now() - s);
+  }
+  const d = decisionLat.summary();
+  const a = arriveLat.summary();
+  return {
+    agents: SCALE_AGENTS,
+    waiting: Object.keys(desk.state.waiting).length - Object.keys(desk.state.offers).length,
+    scale_decision_p50_ms: d.p50_ms,
+    scale_decision_p99_ms: d.p99_ms,
+    scale_arrive_p99_ms: a.p99_ms,
+    scale_decisions_per_s: busy > 0 ? Math.round((decisions / busy) * 1000) : null,
+  };
+}

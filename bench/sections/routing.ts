@@ -1,4 +1,4 @@
-import { pureDesk } from "../lib/desk-load.ts";
+import { pureDesk, scaleDesk } from "../lib/desk-load.ts";
 import { Socket } from "../lib/driver.ts";
 import { log, sleep } from "../lib/log.ts";
 import { Api, mapLimit } from "../lib/provision.ts";
@@ -29,6 +29,8 @@ export const routing: Section = {
     const { args } = ctx;
     const pure = await pureDesk(args.deskRate, args.deskSeconds, args.deskAcceptMs);
     log(`routing: pure desk: ${pure.decisions_per_s} decisions per CPU second, p50 ${pure.decision_p50_ms} ms, p99 ${pure.decision_p99_ms} ms`);
+    const scale = await scaleDesk();
+    log(`routing: ${scale.agents} agents, ${scale.waiting} waiting: decision p99 ${scale.scale_decision_p99_ms} ms, ${scale.scale_decisions_per_s} decisions per CPU second`);
 
     const api = new Api(main.url);
     const N = args.routingAgents;
@@ -195,6 +197,7 @@ export const routing: Section = {
       const b = burstLat.summary();
       const result = {
         ...pure,
+        ...scale,
         e2e_offer_p50_ms: e.p50_ms,
         e2e_offer_p99_ms: e.p99_ms,
         e2e_offer_max_ms: e.max_ms,

@@ -1,5 +1,5 @@
 import type { DeskState, Effect, Waiting } from "./desk-types";
-import { anyStaffed, effectivePriority, expireOffer, setStatus } from "./desk-offers";
+import { anyStaffed, effectivePriority, expireOffer, setStatus, staffKey } from "./desk-offers";
 import { nextShiftChange } from "./desk-capacity";
 
 export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void {
@@ -14,6 +14,8 @@ export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void 
     }
   }
   const warnRatio = s.config.settings.sla_warning_ratio;
+  // Agents do not change in this loop, so whether a target is staffed is asked once per staff key.
+  const staffedByKey = new Map<string, boolean>();
   for (const w of Object.values(s.waiting)) {
     const id = w.task.conversation_id;
     const qid = w.queue.id;
@@ -31,17 +33,28 @@ export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void 
         if (w.target < w.targets.length - 1) advance(w, now, "sla_breach", fx);
       }
     }
-    advanceTargets(s, w, now, fx);
+    advanceTargets(s, w, now, fx, staffedByKey);
   }
 }
 
 /** Move past targets whose timeout ran out, or where nobody who could take the conversation is at work. */
-function advanceTargets(s: DeskState, w: Waiting, now: number, fx: Effect[]): void {
+function advanceTargets(s: DeskState, w: Waiting, now: number, fx: Effect[], staffedByKey: Map<string, boolean>): void {
   if (w.not_before > now) return;
+  // Refusals are per contact: only a contact nobody refused may share the answer of its key.
+  const shared = !Object.values(w.declined).some((until) => until > now);
   while (w.target < w.targets.length - 1) {
     const deadline = targetDeadline(w);
-    if (deadline !== null && deadline <= now) advance(w, deadline, "timeout", fx);
-    else if (!anyStaffed(s, w, now)) advance(w, now, "no_staffed_agent", fx);
+    if (deadline !== null && deadline <= now) {
+      advance(w, deadline, "timeout", fx);
+      continue;
+    }
+    let staffed: boolean | undefined;
+    if (shared) {
+      const key = staffKey(w);
+      staffed = staffedByKey.get(key);
+      if (staffed === undefined) staffedByKey.set(key, (staffed = anyStaffed(s, w, now)));
+    } else staffed = anyStaffed(s, w, now);
+    if (!staffed) advance(w, now, "no_staffed_agent", fx);
     else return;
   }
 }

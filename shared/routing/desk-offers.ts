@@ -68,6 +68,22 @@ export function anyStaffed(s: DeskState, w: Waiting, now: number): boolean {
   return false;
 }
 
+/**
+ * What `staffed(…, false)` depends on besides the agents: the current target, the requirements and a required
+ * language. Waiting contacts with the same key have the same staff, so a pass over hundreds of them asks once
+ * per key instead of once per contact (O(keys × agents), not O(waiting × agents)).
+ */
+export function staffKey(w: Waiting): string {
+  const cached = staffKeys.get(w);
+  if (cached?.target === w.target) return cached.key;
+  const key = JSON.stringify([w.targets[w.target], w.requirements, languageRequired(w) ? w.task.language : null]);
+  staffKeys.set(w, { target: w.target, key });
+  return key;
+}
+
+/** Only the target index changes while a contact waits; the key is rebuilt when it does. */
+const staffKeys = new WeakMap<Waiting, { target: number; key: string }>();
+
 /** Whether the agent could be offered the conversation now: at work, allowed, room for its class, not a refuser. */
 export function canOffer(s: DeskState, agent: AgentState, w: Waiting, now: number): boolean {
   return atWork(s, agent, now) && fits(agent, w.class, s.config.settings) && !declinedBy(w, agent.id, now) && mayTake(s, agent, w);
@@ -191,11 +207,21 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
   if (agents.length === 0) return;
   const policy = settings.policy;
   const pools = poolsFor(s, now);
+  // With a full desk most waiting contacts are of a class nobody has room for: they are skipped at once.
+  const roomFor = (cls: ChannelClass) => agents.some((a) => fits(a, cls, settings));
+  let room = { voice: roomFor("voice"), chat: roomFor("chat"), email: roomFor("email") };
+  /** Candidates by class and staff key; any offer changes someone's room, so it empties the cache. */
+  const candidates = new Map<string, AgentState[]>();
   for (const { w, rank } of ranked) {
-    if (w.not_before > now) continue;
+    if (w.not_before > now || !room[w.class]) continue;
     const target = w.targets[w.target]!;
     const protect = w.queue.protect_scarce ? pools : new Map();
-    const eligible = agents.filter((a) => fits(a, w.class, settings) && !declinedBy(w, a.id, now) && mayTake(s, a, w) && !heldBack(a, w, protect, settings));
+    // Who has room and may take it depends only on the class and the staff key, shared by many waiting contacts.
+    const key = `${w.class}|${staffKey(w)}`;
+    let base = candidates.get(key);
+    if (!base) candidates.set(key, (base = agents.filter((a) => fits(a, w.class, settings) && mayTake(s, a, w))));
+    if (base.length === 0) continue;
+    const eligible = base.filter((a) => !declinedBy(w, a.id, now) && !heldBack(a, w, protect, settings));
     if (eligible.length === 0) continue;
     const scored = eligible.map((a) => ({ agent: a, score: scoreAgent(w.queue.weights, w.task, w.requirements, a, capacitySignal(s, w, a)) }));
     const ordered = order(s, policy, scored);
@@ -231,6 +257,8 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
       agents = agents.filter((a) => a !== agent);
       if (agents.length === 0) return;
     }
+    room = { voice: roomFor("voice"), chat: roomFor("chat"), email: roomFor("email") };
+    candidates.clear();
   }
 }
 

@@ -14,12 +14,20 @@ import type { AgentState, DeskState, Waiting } from "./desk-types";
 export type PoolKey = string;
 
 type Pool = { holders: Set<string>; waiting: boolean; forecast: Set<ChannelClass> };
+/** The pools, and every agent in one of them (most agents are in none: they are never held back). */
+export type Pools = Map<PoolKey, Pool> & { members?: Set<string> };
 
 const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
 
+/** A waiting contact's requirements never change while it waits: its keys are worked out once. */
+const keysCache = new WeakMap<Pick<Waiting, "requirements" | "task">, PoolKey[]>();
+
 export function keysOf(w: Pick<Waiting, "requirements" | "task">): PoolKey[] {
-  const keys = w.requirements.filter((r) => r.mode !== "preferred").map((r) => `skill:${r.skill}`);
+  let keys = keysCache.get(w);
+  if (keys) return keys;
+  keys = w.requirements.filter((r) => r.mode !== "preferred").map((r) => `skill:${r.skill}`);
   if (w.task.language) keys.push(`lang:${primary(w.task.language)}`);
+  keysCache.set(w, keys);
   return keys;
 }
 
@@ -28,14 +36,15 @@ function agentKeys(a: AgentState): PoolKey[] {
 }
 
 /** The scarce pools among `atWork` (the team on shift) and the demand on each. */
-export function scarcePools(s: DeskState, atWork: readonly AgentState[], now: number): Map<PoolKey, Pool> {
-  const pools = new Map<PoolKey, Pool>();
+export function scarcePools(s: DeskState, atWork: readonly AgentState[], now: number): Pools {
+  const pools: Pools = new Map<PoolKey, Pool>();
   if (atWork.length === 0) return pools;
   const holders = new Map<PoolKey, Set<string>>();
   for (const a of atWork) for (const k of new Set(agentKeys(a))) (holders.get(k) ?? holders.set(k, new Set()).get(k)!).add(a.id);
   const limit = s.config.settings.scarce_share * atWork.length;
   for (const [k, set] of holders) if (set.size <= limit && set.size < atWork.length) pools.set(k, { holders: set, waiting: false, forecast: new Set() });
   if (pools.size === 0) return pools;
+  pools.members = new Set([...pools.values()].flatMap((p) => [...p.holders]));
   for (const w of Object.values(s.waiting)) {
     if (!w.queue.protect_scarce || w.not_before > now) continue;
     for (const k of keysOf(w)) {
@@ -52,11 +61,11 @@ export function scarcePools(s: DeskState, atWork: readonly AgentState[], now: nu
 }
 
 /** Whether `agent` is held back from contact `w` to protect a scarce pool that `w` does not need. */
-export function heldBack(agent: AgentState, w: Waiting, pools: ReadonlyMap<PoolKey, Pool>, settings: DeskSettings): boolean {
-  if (pools.size === 0) return false;
-  const needs = new Set(keysOf(w));
+export function heldBack(agent: AgentState, w: Waiting, pools: Pools, settings: DeskSettings): boolean {
+  if (pools.size === 0 || !pools.members?.has(agent.id)) return false;
+  const needs = keysOf(w);
   for (const [k, p] of pools) {
-    if (needs.has(k) || !p.holders.has(agent.id)) continue;
+    if (!p.holders.has(agent.id) || needs.includes(k)) continue;
     if (p.waiting) return true;
     for (const cls of p.forecast) if (roomAfter(agent, w.class, settings) < cost(agent, cls) - 1e-9) return true;
   }
