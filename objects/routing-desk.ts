@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
 import { DeskStore, touchedBy, type DecisionOutcome } from "./routing-desk-store";
 import { Desk, type Breakdown, type Effect } from "../shared/routing/desk";
+import { onShift, used } from "../shared/routing/desk-capacity";
 import { Agent, Queue, type AgentStatus, type RoutingRule, type Task } from "../shared/routing/schemas";
 import { selectQueue, type RoutingAttributes } from "../shared/routing/rules";
 import { RoutingConfig, type TransferTarget } from "../shared/routing-config";
@@ -170,7 +171,16 @@ export class RoutingDesk extends DurableObject<Env> {
     const t = now();
     return {
       summary: this.summary(),
-      agents: Object.values(s.agents).map((a) => ({ id: a.id, name: a.name, status: a.status, load: a.load, capacity: a.capacity, connected: a.disconnected_at === null })),
+      agents: Object.values(s.agents).map((a) => ({
+        id: a.id,
+        name: a.name,
+        status: a.status,
+        load: a.load,
+        capacity: a.capacity,
+        budget_used: Math.round(used(a, s.config.settings) * 1000) / 1000,
+        on_shift: onShift(a, t, s.config.calendars),
+        connected: a.disconnected_at === null,
+      })),
       waiting: Object.values(s.waiting)
         .map((w) => ({ conversation_id: w.task.conversation_id, queue_id: w.queue.id, position: w.position, estimated_wait_s: w.estimate_s, waited_ms: t - w.enqueued_at, reason: desk.waitReason(w.task.conversation_id, t) }))
         .sort((a, b) => (a.position ?? 1e9) - (b.position ?? 1e9)),

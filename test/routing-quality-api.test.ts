@@ -31,6 +31,8 @@ describe("agent schedules", () => {
     const overview = async () => (await ok<{ waiting: { conversation_id: string; reason: string }[] }>(call("/v1/routing/desk", { auth: t.key }))).waiting;
     // The conversation reaches the desk through its outbox, a moment after the ack.
     await vi.waitFor(async () => expect((await overview()).find((w) => w.conversation_id === v.conversationId)?.reason).toBe("no_staffed_agent"), { timeout: 5000, interval: 50 });
+    const agents = (await ok<{ agents: { id: string; on_shift: boolean; budget_used: number }[] }>(call("/v1/routing/desk", { auth: t.key }))).agents;
+    expect(agents.find((a) => a.id === t.agentId)).toMatchObject({ on_shift: false, budget_used: 0 });
     // Without the schedule the agent is on shift again and gets the offer.
     await ok(call(`/v1/agents/${t.agentId}/routing`, { method: "PUT", auth: t.key, json: profile() }));
     expect((await desk.next("offer", (f) => f.conversation_id === v.conversationId)).conversation_id).toBe(v.conversationId);
