@@ -171,9 +171,9 @@ export type OutcomeV1 =
   /** Neither: still waiting or still handled when nothing more could happen (only traces without patience). */
   | { id: string; status: "unanswered" };
 
-/** Outcomes in seconds from the start, in the order the contacts arrived. */
+/** Outcomes in seconds from the start, in the order the contacts arrived; the clock's float noise below 1 ms is dropped. */
 export function outcomes(records: readonly ContactRecord[]): OutcomeV1[] {
-  const s = (ms: number) => ms / 1000;
+  const s = (ms: number) => Math.round(ms) / 1000;
   return [...records]
     .sort((a, b) => a.arrival.at_s - b.arrival.at_s)
     .map((r) => {
