@@ -4,6 +4,7 @@
  *   npm run simulate -- bench/traces/omnichannel.json [more…] [--policy weighted,fifo]   every policy (or those named), JSON
  *   npm run simulate -- --trace FILE --policy NAME [--outcomes OUT.json]                one run; per-contact outcomes
  *   npm run simulate -- --scenario NAME|all [--seeds 20] [--table] [--summary OUT.json] the paired policy evaluation
+ *   npm run simulate -- --scenario NAME [--seed 1] --write-trace OUT.json              one scenario trace as a file
  *
  * Traces are routing-trace/v1 or the simulator's own format (shared/routing/simulation.ts Trace). Policy names:
  * weighted, fifo, fifo-skill, fifo-skill-pack, round-robin (skill-blind rotation), least-busy, or any desk
@@ -23,7 +24,7 @@ const { run } = await import("../shared/routing/simulation.ts");
 const { Policy } = await import("../shared/routing/schemas.ts");
 const { TraceError, outcomes, parseAnyTrace } = await import("../shared/routing/trace-v1.ts");
 const { evaluate, renderTable } = await import("./sim-eval.ts");
-const { SCENARIO_NAMES } = await import("./traces/scenarios.ts");
+const { SCENARIO_NAMES, generate } = await import("./traces/scenarios.ts");
 
 type Policy = import("../shared/routing/schemas.ts").Policy;
 
@@ -31,6 +32,7 @@ const USAGE = `usage:
   npm run simulate -- <trace.json> [...] [--policy weighted,fifo,...]
   npm run simulate -- --trace FILE --policy NAME [--outcomes OUT.json]
   npm run simulate -- --scenario ${SCENARIO_NAMES.join("|")}|all [--seeds 20] [--table] [--summary OUT.json]
+  npm run simulate -- --scenario NAME [--seed 1] --write-trace OUT.json
 policies: weighted, fifo, fifo-skill, fifo-skill-pack, round-robin, least-busy (or ${Policy.options.join(", ")})`;
 
 const CLI_POLICIES: Record<string, Policy> = {
@@ -80,6 +82,8 @@ const { values, positionals } = (() => {
         seeds: { type: "string", default: "20" },
         table: { type: "boolean", default: false },
         summary: { type: "string" },
+        seed: { type: "string", default: "1" },
+        "write-trace": { type: "string" },
       },
     });
   } catch (e) {
@@ -87,7 +91,10 @@ const { values, positionals } = (() => {
   }
 })();
 
-if (values.scenario !== undefined) {
+if (values.scenario !== undefined && values["write-trace"] !== undefined) {
+  if (!SCENARIO_NAMES.includes(values.scenario as never)) fail(`unknown scenario "${values.scenario}"`);
+  writeFileSync(values["write-trace"], JSON.stringify(generate(values.scenario as (typeof SCENARIO_NAMES)[number], Number(values.seed))));
+} else if (values.scenario !== undefined) {
   const names = values.scenario === "all" ? SCENARIO_NAMES : [values.scenario];
   for (const n of names) if (!SCENARIO_NAMES.includes(n as never)) fail(`unknown scenario "${n}"`);
   const seeds = Number(values.seeds);

@@ -34,10 +34,12 @@ const LANGUAGES: [string, number][] = [["en", 0.8], ["es", 0.15], ["de", 0.05]];
 
 function queues(sla: number) {
   // Same overflow plan for every skill: the needed proficiency first, then anyone with the skill, then anyone.
+  // Spread, as these traces were built for: under per-channel budgets packing keeps no whole agent free for calls.
   return SKILLS.map((skill) => ({
     id: skill,
     name: `${skill} support`,
     sla_first_response_s: sla,
+    strategy: "spread" as const,
     targets: [
       { kind: "skills" as const, timeout_s: 45 },
       { kind: "skills" as const, relax_to: 1, timeout_s: 90 },
@@ -124,6 +126,8 @@ function generate(spec: Spec): TraceInput {
     seed: spec.seed,
     duration_s: spec.duration_s,
     sl_threshold_s: 20,
+    // Capacity voice 1 / chat 3 / e-mail 5 meant a budget per channel: a call, three chats and five e-mails at once.
+    settings: { capacity_model: "per_channel" },
     queues: queues(60),
     rules: SKILLS.map((skill) => ({ id: `intent-${skill}`, when: [{ field: "intent" as const, op: "eq" as const, value: skill }], queue_id: skill })),
     default_queue_id: "tech",

@@ -1,8 +1,6 @@
 /**
  * Seeded routing-trace/v1 scenarios for the policy evaluation (docs/routing.md, "Evaluation").
- *
- *   node bench/traces/scenarios.ts                      writes bench/traces/v1-<scenario>.json (seed 1)
- *   node bench/traces/scenarios.ts --seed 7 --out /tmp  other seeds, elsewhere
+ * `npm run simulate -- --scenario NAME --seed N --write-trace FILE` writes one as a file.
  *
  * What every scenario has: staggered shifts (an early shift leaves at 55 % of the horizon, a late one starts at
  * 30 %), one shared budget per agent (most take calls, chats and e-mail), a small VIP-skilled pool and a small
@@ -10,10 +8,9 @@
  * (a forecast staffed to a target occupancy) and surges come on top, unforecast. Nothing here is fitted to any
  * policy's results: the parameters are the workforce-planning numbers stated in each spec.
  */
-import { writeFileSync } from "node:fs";
-import { exponential, prng, weighted } from "../../shared/routing/random.ts";
-import type { Pool } from "../../shared/routing/scorecard.ts";
-import type { AgentV1, ChannelV1, ContactV1, TraceV1Input } from "../../shared/routing/trace-v1.ts";
+import { exponential, prng, weighted } from "../../shared/routing/random";
+import type { Pool } from "../../shared/routing/scorecard";
+import type { AgentV1, ChannelV1, ContactV1, TraceV1Input } from "../../shared/routing/trace-v1";
 
 const HOUR = 3600;
 const TIERS = ["standard", "silver", "gold", "platinum"] as const;
@@ -202,18 +199,3 @@ function normal(rand: () => number): number {
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const flag = (name: string) => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const seed = Number(flag("--seed") ?? 1);
-  const out = flag("--out");
-  for (const name of SCENARIO_NAMES) {
-    const file = out ? `${out}/v1-${name}-${seed}.json` : new URL(`v1-${name}.json`, import.meta.url);
-    const json = JSON.stringify(generate(name, seed));
-    writeFileSync(file, json);
-    console.log(`${name}: ${(json.length / 1024).toFixed(0)} KB`);
-  }
-}
