@@ -20,13 +20,14 @@ export type Pools = Map<PoolKey, Pool> & { members?: Set<string> };
 const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
 
 /** A waiting contact's requirements never change while it waits: its keys are worked out once. */
-const keysCache = new WeakMap<Pick<Waiting, "requirements" | "task">, PoolKey[]>();
+const keysCache = new WeakMap<Pick<Waiting, "requirements" | "task" | "queue">, PoolKey[]>();
 
-export function keysOf(w: Pick<Waiting, "requirements" | "task">): PoolKey[] {
+export function keysOf(w: Pick<Waiting, "requirements" | "task" | "queue">): PoolKey[] {
   let keys = keysCache.get(w);
   if (keys) return keys;
   keys = w.requirements.filter((r) => r.mode !== "preferred").map((r) => `skill:${r.skill}`);
-  if (w.task.language) keys.push(`lang:${primary(w.task.language)}`);
+  // Only a required language makes its speakers a pool to protect: a preferred one is a matter of score.
+  if (w.task.language && (w.queue.language === "required" || w.task.language_required)) keys.push(`lang:${primary(w.task.language)}`);
   keysCache.set(w, keys);
   return keys;
 }

@@ -25,11 +25,9 @@ describe("shipped traces", () => {
     expect(sl.weighted).toBeGreaterThan(sl.roundRobin);
   });
 
-  // Known regression (docs/routing.md, "The shipped traces after the desk changes"): scarce-pool protection holds
-  // the few es/de speakers back for contacts whose language is only preferred and, in these traces, changes
-  // nothing about how they are handled. With protect_scarce off weighted wins again (omnichannel 91.8 % vs 89.2 %,
-  // peak-hour 92.3 % vs 90.7 %). When the desk stops protecting preferred-language pools this test fails: flip it.
-  it.fails.each(["omnichannel", "peak-hour"])("%s: weighted gives platinum a higher service level than round-robin", async (name) => {
+  // Scarce-pool protection covers required languages only: protecting preferred-language speakers held the few
+  // es/de agents back in these traces, where a preferred language changes nothing about handling.
+  it.each(["omnichannel", "peak-hour"])("%s: weighted gives platinum a higher service level than round-robin", async (name) => {
     const sl = await topTier(name);
     expect(sl.weighted).toBeGreaterThan(sl.roundRobin);
   });
