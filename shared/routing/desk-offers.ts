@@ -224,7 +224,7 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
     const eligible = base.filter((a) => !declinedBy(w, a.id, now) && !heldBack(a, w, protect, settings));
     if (eligible.length === 0) continue;
     const scored = eligible.map((a) => ({ agent: a, score: scoreAgent(w.queue.weights, w.task, w.requirements, a, capacitySignal(s, w, a)) }));
-    const ordered = order(s, policy, scored);
+    const ordered = order(s, policy, scored, w);
     const chosen = ordered[0]!;
     const agent = chosen.agent;
     if (policy === "round_robin" || policy === "round_robin_blind") s.rr_last = agent.id;
@@ -263,12 +263,16 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
 }
 
 /** Candidates best first under the policy; ties fall to the longest-idle agent, then the id. */
-function order<T extends { agent: AgentState; score: AgentScore }>(s: DeskState, policy: Policy, scored: T[]): T[] {
+function order<T extends { agent: AgentState; score: AgentScore }>(s: DeskState, policy: Policy, scored: T[], w: Waiting): T[] {
   const idle = (x: T, y: T) => x.agent.idle_since - y.agent.idle_since || cmp(x.agent.id, y.agent.id);
   const busy = (a: AgentState) => used(a, s.config.settings);
   switch (policy) {
-    case "weighted":
-      return scored.sort((x, y) => y.score.score - x.score.score || idle(x, y));
+    case "weighted": {
+      // Packing first, then the score: a contact that fits beside work in progress never breaks a wholly free
+      // agent, the only kind a call can take. The score then chooses among the agents on the same side.
+      const whole = (x: T) => (w.queue.strategy === "pack" && busy(x.agent) === 0 ? 1 : 0);
+      return scored.sort((x, y) => whole(x) - whole(y) || y.score.score - x.score.score || idle(x, y));
+    }
     case "fifo":
       return scored.sort(idle);
     case "least_busy":
