@@ -1,14 +1,42 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import { requireAuth, authenticate, type AuthEnv } from "../http/auth";
-import { HttpError } from "../http/problem";
-import { jsonBody } from "../http/validate";
+import { HttpError, invalidField } from "../http/problem";
+import { jsonBody, queryOf } from "../http/validate";
 import { db } from "../db/client";
 import { routingConfig } from "../db/schema";
 import { eq } from "drizzle-orm";
 import { deskStub, DESK_IDENTITY_HEADER } from "../../objects/routing-desk";
 import { RoutingConfig } from "../../shared/routing-config";
+import { Queue } from "../../shared/routing/schemas";
+import { staffing } from "../../shared/routing/erlang";
 import { checkOrigin, tenantById } from "../tenants";
-import { now } from "../../shared/ids";
+import { Id, now } from "../../shared/ids";
+
+/** Nothing measures arrival rates or handle times yet, so the caller must bring them. */
+const measured = (what: string) => z.string({ error: `required: ${what}, until routing analytics can supply it` });
+
+/**
+ * The bounds (100 contacts a second, an hour's patience) are far beyond a real queue and keep the
+ * Erlang A evaluation, whose length grows with arrivals × patience, cheap enough for a request.
+ */
+export const StaffingQuery = z.object({
+  queue: Id,
+  arrivals_per_h: measured("contacts per hour").pipe(z.coerce.number<string>().positive().max(360_000)),
+  aht_s: measured("average handle time in seconds").pipe(z.coerce.number<string>().positive().max(86_400)),
+  /** Mean patience before abandoning: given, the estimate is Erlang A; omitted, Erlang C. */
+  patience_s: z.coerce.number().positive().max(3_600).optional(),
+  target_sl: z.coerce.number().gt(0).lt(1).default(0.8),
+  /** Default: the queue's first-response SLA. */
+  within_s: z.coerce.number().min(0).max(86_400).optional(),
+});
+
+/** A tenant that has configured no queues still routes everything to one default queue (as the desk does). */
+async function tenantQueues(env: Env, tenantId: string): Promise<Queue[]> {
+  const row = await db(env).select().from(routingConfig).where(eq(routingConfig.tenantId, tenantId)).get();
+  const config = RoutingConfig.parse(row?.body ?? {});
+  return config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
+}
 
 /** Routing configuration (D1 is authoritative; every change is pushed to the desk), live desk state, desk socket. */
 export const routingRoutes = new Hono<AuthEnv>()
@@ -26,6 +54,14 @@ export const routingRoutes = new Hono<AuthEnv>()
       .onConflictDoUpdate({ target: routingConfig.tenantId, set: { body: config, updatedAt: now() } });
     await deskStub(c.env, tenantId).configure(tenantId, config);
     return c.json(config);
+  })
+  .get("/staffing", requireAuth("api", "agent"), queryOf(StaffingQuery), async (c) => {
+    const q = c.req.valid("query");
+    const queue = (await tenantQueues(c.env, c.get("principal").tenantId)).find((x) => x.id === q.queue);
+    if (!queue) throw invalidField("queue", "no queue with this id");
+    const inputs = { arrivals_per_h: q.arrivals_per_h, aht_s: q.aht_s, patience_s: q.patience_s ?? null, target_sl: q.target_sl, within_s: q.within_s ?? queue.sla_first_response_s };
+    const result = staffing({ arrivals_per_s: inputs.arrivals_per_h / 3600, handle_s: inputs.aht_s, patience_s: q.patience_s, target_sl: inputs.target_sl, within_s: inputs.within_s });
+    return c.json({ queue_id: queue.id, ...result, inputs });
   })
   .get("/desk", requireAuth("api", "agent"), async (c) => {
     const p = c.get("principal");
