@@ -5,9 +5,9 @@ import { z } from "zod";
 import { DeskStore, touchedBy, type DecisionOutcome } from "./routing-desk-store";
 import { Desk, type Breakdown, type Effect } from "../shared/routing/desk";
 import { onShift, used } from "../shared/routing/desk-capacity";
-import { Agent, Queue, type AgentStatus, type RoutingRule, type Task } from "../shared/routing/schemas";
+import { Agent, type AgentStatus, type RoutingRule, type Task } from "../shared/routing/schemas";
 import { selectQueue, type RoutingAttributes } from "../shared/routing/rules";
-import { RoutingConfig, type TransferTarget } from "../shared/routing-config";
+import { RoutingConfig, queuesOf, type TransferTarget } from "../shared/routing-config";
 import { DeskClientFrame, type DeskServerFrame, type QueueSummary } from "../shared/desk-protocol";
 import { assertNever } from "../shared/protocol";
 import { agents, routingConfig } from "../workers/db/schema";
@@ -374,10 +374,6 @@ export class RoutingDesk extends DurableObject<Env> {
   }
 }
 
-/** A tenant that has configured no queues still routes: everything goes to one default queue. */
-function queuesOf(config: RoutingConfig): Queue[] {
-  return config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
-}
 
 export function deskStub(env: Env, tenantId: string) {
   return env.DESK.get(env.DESK.idFromName(`${tenantId}:desk`));

@@ -25,6 +25,11 @@ export const RoutingConfig = z
   });
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
 
+/** A tenant that has configured no queues still routes: everything goes to one default queue. */
+export function queuesOf(config: RoutingConfig): Queue[] {
+  return config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
+}
+
 /** The routing part of an agent, edited through the admin API. */
 export const AgentRouting = Agent.pick({ skills: true, teams: true, languages: true, capacity: true, schedule_calendar_id: true, shifts: true });
 export type AgentRouting = z.infer<typeof AgentRouting>;

@@ -6,6 +6,7 @@ import { UpdateContact } from "./routes/contacts";
 import { ChangeState, CreateConversation, HistoryQuery, ListQuery, PostMessage } from "./routes/conversations";
 import { UpdateTenant } from "./routes/tenant";
 import { StartConversation, StartSession } from "./routes/widget";
+import { StaffingQuery } from "./routes/routing";
 import { AgentRouting, RoutingConfig } from "../shared/routing-config";
 import { AgentStatus } from "../shared/routing/schemas";
 import { ConversationSnapshot } from "../shared/events";
@@ -43,6 +44,7 @@ export const OPERATIONS: Op[] = [
   { method: "get", path: "/v1/routing/config", summary: "Routing configuration", auth: ["apiKey", "agent"], response: RoutingConfig },
   { method: "put", path: "/v1/routing/config", summary: "Replace the routing configuration", auth: ["apiKey"], body: RoutingConfig, response: RoutingConfig },
   { method: "get", path: "/v1/routing/desk", summary: "Live desk: agents, waiting conversations, offers", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/routing/staffing", summary: "Staffing estimate for a queue (Erlang C, or Erlang A given patience)", auth: ["apiKey", "agent"], query: StaffingQuery },
   { method: "get", path: "/v1/routing/desk/ws", summary: "Agent console desk socket (offers, presence)", auth: ["agent"], status: 101 },
   { method: "get", path: "/v1/media/telegram/{fileId}", summary: "Telegram media, proxied without the bot token", auth: ["apiKey", "agent"] },
   { method: "get", path: "/v1/health", summary: "Liveness", auth: ["none"] },

@@ -7,8 +7,8 @@ import { db } from "../db/client";
 import { routingConfig } from "../db/schema";
 import { eq } from "drizzle-orm";
 import { deskStub, DESK_IDENTITY_HEADER } from "../../objects/routing-desk";
-import { RoutingConfig } from "../../shared/routing-config";
-import { Queue } from "../../shared/routing/schemas";
+import { RoutingConfig, queuesOf } from "../../shared/routing-config";
+import type { Queue } from "../../shared/routing/schemas";
 import { staffing } from "../../shared/routing/erlang";
 import { checkOrigin, tenantById } from "../tenants";
 import { Id, now } from "../../shared/ids";
@@ -31,11 +31,10 @@ export const StaffingQuery = z.object({
   within_s: z.coerce.number().min(0).max(86_400).optional(),
 });
 
-/** A tenant that has configured no queues still routes everything to one default queue (as the desk does). */
+/** The queues the desk routes to: the configured ones, or the default queue of a tenant without any. */
 async function tenantQueues(env: Env, tenantId: string): Promise<Queue[]> {
   const row = await db(env).select().from(routingConfig).where(eq(routingConfig.tenantId, tenantId)).get();
-  const config = RoutingConfig.parse(row?.body ?? {});
-  return config.queues.length ? config.queues : [Queue.parse({ id: "default", name: "Default" })];
+  return queuesOf(RoutingConfig.parse(row?.body ?? {}));
 }
 
 /** Routing configuration (D1 is authoritative; every change is pushed to the desk), live desk state, desk socket. */
