@@ -68,7 +68,8 @@ export function heldBack(agent: AgentState, w: Waiting, pools: Pools, settings: 
   for (const [k, p] of pools) {
     if (!p.holders.has(agent.id) || needs.includes(k)) continue;
     if (p.waiting) return true;
-    for (const cls of p.forecast) if (roomAfter(agent, w.class, settings) < cost(agent, cls) - 1e-9) return true;
+    // Room is kept only for a class the agent can take at all.
+    for (const cls of p.forecast) if (cost(agent, cls) !== Infinity && roomAfter(agent, w.class, settings) < cost(agent, cls) - 1e-9) return true;
   }
   return false;
 }
