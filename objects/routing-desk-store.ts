@@ -8,7 +8,7 @@ import type { AgentState, Breakdown, DeskState, Effect, Waiting } from "../share
 import { Agent, DeskSettings, Queue, type RoutingRule } from "../shared/routing/schemas";
 import { asDict, dict } from "../shared/dict";
 
-type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms" | "recent"> & { rules: RoutingRule[] };
+type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms" | "settled" | "last_arrival" | "quiet_until"> & { rules: RoutingRule[] };
 type Kind = (typeof schema.deskEntities.$inferSelect)["kind"];
 const KINDS: readonly Kind[] = ["agents", "waiting", "offers", "assignments"];
 export type DecisionOutcome = (typeof schema.deskDecisions.$inferSelect)["outcome"];
@@ -62,8 +62,11 @@ export class DeskStore {
         seq: m.seq,
         rr_last: m.rr_last,
         handle_ms: m.handle_ms,
-        // Desks stored before scarce-pool forecasts existed have none.
-        recent: m.recent ?? [],
+        // Desks stored before scarce-pool forecasts (or before they were kept per key) start without one.
+        last_arrival: asDict(m.last_arrival ?? {}),
+        ...(m.quiet_until === undefined ? {} : { quiet_until: m.quiet_until }),
+        // …nor observed patience.
+        settled: m.settled ?? { voice: [], chat: [], email: [] },
         agents: maps.agents,
         waiting: maps.waiting,
         offers: maps.offers,
@@ -75,7 +78,7 @@ export class DeskStore {
   /** Writes exactly the rows a command touched, plus the small meta row, in one transaction. */
   save(tenantId: string, state: DeskState, rules: RoutingRule[], touched: Touched | "all"): void {
     this.db.transaction((tx) => {
-      const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, recent: state.recent, rules };
+      const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, settled: state.settled, last_arrival: state.last_arrival, quiet_until: state.quiet_until ?? null, rules };
       tx.insert(schema.deskMeta)
         .values({ id: 1, tenantId, body: JSON.stringify(meta) })
         .onConflictDoUpdate({ target: schema.deskMeta.id, set: { body: JSON.stringify(meta) } })

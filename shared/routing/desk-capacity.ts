@@ -24,12 +24,15 @@ export function cost(agent: AgentState, cls: ChannelClass): number {
   return agent.capacity[cls] > 0 ? 1 / agent.capacity[cls] : Infinity;
 }
 
-/** Whether the agent may take one more contact of class `cls`: within the count, the budget and the blocking rules. */
-export function fits(agent: AgentState, cls: ChannelClass, settings: DeskSettings): boolean {
+/**
+ * Whether the agent may take one more contact of class `cls`: within the count, the budget and the blocking rules.
+ * `inUse` is `used(agent, settings)` when the caller has it already.
+ */
+export function fits(agent: AgentState, cls: ChannelClass, settings: DeskSettings, inUse?: number): boolean {
   if (agent.load[cls] >= agent.capacity[cls]) return false;
   for (const held of CHANNEL_CLASSES) if (agent.load[held] > 0 && settings.blocks[held].includes(cls)) return false;
   if (settings.capacity_model === "per_channel") return true;
-  return used(agent, settings) + cost(agent, cls) <= 1 + EPSILON;
+  return (inUse ?? used(agent, settings)) + cost(agent, cls) <= 1 + EPSILON;
 }
 
 /** Budget left after one more contact of class `cls` (negative: it does not fit). */
@@ -39,7 +42,9 @@ export function roomAfter(agent: AgentState, cls: ChannelClass, settings: DeskSe
 }
 
 export function hasRoom(agent: AgentState, settings: DeskSettings): boolean {
-  return CHANNEL_CLASSES.some((c) => fits(agent, c, settings));
+  const inUse = used(agent, settings);
+  for (const c of CHANNEL_CLASSES) if (fits(agent, c, settings, inUse)) return true;
+  return false;
 }
 
 /**

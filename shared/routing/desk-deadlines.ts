@@ -1,8 +1,21 @@
 import type { DeskState, Effect, Waiting } from "./desk-types";
-import { anyStaffed, effectivePriority, expireOffer, setStatus, staffKey } from "./desk-offers";
-import { nextShiftChange } from "./desk-capacity";
+import { anyDeclined, anyStaffed, effectivePriority, expireOffer, freeBeyondTarget, lineKey, setStatus, staffKey } from "./desk-offers";
+import type { StaffCache } from "./desk-offers";
+import { lineWaits, observedRates } from "./desk-estimates";
+import { CHANNEL_CLASSES } from "./schemas";
+import type { ChannelClass } from "./schemas";
+import { fits, nextShiftChange } from "./desk-capacity";
 
-export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void {
+/**
+ * `staff` is made by the caller once the agents are settled: this function sets the expired and disconnected away
+ * first. `due` false: the caller knows no deadline has come and no staffing changed, so only the early overflow runs.
+ */
+export function processDeadlines(s: DeskState, now: number, fx: Effect[], staff: () => StaffCache, due = true): void {
+  if (due) processDue(s, now, fx);
+  if (s.config.settings.policy === "weighted") overflowEarly(s, now, fx, staff());
+}
+
+function processDue(s: DeskState, now: number, fx: Effect[]): void {
   for (const offer of Object.values(s.offers).filter((o) => o.expires_at <= now)) {
     // An earlier expiry in this loop may have revoked this offer already (the agent was set away).
     if (s.offers[offer.offer_id]) expireOffer(s, offer, now, fx);
@@ -29,11 +42,63 @@ export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void 
         w.sla_breached = true;
         w.bump += s.config.settings.escalation_bump;
         fx.push({ type: "sla_breach", conversation_id: id, queue_id: qid, due_at: w.sla_due, priority: effectivePriority(w) });
+        // The breach raises priority but keeps the target: jumping to a wider one hands the contact to agents
+        // without its skill, who take half as long again and so make every other wait longer.
         fx.push({ type: "supervisor_alert", conversation_id: id, queue_id: qid, reason: "sla_breach" });
-        if (w.target < w.targets.length - 1) advance(w, now, "sla_breach", fx);
       }
     }
     advanceTargets(s, w, now, fx, staffedByKey);
+  }
+}
+
+/**
+ * Early overflow: waiting minutes for the few agents of a skills target while someone in the next target is free
+ * serves nobody. Contacts served by the same agents (one staff key) are in line by arrival, the first ones taken
+ * by the target's agents with room now; from the first whose expected wait for a busy one (desk-estimates.ts)
+ * exceeds `early_overflow_share` of the SLA, as many move on as the next target has free agents, so no more
+ * contacts leave their skill than can be helped at once. Team and named-agent targets (a tier-2 team, a sticky
+ * last agent, a transfer) are a choice of people and wait out their timeout.
+ */
+function overflowEarly(s: DeskState, now: number, fx: Effect[], staff: StaffCache): void {
+  const share = s.config.settings.early_overflow_share;
+  if (share <= 0) return;
+  // Nobody free, nobody to move to: on a full desk this is the common case and costs one pass over the agents.
+  const idle = staff.free();
+  if (idle.length === 0) return;
+  const room = { voice: false, chat: false, email: false };
+  for (const a of idle) for (const cls of CHANNEL_CLASSES) room[cls] ||= fits(a, cls, s.config.settings);
+  // A line whose next target has nobody free beyond the current one (refusals aside) has nowhere to go: null.
+  const lines = new Map<string, Waiting[] | null>();
+  for (const cid in s.waiting) {
+    const w = s.waiting[cid]!;
+    if (!room[w.class] || w.offer_id !== null || w.not_before > now || w.target >= w.targets.length - 1 || w.targets[w.target]!.kind !== "skills") continue;
+    const key = lineKey(w);
+    let line = lines.get(key);
+    if (line === undefined) lines.set(key, (line = freeBeyondTarget(s, w, idle, now, false) > 0 ? [] : null));
+    line?.push(w);
+  }
+  const rates = new Map<ChannelClass, ReturnType<typeof observedRates>>();
+  for (const line of lines.values()) {
+    if (line === null) continue;
+    line.sort((x, y) => x.enqueued_at - y.enqueued_at || (x.task.conversation_id < y.task.conversation_id ? -1 : 1));
+    const first = line[0]!;
+    const staffOf = staff.of(first);
+    const slots = staffOf.reduce((n, a) => n + a.capacity[first.class], 0);
+    const open = staffOf.filter((a) => fits(a, first.class, s.config.settings)).length;
+    let r = rates.get(first.class);
+    if (!r) rates.set(first.class, (r = observedRates(s, first.class)));
+    const limit = share * first.queue.sla_first_response_s;
+    const waits = lineWaits(slots, r);
+    let from = -1;
+    for (let i = open; i < line.length; i++) {
+      if (waits === null || waits(i + 1 - open) > limit) {
+        from = i;
+        break;
+      }
+    }
+    if (from < 0) continue;
+    let movable = freeBeyondTarget(s, line[from]!, idle, now, true);
+    for (let i = from; i < line.length && movable > 0; i++, movable--) advance(line[i]!, now, "estimated_wait", fx);
   }
 }
 
@@ -41,7 +106,7 @@ export function processDeadlines(s: DeskState, now: number, fx: Effect[]): void 
 function advanceTargets(s: DeskState, w: Waiting, now: number, fx: Effect[], staffedByKey: Map<string, boolean>): void {
   if (w.not_before > now) return;
   // Refusals are per contact: only a contact nobody refused may share the answer of its key.
-  const shared = !Object.values(w.declined).some((until) => until > now);
+  const shared = !anyDeclined(w, now);
   while (w.target < w.targets.length - 1) {
     const deadline = targetDeadline(w);
     if (deadline !== null && deadline <= now) {
@@ -59,11 +124,16 @@ function advanceTargets(s: DeskState, w: Waiting, now: number, fx: Effect[], sta
   }
 }
 
-function advance(w: Waiting, since: number, reason: "timeout" | "no_staffed_agent" | "sla_breach", fx: Effect[]): void {
+function advance(w: Waiting, since: number, reason: "timeout" | "no_staffed_agent" | "estimated_wait", fx: Effect[]): void {
   const from = w.target;
   w.target += 1;
   w.target_since = since;
   fx.push({ type: "overflow", conversation_id: w.task.conversation_id, queue_id: w.queue.id, from, to: w.target, reason });
+}
+
+function anyWaiting(s: DeskState): boolean {
+  for (const _ in s.waiting) return true;
+  return false;
 }
 
 function targetDeadline(w: Waiting): number | null {
@@ -80,7 +150,7 @@ export function nextDeadline(s: DeskState, now: number): number | null {
     if (a.disconnected_at !== null && (a.status === "available" || a.status === "busy")) next = Math.min(next, a.disconnected_at + grace);
   }
   // A shift that starts (or ends) changes who may be offered waiting work; with nothing waiting it changes nothing.
-  if (Object.keys(s.waiting).length > 0) {
+  if (anyWaiting(s)) {
     for (const a of Object.values(s.agents)) {
       if (a.status !== "available" || a.disconnected_at !== null) continue;
       const change = nextShiftChange(a, now, s.config.calendars);
@@ -88,14 +158,18 @@ export function nextDeadline(s: DeskState, now: number): number | null {
     }
   }
   const warnRatio = s.config.settings.sla_warning_ratio;
-  for (const w of Object.values(s.waiting)) {
+  for (const cid in s.waiting) {
+    const w = s.waiting[cid]!;
     if (w.not_before > now) next = Math.min(next, w.not_before);
     if (w.sla_due !== null && !w.sla_breached) {
       next = Math.min(next, w.sla_warned ? w.sla_due : w.sla_due - w.queue.sla_first_response_s * 1000 * (1 - warnRatio));
     }
     const deadline = targetDeadline(w);
     if (deadline !== null) next = Math.min(next, deadline);
-    for (const until of Object.values(w.declined)) if (until > now) next = Math.min(next, until);
+    for (const id in w.declined) {
+      const until = w.declined[id]!;
+      if (until > now && until < next) next = until;
+    }
   }
   return next === Infinity ? null : next;
 }

@@ -27,7 +27,7 @@ function languageRequired(w: Waiting): boolean {
 }
 
 /** Who may take the conversation under the policy: the current target and a required language, or the baseline's own rule. */
-function mayTake(s: DeskState, agent: AgentState, w: Waiting): boolean {
+function mayTake(s: DeskState, agent: AgentState, w: Waiting, target = w.target): boolean {
   switch (s.config.settings.policy) {
     case "round_robin_blind":
       return true;
@@ -35,7 +35,7 @@ function mayTake(s: DeskState, agent: AgentState, w: Waiting): boolean {
     case "fifo_skill_pack":
       return meetsRequirements(agent, w.requirements, HOLDS_AT_ALL);
     default:
-      return inTarget(agent, w.targets[w.target]!, w) && (!languageRequired(w) || speaks(agent, w.task.language));
+      return inTarget(agent, w.targets[target]!, w) && (!languageRequired(w) || speaks(agent, w.task.language));
   }
 }
 
@@ -62,10 +62,54 @@ export function staffed(s: DeskState, w: Waiting, now: number, excludeDeclined: 
   return Object.values(s.agents).filter((a) => atWork(s, a, now) && mayTake(s, a, w) && !(excludeDeclined && declinedBy(w, a.id, now)));
 }
 
+/**
+ * `staffed(…, false)` by staff key, for one settle after the deadlines have set anyone away: nothing in the rest
+ * of a settle changes who is at work or whom a target admits (offers change load, which staffing ignores).
+ */
+export class StaffCache {
+  private byKey = new Map<string, AgentState[]>();
+  private s: DeskState;
+  private now: number;
+  constructor(s: DeskState, now: number) {
+    this.s = s;
+    this.now = now;
+  }
+  private idle: AgentState[] | undefined;
+  /** `free(…)` as the settle began offering: read before any offer of this settle changes a load. */
+  free(): AgentState[] {
+    return (this.idle ??= free(this.s, this.now));
+  }
+  of(w: Waiting): AgentState[] {
+    const key = staffKey(w);
+    let staff = this.byKey.get(key);
+    if (!staff) this.byKey.set(key, (staff = staffed(this.s, w, this.now, false)));
+    return staff;
+  }
+}
+
+/** Whether an agent has refused the conversation and is still skipped, without building a list of refusals. */
+export function anyDeclined(w: Waiting, now: number): boolean {
+  for (const id in w.declined) if (w.declined[id]! > now) return true;
+  return false;
+}
+
 /** Whether anyone could be offered this conversation under its current target; stops at the first agent found. */
 export function anyStaffed(s: DeskState, w: Waiting, now: number): boolean {
   for (const a of Object.values(s.agents)) if (atWork(s, a, now) && mayTake(s, a, w) && !declinedBy(w, a.id, now)) return true;
   return false;
+}
+
+/**
+ * How many of `free` (agents at work with room) are outside the current target, in the next one, and fit the
+ * contact; `excludeDeclined` leaves out those who refused it.
+ */
+export function freeBeyondTarget(s: DeskState, w: Waiting, free: readonly AgentState[], now: number, excludeDeclined: boolean): number {
+  if (w.target >= w.targets.length - 1) return 0;
+  let n = 0;
+  for (const a of free) {
+    if (fits(a, w.class, s.config.settings) && !(excludeDeclined && declinedBy(w, a.id, now)) && mayTake(s, a, w, w.target + 1) && !mayTake(s, a, w)) n++;
+  }
+  return n;
 }
 
 /**
@@ -74,15 +118,25 @@ export function anyStaffed(s: DeskState, w: Waiting, now: number): boolean {
  * per key instead of once per contact (O(keys × agents), not O(waiting × agents)).
  */
 export function staffKey(w: Waiting): string {
-  const cached = staffKeys.get(w);
-  if (cached?.target === w.target) return cached.key;
-  const key = JSON.stringify([w.targets[w.target], w.requirements, languageRequired(w) ? w.task.language : null]);
-  staffKeys.set(w, { target: w.target, key });
-  return key;
+  return keysFor(w).key;
 }
 
-/** Only the target index changes while a contact waits; the key is rebuilt when it does. */
-const staffKeys = new WeakMap<Waiting, { target: number; key: string }>();
+/** The staff key with the class in front: contacts with the same line key wait for the same slots. */
+export function lineKey(w: Waiting): string {
+  return keysFor(w).line;
+}
+
+function keysFor(w: Waiting): { target: number; key: string; line: string } {
+  const cached = staffKeys.get(w);
+  if (cached?.target === w.target) return cached;
+  const key = JSON.stringify([w.targets[w.target], w.requirements, languageRequired(w) ? w.task.language : null]);
+  const keys = { target: w.target, key, line: `${w.class}|${key}` };
+  staffKeys.set(w, keys);
+  return keys;
+}
+
+/** Only the target index changes while a contact waits; the keys are rebuilt when it does. */
+const staffKeys = new WeakMap<Waiting, { target: number; key: string; line: string }>();
 
 /** Whether the agent could be offered the conversation now: at work, allowed, room for its class, not a refuser. */
 export function canOffer(s: DeskState, agent: AgentState, w: Waiting, now: number): boolean {
@@ -152,13 +206,23 @@ export function headStartMs(s: DeskState, tier: string): number {
 export function rankWaiting(s: DeskState, now: number): { w: Waiting; rank: Rank }[] {
   const ageing = s.config.settings.ageing_per_sla;
   const policy = s.config.settings.policy;
-  const list = Object.values(s.waiting)
-    .filter((w) => w.offer_id === null)
-    .map((w) => {
-      const waited = now - Math.max(w.enqueued_at, w.not_before) + (policy === "weighted" ? headStartMs(s, w.task.tier) : 0);
-      return { w, rank: rankTask(w.queue.weights, w.task, BASELINES.has(policy) ? 0 : effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, ageing) };
-    });
-  if (BASELINES.has(policy)) return list.sort((x, y) => x.w.task.arrived_at - y.w.task.arrived_at || cmp(x.w.task.conversation_id, y.w.task.conversation_id));
+  const baseline = BASELINES.has(policy);
+  // A handful of tiers, hundreds of contacts: each tier's head start is looked up once.
+  const headStarts = new Map<string, number>();
+  const list: { w: Waiting; rank: Rank }[] = [];
+  for (const id in s.waiting) {
+    const w = s.waiting[id]!;
+    if (w.offer_id !== null) continue;
+    let head = 0;
+    if (policy === "weighted") {
+      const cached = headStarts.get(w.task.tier);
+      if (cached === undefined) headStarts.set(w.task.tier, (head = headStartMs(s, w.task.tier)));
+      else head = cached;
+    }
+    const waited = now - Math.max(w.enqueued_at, w.not_before) + head;
+    list.push({ w, rank: rankTask(w.queue.weights, w.task, baseline ? 0 : effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, ageing) });
+  }
+  if (baseline) return list.sort((x, y) => x.w.task.arrived_at - y.w.task.arrived_at || cmp(x.w.task.conversation_id, y.w.task.conversation_id));
   const byScore = policy === "weighted";
   return list.sort(
     (x, y) =>
@@ -180,7 +244,7 @@ export function capacitySignal(s: DeskState, w: Waiting, agent: AgentState): num
 }
 
 /** Agents who may be given new work now; the scarce pools are counted among them. */
-function free(s: DeskState, now: number): AgentState[] {
+export function free(s: DeskState, now: number): AgentState[] {
   return Object.values(s.agents).filter((a) => atWork(s, a, now) && hasRoom(a, s.config.settings));
 }
 
@@ -198,15 +262,17 @@ function poolsFor(s: DeskState, now: number): ReturnType<typeof scarcePools> {
 export function offerable(s: DeskState, w: Waiting, now: number): AgentState[] {
   const agents = free(s, now);
   const pools = w.queue.protect_scarce ? poolsFor(s, now) : new Map();
-  return agents.filter((a) => fits(a, w.class, s.config.settings) && !declinedBy(w, a.id, now) && mayTake(s, a, w) && !heldBack(a, w, pools, s.config.settings));
+  const ready = (a: AgentState) => atWork(s, a, now);
+  return agents.filter((a) => fits(a, w.class, s.config.settings) && !declinedBy(w, a.id, now) && mayTake(s, a, w) && !heldBack(a, w, pools, s.config.settings, ready));
 }
 
-export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[]): void {
+export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[], idle: readonly AgentState[]): void {
   const settings = s.config.settings;
-  let agents = free(s, now);
+  let agents = [...idle];
   if (agents.length === 0) return;
   const policy = settings.policy;
   const pools = poolsFor(s, now);
+  const ready = (a: AgentState) => atWork(s, a, now);
   // With a full desk most waiting contacts are of a class nobody has room for: they are skipped at once.
   const roomFor = (cls: ChannelClass) => agents.some((a) => fits(a, cls, settings));
   let room = { voice: roomFor("voice"), chat: roomFor("chat"), email: roomFor("email") };
@@ -217,11 +283,11 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
     const target = w.targets[w.target]!;
     const protect = w.queue.protect_scarce ? pools : new Map();
     // Who has room and may take it depends only on the class and the staff key, shared by many waiting contacts.
-    const key = `${w.class}|${staffKey(w)}`;
+    const key = lineKey(w);
     let base = candidates.get(key);
     if (!base) candidates.set(key, (base = agents.filter((a) => fits(a, w.class, settings) && mayTake(s, a, w))));
     if (base.length === 0) continue;
-    const eligible = base.filter((a) => !declinedBy(w, a.id, now) && !heldBack(a, w, protect, settings));
+    const eligible = base.filter((a) => !declinedBy(w, a.id, now) && !heldBack(a, w, protect, settings, ready));
     if (eligible.length === 0) continue;
     const scored = eligible.map((a) => ({ agent: a, score: scoreAgent(w.queue.weights, w.task, w.requirements, a, capacitySignal(s, w, a)) }));
     const ordered = order(s, policy, scored, w);
@@ -270,8 +336,10 @@ function order<T extends { agent: AgentState; score: AgentScore }>(s: DeskState,
     case "weighted": {
       // Packing first, then the score: a contact that fits beside work in progress never breaks a wholly free
       // agent, the only kind a call can take. The score then chooses among the agents on the same side.
+      // Before both, an agent with the required skills: a widened target permits others, it does not prefer them.
       const whole = (x: T) => (w.queue.strategy === "pack" && busy(x.agent) === 0 ? 1 : 0);
-      return scored.sort((x, y) => whole(x) - whole(y) || y.score.score - x.score.score || idle(x, y));
+      const wrong = (x: T) => (meetsRequirements(x.agent, w.requirements) ? 0 : 1);
+      return scored.sort((x, y) => wrong(x) - wrong(y) || whole(x) - whole(y) || y.score.score - x.score.score || idle(x, y));
     }
     case "fifo":
       return scored.sort(idle);

@@ -1,22 +1,35 @@
 import type { Rank } from "./score";
 import type { DeskState, Effect, Waiting } from "./desk-types";
-import { staffKey, staffed } from "./desk-offers";
+import { lineKey } from "./desk-offers";
+import type { StaffCache } from "./desk-offers";
+import { estimateWait, lineWaits, observedRates } from "./desk-estimates";
+import type { Rates } from "./desk-estimates";
+import type { ChannelClass } from "./schemas";
 
 /** A changed estimate is re-sent only when it moved by this much, so the widget is not spammed every second. */
 const ESTIMATE_STEP_S = 30;
 
 /** Over the ranking taken before offers were made: conversations offered since are no longer in line. */
-export function refreshPositions(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[]): void {
+export function refreshPositions(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[], staff: StaffCache): void {
   const perQueue = new Map<string, number>();
-  const slotsByKey = new Map<string, number>();
+  /** Per staff key: the wait at each place in its line (null: nobody at work could take it) and how far down it is. */
+  const lines = new Map<string, { waits: ((position: number) => number) | null; at: number }>();
+  const rates = new Map<ChannelClass, Rates>();
   for (const { w } of ranked) {
     if (w.offer_id !== null) continue;
     const position = (perQueue.get(w.queue.id) ?? 0) + 1;
     perQueue.set(w.queue.id, position);
-    const key = `${w.class}|${staffKey(w)}`;
-    let slots = slotsByKey.get(key);
-    if (slots === undefined) slotsByKey.set(key, (slots = staffed(s, w, now, false).reduce((n, a) => n + a.capacity[w.class], 0)));
-    const estimate = estimateWait(s, w, position, slots, now);
+    // The wait depends on who is ahead among those the same agents serve, not on the queue's whole line.
+    const key = lineKey(w);
+    let line = lines.get(key);
+    if (!line) {
+      let classRates = rates.get(w.class);
+      if (!classRates) rates.set(w.class, (classRates = observedRates(s, w.class)));
+      const slots = staff.of(w).reduce((n, a) => n + a.capacity[w.class], 0);
+      lines.set(key, (line = { waits: lineWaits(slots, classRates), at: 0 }));
+    }
+    line.at += 1;
+    const estimate = line.waits === null ? null : Math.round(estimateWait(w, now, line.waits(line.at)));
     const moved =
       position !== w.position ||
       (estimate === null) !== (w.estimate_s === null) ||
@@ -28,15 +41,3 @@ export function refreshPositions(s: DeskState, ranked: { w: Waiting; rank: Rank 
   }
 }
 
-/**
- * position × mean recent handle time ÷ staffed slots: with every slot of the agents who may take the
- * conversation turning over once per handle time, the n-th in line waits about n turnovers. Null when nobody
- * who could take it is at work.
- */
-function estimateWait(s: DeskState, w: Waiting, position: number, slots: number, now: number): number | null {
-  if (slots === 0) return null;
-  const recent = s.handle_ms[w.class];
-  const handleS = recent.length > 0 ? recent.reduce((x, y) => x + y, 0) / recent.length / 1000 : s.config.settings.default_handle_s[w.class];
-  const closed = Math.max(0, w.not_before - now) / 1000;
-  return Math.round(closed + (position * handleS) / slots);
-}

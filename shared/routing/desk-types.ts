@@ -92,8 +92,12 @@ export type DeskState = {
   rr_last: string | null;
   /** Recent handle times per class (newest last), for estimated waits. */
   handle_ms: Record<ChannelClass, number[]>;
-  /** Recent arrivals to protecting queues, for scarce pools' forecast demand (desk-scarcity.ts). */
-  recent: { at: number; class: ChannelClass; keys: string[] }[];
+  /** How recent contacts left the queue, per class (newest last): observed patience for estimates (desk-estimates.ts). */
+  settled: Record<ChannelClass, { waited_ms: number; abandoned: boolean }[]>;
+  /** The timer the last settle reported; until then nothing is due (desk.ts settleIfDue). Absent: unknown. */
+  quiet_until?: number | null;
+  /** Per pool key and class, the last arrival to a protecting queue, for scarce pools' forecast demand (desk-scarcity.ts). */
+  last_arrival: Record<string, Partial<Record<ChannelClass, number>>>;
 };
 
 export type WaitReason = "offered" | "out_of_hours" | "no_staffed_agent" | "declined_by_all" | "agents_busy";
@@ -124,7 +128,7 @@ export type Effect =
   | { type: "resolved"; conversation_id: string; agent_id: string | null; handle_ms: number | null }
   | { type: "abandoned"; conversation_id: string; queue_id: string; waited_ms: number }
   | { type: "queue_position"; conversation_id: string; queue_id: string; position: number; estimated_wait_s: number | null }
-  | { type: "overflow"; conversation_id: string; queue_id: string; from: number; to: number; reason: "timeout" | "no_staffed_agent" | "sla_breach" }
+  | { type: "overflow"; conversation_id: string; queue_id: string; from: number; to: number; reason: "timeout" | "no_staffed_agent" | "estimated_wait" }
   | { type: "sla_warning"; conversation_id: string; queue_id: string; due_at: number }
   | { type: "sla_breach"; conversation_id: string; queue_id: string; due_at: number; priority: number }
   | { type: "supervisor_alert"; conversation_id: string; queue_id: string; reason: "sla_breach" }

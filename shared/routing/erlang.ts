@@ -247,3 +247,37 @@ export function staffing(input: StaffingInput): Staffing {
     abandonment_rate: e.p_abandon,
   };
 }
+
+/**
+ * Expected wait of the contact `position`-th in line (1 = next) while all `servers` that may take it are busy,
+ * Erlang A's conditional wait: moving up one place takes an exponential time of rate c·μ + (j − 1)·θ when j are in
+ * line (a server frees, or someone ahead gives up), so the wait is Σ_{j=1..n} 1 / (c/handle + (j − 1)/patience).
+ * Infinite patience gives Erlang C's n / (c·μ). Null when nobody could take it (servers = 0).
+ */
+export function waitAtPosition(position: number, servers: number, handle_s: number, patience_s: number | null): number | null {
+  const line = waitsInLine(servers, handle_s, patience_s);
+  if (!(position >= 1)) throw new RangeError("waitAtPosition needs position ≥ 1");
+  if (line === null) return null;
+  let wait = 0;
+  for (let j = 1; j <= position; j++) wait = line(j);
+  return wait;
+}
+
+/**
+ * waitAtPosition for a whole line at O(1) a place: the returned function must be called with positions 1, 2, 3…
+ * in order (as a walk down the line does) and returns each one's expected wait.
+ */
+export function waitsInLine(servers: number, handle_s: number, patience_s: number | null): ((position: number) => number) | null {
+  if (!(handle_s > 0) || (patience_s !== null && !(patience_s > 0))) throw new RangeError("waits need handle_s > 0 and patience_s > 0 or null");
+  if (servers <= 0) return null;
+  const serve = servers / handle_s;
+  const abandon = patience_s === null ? 0 : 1 / patience_s;
+  let at = 0;
+  let wait = 0;
+  return (position) => {
+    if (position !== at + 1) throw new RangeError("waitsInLine walks the line one place at a time");
+    wait += 1 / (serve + at * abandon);
+    at = position;
+    return wait;
+  };
+}

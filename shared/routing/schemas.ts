@@ -261,6 +261,12 @@ export const DeskSettings = z.object({
    * jump the queue, and since everyone's wait grows alike nobody starves.
    */
   tier_head_start_s: z.record(z.string().max(40), z.number().min(0).max(86_400)).default({ platinum: 60, vip: 60, gold: 30, silver: 10 }),
+  /**
+   * Early overflow (weighted): a contact moves to its next target at once when its expected wait under the current
+   * one exceeds this share of its queue's first-response SLA and someone in the next target has room now. 0: only
+   * timeouts move it.
+   */
+  early_overflow_share: z.number().min(0).max(10).default(4 / 3),
   /** A skill or language held by at most this share of the agents on shift is scarce. */
   scarce_share: z.number().min(0).max(1).default(0.25),
   /** Work that arrived this recently counts as forecast work for a scarce pool. */

@@ -47,15 +47,16 @@ export function proficiencyOf(agent: Pick<Agent, "skills">, skill: string): numb
  * Fit of one proficiency `p` against a requirement `need` for a conversation of complexity `c`:
  *  - missing skill: 0;
  *  - below need: at most 0.5, proportional to p/need;
- *  - at or above need: between 0.75 and 1. With o = (p − need)/4 the over-qualification, the penalty is
- *    0.25×((1−c)·o + c·(1−o)): routine work (c→0) prefers the closest fit, keeping experts free, and
- *    complex work (c→1) prefers the most proficient agent.
+ *  - at or above need: rising with the headroom o = (p − need)/(5 − need) ∈ [0, 1] to 1 at level 5, as
+ *    1 − (0.25 + 0.25·c)·(1 − o): the more proficient agent is the faster and the better one, and the more so
+ *    for complex work (0.75–1 for routine, 0.5–1 for the most complex). Keeping experts free for the work only
+ *    they can do is the scarce pools' job (desk-scarcity.ts), not a reason to hand routine work to the slowest.
  */
 export function proficiencyFit(p: number, need: number, complexity: number): number {
   if (p <= 0) return 0;
   if (p < need) return (0.5 * p) / need;
-  const over = (p - need) / 4;
-  return 1 - FIT_SPREAD * ((1 - complexity) * over + complexity * (1 - over));
+  const headroom = need >= 5 ? 1 : Math.min(1, (p - need) / (5 - need));
+  return 1 - FIT_SPREAD * (0.5 + 0.5 * complexity) * (1 - headroom);
 }
 
 /** Skill coverage × proficiency fit: the mean fit over requirements, a missing skill counting 0. */
@@ -137,7 +138,7 @@ export function rankTask(
     complexity: weights.complexity * task.complexity,
     ageing: (ageingPerSla * Math.max(0, waitedMs)) / slaMs,
   };
-  return { priority, order_score: sum(parts), parts };
+  return { priority, order_score: parts.customer_value + parts.complexity + parts.ageing, parts };
 }
 
 function sum(parts: Record<string, number>): number {

@@ -170,7 +170,7 @@ describe("sticky routing", () => {
 });
 
 describe("SLA", () => {
-  it("warns at 80 %, then escalates at the breach: priority bump, overflow and a supervisor alert", () => {
+  it("warns at 80 %, then escalates at the breach: priority bump and a supervisor alert, the target kept", () => {
     const q = queue("support", { sla_first_response_s: 100, targets: [{ kind: "team", value: "t1", timeout_s: 600 }, { kind: "any" }] });
     const inTeam = agent("a", { teams: ["t1"], capacity: { voice: 1, chat: 1, email: 1 } });
     const outside = agent("b", { status: "busy", capacity: { voice: 1, chat: 1, email: 1 } });
@@ -182,11 +182,12 @@ describe("SLA", () => {
     const fx = d.tick(T0 + 100 * S);
     expect(ofType(fx, "sla_breach")).toEqual([{ type: "sla_breach", conversation_id: "c1", queue_id: "support", due_at: T0 + 100 * S, priority: 1 }]);
     expect(ofType(fx, "supervisor_alert")).toEqual([{ type: "supervisor_alert", conversation_id: "c1", queue_id: "support", reason: "sla_breach" }]);
-    expect(ofType(fx, "overflow")).toMatchObject([{ from: 0, to: 1, reason: "sla_breach" }]);
-    expect(d.tick(T0 + 200 * S).filter((e) => e.type !== "timer")).toEqual([]);
+    expect(ofType(fx, "overflow")).toEqual([]);
+    expect(d.state.waiting.c1!.target).toBe(0);
+    expect(ofType(d.tick(T0 + 600 * S), "overflow")).toMatchObject([{ from: 0, to: 1, reason: "timeout" }]);
     // The escalated conversation now outranks a fresh one when "b" comes back.
-    d.arrive(task("c2", T0 + 200 * S, { customer_value: 1, complexity: 1 }), "support", T0 + 200 * S);
-    expect(onlyOffer(d.agentStatus("b", "available", T0 + 201 * S)).conversation_id).toBe("c1");
+    d.arrive(task("c2", T0 + 600 * S, { customer_value: 1, complexity: 1 }), "support", T0 + 600 * S);
+    expect(onlyOffer(d.agentStatus("b", "available", T0 + 601 * S)).conversation_id).toBe("c1");
   });
 });
 
@@ -213,20 +214,20 @@ describe("transfers", () => {
     const d = desk({ queues: [billing()], agents: [senior, junior] });
     const c1 = task("c1", T0, { complexity: 0.1, customer_value: 0.7, attributes: { order: "A-1" } });
     const offer = onlyOffer(d.arrive(c1, "billing", T0));
-    expect(offer.agent_id).toBe("junior");
-    d.accept(offer.offer_id, "junior", T0 + S);
+    expect(offer.agent_id).toBe("senior");
+    d.accept(offer.offer_id, "senior", T0 + S);
 
-    const fx = d.transfer("c1", { kind: "agent", agent_id: "senior" }, "refund above my limit", T0 + 60 * S);
+    const fx = d.transfer("c1", { kind: "agent", agent_id: "junior" }, "a follow-up for the account owner", T0 + 60 * S);
     expect(ofType(fx, "transferred")).toEqual([
-      { type: "transferred", conversation_id: "c1", from_agent_id: "junior", to: { kind: "agent", agent_id: "senior" }, note: "refund above my limit" },
+      { type: "transferred", conversation_id: "c1", from_agent_id: "senior", to: { kind: "agent", agent_id: "junior" }, note: "a follow-up for the account owner" },
     ]);
-    expect(onlyOffer(fx).agent_id).toBe("senior");
+    expect(onlyOffer(fx).agent_id).toBe("junior");
     expect(d.state.waiting.c1!.sla_due).toBeNull();
-    const assigned = ofType(d.accept(onlyOffer(fx).offer_id, "senior", T0 + 61 * S), "assigned")[0]!;
+    const assigned = ofType(d.accept(onlyOffer(fx).offer_id, "junior", T0 + 61 * S), "assigned")[0]!;
     expect(assigned.transfers).toBe(1);
-    expect(assigned.notes).toEqual([{ at: T0 + 60 * S, from_agent_id: "junior", to: { kind: "agent", agent_id: "senior" }, note: "refund above my limit" }]);
+    expect(assigned.notes).toEqual([{ at: T0 + 60 * S, from_agent_id: "senior", to: { kind: "agent", agent_id: "junior" }, note: "a follow-up for the account owner" }]);
     expect(d.state.assignments.c1!.task.attributes).toEqual({ order: "A-1" });
-    expect(d.state.agents.junior!.load.chat).toBe(0);
+    expect(d.state.agents.senior!.load.chat).toBe(0);
   });
 
   it("move a conversation to another queue, and refuse unknown destinations", () => {

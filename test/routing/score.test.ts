@@ -47,25 +47,27 @@ describe("score breakdown", () => {
     const complex = { customer_value: 0.8, complexity: 0.9, language: "en", last_agent_id: null };
     const a = scoreAgent(DEFAULT_WEIGHTS, complex, req, ana, 0.8);
     const b = scoreAgent(DEFAULT_WEIGHTS, complex, req, ben, 1);
-    close(a.signals, { skill: 0.75, spare_capacity: 0.8, language: 1, affinity: 0, csat: 0.92 });
-    close(a.parts, { customer_value: 0.24, complexity: 0.36, skill: 0.09, spare_capacity: 0.06, language: 0.045, affinity: 0, csat: 0.0276 });
-    close({ match: a.agent_match, score: a.score }, { match: 0.742, score: 0.8226 });
-    close(b.signals, { skill: 0.55, spare_capacity: 1, language: 1, affinity: 0, csat: 0.84 });
-    close({ match: b.agent_match, score: b.score }, { match: 0.704, score: 0.8112 });
+    close(a.signals, { skill: 1, spare_capacity: 0.8, language: 1, affinity: 0, csat: 0.92 });
+    close(a.parts, { customer_value: 0.24, complexity: 0.36, skill: 0.12, spare_capacity: 0.06, language: 0.045, affinity: 0, csat: 0.0276 });
+    close({ match: a.agent_match, score: a.score }, { match: 0.842, score: 0.8526 });
+    close(b.signals, { skill: 0.525, spare_capacity: 1, language: 1, affinity: 0, csat: 0.84 });
+    close({ match: b.agent_match, score: b.score }, { match: 0.694, score: 0.8082 });
     const r = rankTask(DEFAULT_WEIGHTS, complex, 0, 30_000, 60_000, 0.5);
     close({ order_score: r.order_score, ...r.parts }, { order_score: 0.85, customer_value: 0.24, complexity: 0.36, ageing: 0.25 });
-    // The same conversation as routine work (complexity 0.1) goes to Ben, the closer fit.
+    // As routine work (complexity 0.1) Ben's gap weighs less, but Ana, the faster, still wins.
     const routine = { ...complex, complexity: 0.1 };
-    close({ ana: scoreAgent(DEFAULT_WEIGHTS, routine, req, ana, 0.8).score, ben: scoreAgent(DEFAULT_WEIGHTS, routine, req, ben, 1).score }, { ana: 0.5026, ben: 0.5392 });
+    close({ ana: scoreAgent(DEFAULT_WEIGHTS, routine, req, ana, 0.8).score, ben: scoreAgent(DEFAULT_WEIGHTS, routine, req, ben, 1).score }, { ana: 0.5326, ben: 0.5122 });
   });
 
   it("keeps the documented shape of proficiency fit", () => {
     expect(proficiencyFit(0, 1, 0.5)).toBe(0);
     expect(proficiencyFit(2, 4, 0.5)).toBe(0.25);
-    expect(proficiencyFit(3, 3, 0)).toBe(1);
-    expect(proficiencyFit(5, 1, 0)).toBe(0.5);
+    expect(proficiencyFit(3, 3, 0)).toBe(0.75);
+    expect(proficiencyFit(3, 1, 0)).toBe(0.875);
+    expect(proficiencyFit(5, 1, 0)).toBe(1);
     expect(proficiencyFit(5, 1, 1)).toBe(1);
     expect(proficiencyFit(3, 3, 1)).toBe(0.5);
+    expect(proficiencyFit(5, 5, 0.5)).toBe(1);
     expect(sum(MATCH_WEIGHTS)).toBeCloseTo(1, 12);
   });
 });
@@ -73,14 +75,14 @@ describe("score breakdown", () => {
 describe("decisions", () => {
   const q = (weights?: { customer_value: number; complexity: number; agent_match: number }) => queue("q", { targets: [{ kind: "any" }], ...(weights ? { weights } : {}) });
 
-  it("send complex work to the most proficient agent and routine work to the closest fit", () => {
+  it("send work to the most proficient agent, complex work the more so", () => {
     const expert = agent("expert", { skills: [{ skill: "tax", proficiency: 5 }] });
     const novice = agent("novice", { skills: [{ skill: "tax", proficiency: 2 }] });
     const required_skills = [{ skill: "tax", min_proficiency: 2 }];
     const d = desk({ queues: [q()], agents: [expert, novice] });
     expect(onlyOffer(d.arrive(task("hard", T0, { complexity: 0.95, required_skills }), "q", T0)).agent_id).toBe("expert");
     const e = desk({ queues: [q()], agents: [expert, novice] });
-    expect(onlyOffer(e.arrive(task("easy", T0, { complexity: 0.05, required_skills }), "q", T0)).agent_id).toBe("novice");
+    expect(onlyOffer(e.arrive(task("easy", T0, { complexity: 0.05, required_skills }), "q", T0)).agent_id).toBe("expert");
   });
 
   it("return a breakdown whose parts sum to the score, with the alternatives considered", () => {
