@@ -119,4 +119,107 @@ describe("scarce pools", () => {
     for (const o of Object.values(d.state.offers)) d.accept(o.offer_id, "v", T0 + 14 * S);
     expect(offersTo(d.tick(T0 + 400 * S))).toEqual(["gen3>v"]);
   });
+
+  it("keeps room for a forecast only in the last ready holder: one of two scarce agents may take general work", () => {
+    const pair = [1, 2].map((i) => agent(`v${i}`, { skills: [{ skill: "vip", proficiency: 4 }], capacity: { voice: 1, chat: 1, email: 1 } }));
+    const d = desk({ queues: [general, vipQueue], agents: [...pair, ...["g1", "g2", "g3", "g4", "g5", "g6"].map((id) => agent(id, { status: "away" }))] });
+    d.accept(onlyOffer(d.arrive(task("vip1", T0), "vip", T0)).offer_id, "v1", T0);
+    d.resolve("vip1", T0 + 10 * S);
+    const first = offersTo(d.arrive(task("gen1", T0 + 11 * S), "general", T0 + 11 * S));
+    expect(first).toHaveLength(1);
+    expect(offersTo(d.arrive(task("gen2", T0 + 12 * S), "general", T0 + 12 * S))).toEqual([]);
+    // The holder kept free takes the pool's next contact at once.
+    const keeper = first[0] === "gen1>v1" ? "v2" : "v1";
+    expect(offersTo(d.arrive(task("vip2", T0 + 13 * S), "vip", T0 + 13 * S))).toEqual([`vip2>${keeper}`]);
+  });
+});
+
+describe("expanding targets: early overflow on the expected wait", () => {
+  const vipChats = (targets: unknown[], settings = {}) =>
+    desk({
+      settings,
+      queues: [queue("vip", { required_skills: [{ skill: "vip" }], sla_first_response_s: 60, targets: targets as never })],
+      agents: [agent("v", { skills: [{ skill: "vip", proficiency: 4 }], capacity: { voice: 1, chat: 1, email: 1 } }), agent("g1"), agent("g2", { status: "away" })],
+    });
+  const skillsThenAny = [{ kind: "skills", timeout_s: 300 }, { kind: "any" }];
+
+  it("moves a contact on at once when the specialist is minutes away and a colleague is free", () => {
+    const d = vipChats(skillsThenAny);
+    d.accept(onlyOffer(d.arrive(task("c1", T0), "vip", T0)).offer_id, "v", T0);
+    // One VIP slot turning over every 600 s (the default chat handle time): an expected 600 s wait, over 4/3 × 60 s.
+    const fx = d.arrive(task("c2", T0 + S), "vip", T0 + S);
+    expect(ofType(fx, "overflow")).toEqual([{ type: "overflow", conversation_id: "c2", queue_id: "vip", from: 0, to: 1, reason: "estimated_wait" }]);
+    expect(offersTo(fx)).toEqual(["c2>g1"]);
+  });
+
+  it("moves no more contacts than the next target has free agents", () => {
+    const d = vipChats(skillsThenAny);
+    d.accept(onlyOffer(d.arrive(task("c1", T0), "vip", T0)).offer_id, "v", T0);
+    d.agentStatus("g1", "away", T0);
+    d.arrive(task("c2", T0 + S), "vip", T0 + S);
+    d.arrive(task("c3", T0 + 2 * S), "vip", T0 + 2 * S);
+    const fx = d.agentStatus("g1", "available", T0 + 3 * S);
+    expect(ofType(fx, "overflow").map((o) => o.conversation_id)).toEqual(["c2"]);
+    expect(offersTo(fx)).toEqual(["c2>g1"]);
+    expect(d.state.waiting.c3!.target).toBe(0);
+  });
+
+  it("waits when the expected wait is short, when turned off, and in a team or named-agent target", () => {
+    const quick = vipChats(skillsThenAny, { default_handle_s: { voice: 300, chat: 30, email: 1800 } });
+    quick.accept(onlyOffer(quick.arrive(task("c1", T0), "vip", T0)).offer_id, "v", T0);
+    expect(ofType(quick.arrive(task("c2", T0 + S), "vip", T0 + S), "offer")).toEqual([]);
+
+    const off = vipChats(skillsThenAny, { early_overflow_share: 0 });
+    off.accept(onlyOffer(off.arrive(task("c1", T0), "vip", T0)).offer_id, "v", T0);
+    expect(ofType(off.arrive(task("c2", T0 + S), "vip", T0 + S), "offer")).toEqual([]);
+
+    const named = vipChats([{ kind: "agents", value: ["v"], timeout_s: 300 }, { kind: "any" }]);
+    named.accept(onlyOffer(named.arrive(task("c1", T0), "vip", T0)).offer_id, "v", T0);
+    expect(ofType(named.arrive(task("c2", T0 + S), "vip", T0 + S), "offer")).toEqual([]);
+    expect(ofType(named.tick(T0 + 301 * S), "overflow")).toMatchObject([{ conversation_id: "c2", reason: "timeout" }]);
+  });
+
+  it("offers a widened contact to an agent with its skill before one who would keep a whole agent free", () => {
+    const d = desk({
+      queues: [queue("billing", { required_skills: [{ skill: "billing" }], targets: [{ kind: "any" }] }), anyone()],
+      agents: [agent("g", { status: "away" }), agent("b", { skills: [{ skill: "billing", proficiency: 3 }], status: "away" })],
+    });
+    d.agentStatus("g", "available", T0);
+    d.accept(onlyOffer(d.arrive(task("chat1", T0), "q", T0)).offer_id, "g", T0);
+    d.agentStatus("b", "available", T0 + S);
+    // Packing alone would pick g (already working): the skill comes first.
+    expect(offersTo(d.arrive(task("bill1", T0 + 2 * S), "billing", T0 + 2 * S))).toEqual(["bill1>b"]);
+  });
+});
+
+describe("estimated waits from observed rates", () => {
+  const solo = () =>
+    desk({
+      settings: { policy: "fifo", default_handle_s: { voice: 300, chat: 600, email: 1800 } },
+      queues: [anyone()],
+      agents: [agent("solo", { capacity: { voice: 1, chat: 1, email: 1 } })],
+    });
+  const estimates = (fx: Parameters<typeof ofType>[0]) => Object.fromEntries(ofType(fx, "queue_position").map((p) => [p.conversation_id, p.estimated_wait_s]));
+
+  it("uses Erlang C while nobody gives up, and Erlang A with the patience the queue shows once people do", () => {
+    const d = solo();
+    d.accept(onlyOffer(d.arrive(task("c0", T0), "q", T0)).offer_id, "solo", T0);
+    d.arrive(task("c1", T0), "q", T0);
+    expect(estimates(d.arrive(task("c2", T0), "q", T0))).toEqual({ c2: 1200 });
+    // Two leave after 100 s each: patience 200 s ÷ 2 abandonments = 100 s.
+    d.abandon("c1", T0 + 100 * S);
+    d.abandon("c2", T0 + 100 * S);
+    d.arrive(task("c3", T0 + 100 * S), "q", T0 + 100 * S);
+    const fx = d.arrive(task("c4", T0 + 100 * S), "q", T0 + 100 * S);
+    // First in line: 1/μ = 600 s; second: + 1 / (1/600 + 1/100) ≈ 86 s, since the one ahead may give up too.
+    expect(estimates(fx)).toEqual({ c4: Math.round(600 + 1 / (1 / 600 + 1 / 100)) });
+  });
+
+  it("takes the handle time from recent resolutions", () => {
+    const d = solo();
+    d.accept(onlyOffer(d.arrive(task("c0", T0), "q", T0)).offer_id, "solo", T0);
+    d.resolve("c0", T0 + 60 * S);
+    d.accept(onlyOffer(d.arrive(task("c1", T0 + 60 * S), "q", T0 + 60 * S)).offer_id, "solo", T0 + 60 * S);
+    expect(estimates(d.arrive(task("c2", T0 + 61 * S), "q", T0 + 61 * S))).toEqual({ c2: 60 });
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { erlangA, erlangC, staffing, type Stable, type Traffic } from "../../shared/routing/erlang";
+import fc from "fast-check";
+import { erlangA, erlangC, staffing, waitAtPosition, waitsInLine, type Stable, type Traffic } from "../../shared/routing/erlang";
 import { exponential, prng } from "../../shared/routing/random";
 import { Trace, simulate } from "../../shared/routing/simulation";
 
@@ -235,5 +236,36 @@ describe("simulator validation", () => {
     expect(sim.abandoned).toBe(0);
     expect(Math.abs(sim.asa_s / theory.asa_s - 1)).toBeLessThan(0.05);
     expect(Math.abs(sim.p_wait / theory.p_wait - 1)).toBeLessThan(0.05);
+  });
+});
+
+describe("wait at a position in line", () => {
+  it("is n / (c·μ) with infinite patience and the Erlang A sum with finite patience", () => {
+    expect(waitAtPosition(3, 4, 300, null)).toBeCloseTo(225, 9);
+    // c = 2, handle 100 s, patience 50 s: 1/(0.02) + 1/(0.02 + 0.02) + 1/(0.02 + 0.04).
+    expect(waitAtPosition(3, 2, 100, 50)).toBeCloseTo(50 + 25 + 1 / 0.06, 9);
+    expect(waitAtPosition(1, 0, 100, null)).toBeNull();
+  });
+
+  it("grows with the position, never above Erlang C, and a line walk gives the same values", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 500 }), fc.double({ min: 1, max: 3600, noNaN: true }), fc.option(fc.double({ min: 1, max: 3600, noNaN: true }), { nil: null }), (n, c, h, p) => {
+        const at = waitAtPosition(n, c, h, p)!;
+        expect(waitAtPosition(n + 1, c, h, p)!).toBeGreaterThan(at);
+        expect(at).toBeLessThanOrEqual((n * h) / c + 1e-9);
+        const walk = waitsInLine(c, h, p)!;
+        let last = 0;
+        for (let i = 1; i <= n; i++) last = walk(i);
+        expect(last).toBeCloseTo(at, 9);
+      }),
+    );
+  });
+
+  it("refuses bad inputs and a walk that skips a place", () => {
+    expect(() => waitAtPosition(0, 1, 100, null)).toThrow(RangeError);
+    expect(() => waitAtPosition(1, 1, 0, null)).toThrow(RangeError);
+    expect(() => waitAtPosition(1, 1, 100, -5)).toThrow(RangeError);
+    const walk = waitsInLine(1, 100, null)!;
+    expect(() => walk(2)).toThrow(RangeError);
   });
 });
