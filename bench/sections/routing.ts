@@ -209,7 +209,8 @@ export const routing: Section = {
         burst_offer_p50_ms: b.p50_ms,
         burst_offer_p99_ms: b.p99_ms,
         burst_missing: burstMissing,
-        agents: N,
+        // `agents` and `waiting` are the scale point's (from `scale`); the end-to-end tenant's roster is this.
+        e2e_agents: N,
         offers_seen: offersSeen,
         assigned_seen: assignedSeen,
         resolve_failures: resolveFailures,

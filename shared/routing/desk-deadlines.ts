@@ -131,11 +131,6 @@ function advance(w: Waiting, since: number, reason: "timeout" | "no_staffed_agen
   fx.push({ type: "overflow", conversation_id: w.task.conversation_id, queue_id: w.queue.id, from, to: w.target, reason });
 }
 
-function anyWaiting(s: DeskState): boolean {
-  for (const _ in s.waiting) return true;
-  return false;
-}
-
 function targetDeadline(w: Waiting): number | null {
   const t = w.targets[w.target]!;
   if (w.target >= w.targets.length - 1 || t.timeout_s === undefined) return null;
@@ -149,17 +144,11 @@ export function nextDeadline(s: DeskState, now: number): number | null {
   for (const a of Object.values(s.agents)) {
     if (a.disconnected_at !== null && (a.status === "available" || a.status === "busy")) next = Math.min(next, a.disconnected_at + grace);
   }
-  // A shift that starts (or ends) changes who may be offered waiting work; with nothing waiting it changes nothing.
-  if (anyWaiting(s)) {
-    for (const a of Object.values(s.agents)) {
-      if (a.status !== "available" || a.disconnected_at !== null) continue;
-      const change = nextShiftChange(a, now, s.config.calendars);
-      if (change !== null) next = Math.min(next, change);
-    }
-  }
   const warnRatio = s.config.settings.sla_warning_ratio;
+  let waiting = false;
   for (const cid in s.waiting) {
     const w = s.waiting[cid]!;
+    waiting = true;
     if (w.not_before > now) next = Math.min(next, w.not_before);
     if (w.sla_due !== null && !w.sla_breached) {
       next = Math.min(next, w.sla_warned ? w.sla_due : w.sla_due - w.queue.sla_first_response_s * 1000 * (1 - warnRatio));
@@ -169,6 +158,14 @@ export function nextDeadline(s: DeskState, now: number): number | null {
     for (const id in w.declined) {
       const until = w.declined[id]!;
       if (until > now && until < next) next = until;
+    }
+  }
+  // A shift that starts (or ends) changes who may be offered waiting work; with nothing waiting it changes nothing.
+  if (waiting) {
+    for (const a of Object.values(s.agents)) {
+      if (a.status !== "available" || a.disconnected_at !== null) continue;
+      const change = nextShiftChange(a, now, s.config.calendars);
+      if (change !== null) next = Math.min(next, change);
     }
   }
   return next === Infinity ? null : next;

@@ -1,5 +1,5 @@
 import type { AgentStatus, ChannelClass, Policy, Target } from "./schemas";
-import { meetsRequirements, rankTask, scoreAgent, speaks } from "./score";
+import { meetsRequirements, orderScore, rankTask, scoreAgent, speaks } from "./score";
 import type { AgentScore, Rank } from "./score";
 import type { AgentState, DeskState, Effect, Offer, Waiting } from "./desk-types";
 import { fits, hasRoom, onShift, roomAfter, used } from "./desk-capacity";
@@ -203,13 +203,21 @@ export function headStartMs(s: DeskState, tier: string): number {
   return Object.hasOwn(table, key) ? table[key]! * 1000 : 0;
 }
 
-export function rankWaiting(s: DeskState, now: number): { w: Waiting; rank: Rank }[] {
+/** A waiting contact in line: what it is sorted by; its Rank (with the parts) is built only when it is offered. */
+export type Ranked = { w: Waiting; priority: number; order: number; waited: number };
+
+/** The Rank of a ranked contact, as an offer's breakdown shows it. */
+export function rankOf(s: DeskState, r: Ranked): Rank {
+  return rankTask(r.w.queue.weights, r.w.task, r.priority, r.waited, r.w.queue.sla_first_response_s * 1000, s.config.settings.ageing_per_sla);
+}
+
+export function rankWaiting(s: DeskState, now: number): Ranked[] {
   const ageing = s.config.settings.ageing_per_sla;
   const policy = s.config.settings.policy;
   const baseline = BASELINES.has(policy);
   // A handful of tiers, hundreds of contacts: each tier's head start is looked up once.
   const headStarts = new Map<string, number>();
-  const list: { w: Waiting; rank: Rank }[] = [];
+  const list: Ranked[] = [];
   for (const id in s.waiting) {
     const w = s.waiting[id]!;
     if (w.offer_id !== null) continue;
@@ -220,14 +228,14 @@ export function rankWaiting(s: DeskState, now: number): { w: Waiting; rank: Rank
       else head = cached;
     }
     const waited = now - Math.max(w.enqueued_at, w.not_before) + head;
-    list.push({ w, rank: rankTask(w.queue.weights, w.task, baseline ? 0 : effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, ageing) });
+    list.push({ w, priority: baseline ? 0 : effectivePriority(w), order: orderScore(w.queue.weights, w.task, waited, w.queue.sla_first_response_s * 1000, ageing), waited });
   }
   if (baseline) return list.sort((x, y) => x.w.task.arrived_at - y.w.task.arrived_at || cmp(x.w.task.conversation_id, y.w.task.conversation_id));
   const byScore = policy === "weighted";
   return list.sort(
     (x, y) =>
-      y.rank.priority - x.rank.priority ||
-      (byScore ? y.rank.order_score - x.rank.order_score : 0) ||
+      y.priority - x.priority ||
+      (byScore ? y.order - x.order : 0) ||
       x.w.enqueued_at - y.w.enqueued_at ||
       cmp(x.w.task.conversation_id, y.w.task.conversation_id),
   );
@@ -266,7 +274,7 @@ export function offerable(s: DeskState, w: Waiting, now: number): AgentState[] {
   return agents.filter((a) => fits(a, w.class, s.config.settings) && !declinedBy(w, a.id, now) && mayTake(s, a, w) && !heldBack(a, w, pools, s.config.settings, ready));
 }
 
-export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[], idle: readonly AgentState[]): void {
+export function makeOffers(s: DeskState, ranked: Ranked[], now: number, fx: Effect[], idle: readonly AgentState[]): void {
   const settings = s.config.settings;
   let agents = [...idle];
   if (agents.length === 0) return;
@@ -278,7 +286,8 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
   let room = { voice: roomFor("voice"), chat: roomFor("chat"), email: roomFor("email") };
   /** Candidates by class and staff key; any offer changes someone's room, so it empties the cache. */
   const candidates = new Map<string, AgentState[]>();
-  for (const { w, rank } of ranked) {
+  for (const r of ranked) {
+    const w = r.w;
     if (w.not_before > now || !room[w.class]) continue;
     const target = w.targets[w.target]!;
     const protect = w.queue.protect_scarce ? pools : new Map();
@@ -309,7 +318,7 @@ export function makeOffers(s: DeskState, ranked: { w: Waiting; rank: Rank }[], n
         queue_id: w.queue.id,
         decided_at: now,
         target: { index: w.target, kind: target.kind },
-        rank,
+        rank: rankOf(s, r),
         score: chosen.score,
         candidates: ordered.slice(0, CANDIDATES_SHOWN).map((c) => ({ agent_id: c.agent.id, agent_match: c.score.agent_match, score: c.score.score })),
       },

@@ -1,7 +1,6 @@
-import type { Rank } from "./score";
 import type { DeskState, Effect, Waiting } from "./desk-types";
 import { lineKey } from "./desk-offers";
-import type { StaffCache } from "./desk-offers";
+import type { Ranked, StaffCache } from "./desk-offers";
 import { estimateWait, lineWaits, observedRates } from "./desk-estimates";
 import type { Rates } from "./desk-estimates";
 import type { ChannelClass } from "./schemas";
@@ -10,7 +9,7 @@ import type { ChannelClass } from "./schemas";
 const ESTIMATE_STEP_S = 30;
 
 /** Over the ranking taken before offers were made: conversations offered since are no longer in line. */
-export function refreshPositions(s: DeskState, ranked: { w: Waiting; rank: Rank }[], now: number, fx: Effect[], staff: StaffCache): void {
+export function refreshPositions(s: DeskState, ranked: readonly Ranked[], now: number, fx: Effect[], staff: StaffCache): void {
   const perQueue = new Map<string, number>();
   /** Per staff key: the wait at each place in its line (null: nobody at work could take it) and how far down it is. */
   const lines = new Map<string, { waits: ((position: number) => number) | null; at: number }>();

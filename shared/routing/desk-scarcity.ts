@@ -108,7 +108,14 @@ export function heldBack(agent: AgentState, w: Waiting, pools: Pools, settings: 
     for (const cls of p.forecast) {
       // Room is kept only for a class the agent can take at all, and only by the last ready holder with room.
       if (cost(agent, cls) === Infinity || roomAfter(agent, w.class, settings) >= cost(agent, cls) - 1e-9) continue;
-      if (![...p.holders.values()].some((h) => h !== agent && ready(h) && fits(h, cls, settings))) return true;
+      let kept = false;
+      for (const h of p.holders.values()) {
+        if (h !== agent && ready(h) && fits(h, cls, settings)) {
+          kept = true;
+          break;
+        }
+      }
+      if (!kept) return true;
     }
   }
   return false;

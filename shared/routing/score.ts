@@ -78,7 +78,16 @@ export function speaks(agent: Pick<Agent, "languages">, language: string | null)
   return agent.languages.some((l) => primary(l) === want);
 }
 
-const primary = (tag: string) => tag.split("-")[0]!.toLowerCase();
+/** Language tags come from a small set (the roster's and the conversations'): each is split once. */
+const primaries = new Map<string, string>();
+function primary(tag: string): string {
+  let p = primaries.get(tag);
+  if (p === undefined) {
+    if (primaries.size > 1000) primaries.clear();
+    primaries.set(tag, (p = tag.split("-")[0]!.toLowerCase()));
+  }
+  return p;
+}
 
 export type ScoreTask = Pick<Task, "customer_value" | "complexity" | "language" | "last_agent_id">;
 
@@ -139,6 +148,11 @@ export function rankTask(
     ageing: (ageingPerSla * Math.max(0, waitedMs)) / slaMs,
   };
   return { priority, order_score: parts.customer_value + parts.complexity + parts.ageing, parts };
+}
+
+/** rankTask's order_score alone, to the bit (the same operations in the same order), without building the parts. */
+export function orderScore(weights: Weights, task: Pick<Task, "customer_value" | "complexity">, waitedMs: number, slaMs: number, ageingPerSla: number): number {
+  return weights.customer_value * task.customer_value + weights.complexity * task.complexity + (ageingPerSla * Math.max(0, waitedMs)) / slaMs;
 }
 
 function sum(parts: Record<string, number>): number {
