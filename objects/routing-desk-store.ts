@@ -8,7 +8,7 @@ import type { AgentState, Breakdown, DeskState, Effect, Waiting } from "../share
 import { Agent, DeskSettings, Queue, type RoutingRule } from "../shared/routing/schemas";
 import { asDict, dict } from "../shared/dict";
 
-type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms" | "settled" | "last_arrival" | "quiet_until"> & { rules: RoutingRule[] };
+type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms" | "settled" | "last_arrival" | "queue_stats" | "quiet_until"> & { rules: RoutingRule[] };
 type Kind = (typeof schema.deskEntities.$inferSelect)["kind"];
 const KINDS: readonly Kind[] = ["agents", "waiting", "offers", "assignments"];
 export type DecisionOutcome = (typeof schema.deskDecisions.$inferSelect)["outcome"];
@@ -64,6 +64,7 @@ export class DeskStore {
         handle_ms: m.handle_ms,
         // Desks stored before scarce-pool forecasts (or before they were kept per key) start without one.
         last_arrival: asDict(m.last_arrival ?? {}),
+        queue_stats: asDict(m.queue_stats ?? {}),
         ...(m.quiet_until === undefined ? {} : { quiet_until: m.quiet_until }),
         // …nor observed patience.
         settled: m.settled ?? { voice: [], chat: [], email: [] },
@@ -78,7 +79,7 @@ export class DeskStore {
   /** Writes exactly the rows a command touched, plus the small meta row, in one transaction. */
   save(tenantId: string, state: DeskState, rules: RoutingRule[], touched: Touched | "all"): void {
     this.db.transaction((tx) => {
-      const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, settled: state.settled, last_arrival: state.last_arrival, quiet_until: state.quiet_until ?? null, rules };
+      const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, settled: state.settled, last_arrival: state.last_arrival, queue_stats: state.queue_stats, quiet_until: state.quiet_until ?? null, rules };
       tx.insert(schema.deskMeta)
         .values({ id: 1, tenantId, body: JSON.stringify(meta) })
         .onConflictDoUpdate({ target: schema.deskMeta.id, set: { body: JSON.stringify(meta) } })

@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
 import { DeskStore, touchedBy, type DecisionOutcome } from "./routing-desk-store";
 import { Desk, type Breakdown, type Effect } from "../shared/routing/desk";
+import { observeQueue } from "../shared/routing/desk-estimates";
 import { onShift, used } from "../shared/routing/desk-capacity";
 import { Agent, type AgentStatus, type RoutingRule, type Task } from "../shared/routing/schemas";
 import { selectQueue, type RoutingAttributes } from "../shared/routing/rules";
@@ -163,6 +164,12 @@ export class RoutingDesk extends DurableObject<Env> {
   async explain(tenantId: string, conversationId: string): Promise<Explanation> {
     const desk = await this.ready(tenantId);
     return { current: desk.explain(conversationId), decisions: this.store.decisions(conversationId) };
+  }
+
+  /** The queue's observed traffic, for a staffing estimate without given rates. */
+  async observed(tenantId: string, queueId: string): Promise<ReturnType<typeof observeQueue>> {
+    const desk = await this.ready(tenantId);
+    return observeQueue(desk.state, queueId, now());
   }
 
   async overview(tenantId: string) {

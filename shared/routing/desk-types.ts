@@ -78,6 +78,13 @@ export type Assignment = {
   breakdown: Breakdown;
 };
 
+/** A queue's recent traffic: arrivals per minute (the last hour), handle times and queue exits. */
+export type QueueStats = {
+  arrivals: [minute: number, count: number][];
+  handle_ms: number[];
+  settled: { waited_ms: number; abandoned: boolean }[];
+};
+
 export type DeskConfig = { settings: DeskSettings; queues: Record<string, Queue>; calendars: Record<string, Calendar> };
 
 export type DeskState = {
@@ -94,6 +101,8 @@ export type DeskState = {
   handle_ms: Record<ChannelClass, number[]>;
   /** How recent contacts left the queue, per class (newest last): observed patience for estimates (desk-estimates.ts). */
   settled: Record<ChannelClass, { waited_ms: number; abandoned: boolean }[]>;
+  /** Per queue, what the staffing estimate can use when no rates are given (desk-estimates.ts observeQueue). */
+  queue_stats: Record<string, QueueStats>;
   /** The timer the last settle reported; until then nothing is due (desk.ts settleIfDue). Absent: unknown. */
   quiet_until?: number | null;
   /** Per pool key and class, the last arrival to a protecting queue, for scarce pools' forecast demand (desk-scarcity.ts). */

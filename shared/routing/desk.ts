@@ -9,7 +9,7 @@ import { enqueue, requeueAssigned, transferTargets } from "./desk-queueing";
 import { dict } from "../dict";
 import { fits } from "./desk-capacity";
 import { rememberArrival, stillAwaited } from "./desk-scarcity";
-import { rememberSettled } from "./desk-estimates";
+import { rememberHandled, rememberQueueArrival, rememberSettled } from "./desk-estimates";
 
 /**
  * The routing desk: the only place assignment decisions are made. One plain-JSON state, mutated by commands
@@ -41,9 +41,6 @@ export type {
 } from "./desk-types";
 export { effectivePriority } from "./desk-offers";
 
-/** Handle times remembered per class for estimates. */
-const HANDLE_WINDOW = 50;
-
 export function createDesk(init: DeskInit, now: number): DeskState {
   const state: DeskState = {
     config: {
@@ -59,6 +56,7 @@ export function createDesk(init: DeskInit, now: number): DeskState {
     rr_last: null,
     handle_ms: { voice: [], chat: [], email: [] },
     settled: { voice: [], chat: [], email: [] },
+    queue_stats: dict(),
     last_arrival: dict(),
   };
   for (const a of init.agents ?? []) state.agents[a.id] = freshAgent(a, now);
@@ -153,6 +151,7 @@ export class Desk {
     enqueue(this.state, task, queue, targets, { sla: "start", transfers: 0, notes: [], declined: dict() }, now, fx);
     const w = this.state.waiting[id];
     if (w) rememberArrival(this.state, w, now);
+    rememberQueueArrival(this.state, queueId, now);
     return this.settle(fx, now, true);
   }
 
@@ -285,9 +284,7 @@ export class Desk {
       delete s.assignments[conversationId];
       release(s, a.agent_id, a.class, now);
       const handled = now - a.assigned_at;
-      const recent = s.handle_ms[a.class];
-      recent.push(handled);
-      if (recent.length > HANDLE_WINDOW) recent.shift();
+      rememberHandled(s, a.class, a.queue.id, handled);
       fx.push({ type: "resolved", conversation_id: conversationId, agent_id: a.agent_id, handle_ms: handled });
     } else if (w) {
       if (w.offer_id) revokeOffer(s, s.offers[w.offer_id]!, "resolved", now, fx);

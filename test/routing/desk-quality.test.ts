@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { agent, desk, ofType, onlyOffer, queue, S, T0, task } from "./fixtures";
+import { observeQueue } from "../../shared/routing/desk-estimates";
 
 /** The routing-quality rules, one at a time: shared budget, blocking, shifts, requirements, strategy, tiers, scarce pools. */
 
@@ -221,5 +222,26 @@ describe("estimated waits from observed rates", () => {
     d.resolve("c0", T0 + 60 * S);
     d.accept(onlyOffer(d.arrive(task("c1", T0 + 60 * S), "q", T0 + 60 * S)).offer_id, "solo", T0 + 60 * S);
     expect(estimates(d.arrive(task("c2", T0 + 61 * S), "q", T0 + 61 * S))).toEqual({ c2: 60 });
+  });
+});
+
+describe("a queue's observed traffic", () => {
+  it("counts arrivals over the last hour from the first one seen, and handle times and patience per queue", () => {
+    const d = desk({ queues: [anyone()], agents: [agent("solo", { capacity: { voice: 1, chat: 1, email: 1 } })] });
+    expect(observeQueue(d.state, "q", T0)).toEqual({ arrivals_per_h: null, aht_s: null, patience_s: null, window_s: 0 });
+    // Ten arrivals over ten minutes: 60 an hour, not the sixth of it an hour-long window would say.
+    d.accept(onlyOffer(d.arrive(task("c0", T0), "q", T0)).offer_id, "solo", T0);
+    for (let i = 1; i < 10; i++) d.arrive(task(`c${i}`, T0 + i * 60 * S), "q", T0 + i * 60 * S);
+    const seen = observeQueue(d.state, "q", T0 + 600 * S);
+    expect(seen.window_s).toBe(600);
+    expect(seen.arrivals_per_h).toBeCloseTo(60, 9);
+    d.abandon("c2", T0 + 900 * S);
+    d.resolve("c0", T0 + 900 * S);
+    const after = observeQueue(d.state, "q", T0 + 900 * S);
+    expect(after.aht_s).toBe(900);
+    // c0 was answered at once, c2 left after 780 s: 780 s waited over one abandonment.
+    expect(after.patience_s).toBe(780);
+    // An hour later the arrivals have aged out.
+    expect(observeQueue(d.state, "q", T0 + 2 * 3600 * S).arrivals_per_h).toBeNull();
   });
 });

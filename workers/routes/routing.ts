@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireAuth, authenticate, type AuthEnv } from "../http/auth";
-import { HttpError, invalidField } from "../http/problem";
+import { HttpError, invalid, invalidField } from "../http/problem";
 import { jsonBody, queryOf } from "../http/validate";
 import { db } from "../db/client";
 import { routingConfig } from "../db/schema";
@@ -13,19 +13,23 @@ import { staffing } from "../../shared/routing/erlang";
 import { checkOrigin, tenantById } from "../tenants";
 import { Id, now } from "../../shared/ids";
 
-/** Nothing measures arrival rates or handle times yet, so the caller must bring them. */
-const measured = (what: string) => z.string({ error: `required: ${what}, until routing analytics can supply it` });
-
 /**
  * The bounds (100 contacts a second, an hour's patience) are far beyond a real queue and keep the
  * Erlang A evaluation, whose length grows with arrivals × patience, cheap enough for a request.
+ * A rate left out is the one the desk observed on the queue (objects/routing-desk.ts observed).
  */
+const MAX_ARRIVALS_PER_H = 360_000;
+const MAX_AHT_S = 86_400;
+const MAX_PATIENCE_S = 3_600;
+
 export const StaffingQuery = z.object({
   queue: Id,
-  arrivals_per_h: measured("contacts per hour").pipe(z.coerce.number<string>().positive().max(360_000)),
-  aht_s: measured("average handle time in seconds").pipe(z.coerce.number<string>().positive().max(86_400)),
-  /** Mean patience before abandoning: given, the estimate is Erlang A; omitted, Erlang C. */
-  patience_s: z.coerce.number().positive().max(3_600).optional(),
+  /** Contacts per hour; omitted: the queue's arrivals over the last hour. */
+  arrivals_per_h: z.coerce.number().positive().max(MAX_ARRIVALS_PER_H).optional(),
+  /** Average handle time; omitted: the mean of the queue's last 50 resolutions. */
+  aht_s: z.coerce.number().positive().max(MAX_AHT_S).optional(),
+  /** Mean patience before abandoning (Erlang A); omitted: the queue's observed patience, or Erlang C if nobody gave up lately. */
+  patience_s: z.coerce.number().positive().max(MAX_PATIENCE_S).optional(),
   target_sl: z.coerce.number().gt(0).lt(1).default(0.8),
   /** Default: the queue's first-response SLA. */
   within_s: z.coerce.number().min(0).max(86_400).optional(),
@@ -58,8 +62,27 @@ export const routingRoutes = new Hono<AuthEnv>()
     const q = c.req.valid("query");
     const queue = (await tenantQueues(c.env, c.get("principal").tenantId)).find((x) => x.id === q.queue);
     if (!queue) throw invalidField("queue", "no queue with this id");
-    const inputs = { arrivals_per_h: q.arrivals_per_h, aht_s: q.aht_s, patience_s: q.patience_s ?? null, target_sl: q.target_sl, within_s: q.within_s ?? queue.sla_first_response_s };
-    const result = staffing({ arrivals_per_s: inputs.arrivals_per_h / 3600, handle_s: inputs.aht_s, patience_s: q.patience_s, target_sl: inputs.target_sl, within_s: inputs.within_s });
+    const seen = q.arrivals_per_h === undefined || q.aht_s === undefined || q.patience_s === undefined ? await deskStub(c.env, c.get("principal").tenantId).observed(c.get("principal").tenantId, queue.id) : null;
+    const pick = (given: number | undefined, observed: number | null | undefined, max: number) =>
+      given !== undefined ? { value: given, source: "given" as const } : observed != null ? { value: Math.min(max, observed), source: "observed" as const } : null;
+    const arrivals = pick(q.arrivals_per_h, seen?.arrivals_per_h, MAX_ARRIVALS_PER_H);
+    const aht = pick(q.aht_s, seen?.aht_s, MAX_AHT_S);
+    const patience = pick(q.patience_s, seen?.patience_s, MAX_PATIENCE_S);
+    const missing = [
+      ...(arrivals ? [] : [{ field: "arrivals_per_h", message: "not given, and the desk has seen no arrivals on this queue in the last hour" }]),
+      ...(aht ? [] : [{ field: "aht_s", message: "not given, and the desk has seen no resolutions on this queue yet" }]),
+    ];
+    if (!arrivals || !aht) throw invalid(missing);
+    const inputs = {
+      arrivals_per_h: arrivals.value,
+      aht_s: aht.value,
+      patience_s: patience?.value ?? null,
+      target_sl: q.target_sl,
+      within_s: q.within_s ?? queue.sla_first_response_s,
+      sources: { arrivals_per_h: arrivals.source, aht_s: aht.source, patience_s: patience?.source ?? null },
+      ...(seen ? { observed_window_s: seen.window_s } : {}),
+    };
+    const result = staffing({ arrivals_per_s: inputs.arrivals_per_h / 3600, handle_s: inputs.aht_s, patience_s: patience?.value, target_sl: inputs.target_sl, within_s: inputs.within_s });
     return c.json({ queue_id: queue.id, ...result, inputs });
   })
   .get("/desk", requireAuth("api", "agent"), async (c) => {
