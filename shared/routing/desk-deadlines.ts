@@ -1,4 +1,4 @@
-import type { DeskState, Effect, Waiting } from "./desk-types";
+import type { DeskState, Effect, OverflowReason, Waiting } from "./desk-types";
 import { anyDeclined, anyStaffed, effectivePriority, expireOffer, freeBeyondTarget, lineKey, setStatus, staffKey } from "./desk-offers";
 import type { StaffCache } from "./desk-offers";
 import { lineWaits, observedRates } from "./desk-estimates";
@@ -124,10 +124,11 @@ function advanceTargets(s: DeskState, w: Waiting, now: number, fx: Effect[], sta
   }
 }
 
-function advance(w: Waiting, since: number, reason: "timeout" | "no_staffed_agent" | "estimated_wait", fx: Effect[]): void {
+function advance(w: Waiting, since: number, reason: OverflowReason, fx: Effect[]): void {
   const from = w.target;
   w.target += 1;
   w.target_since = since;
+  w.target_reason = reason;
   fx.push({ type: "overflow", conversation_id: w.task.conversation_id, queue_id: w.queue.id, from, to: w.target, reason });
 }
 

@@ -317,7 +317,7 @@ export function makeOffers(s: DeskState, ranked: Ranked[], now: number, fx: Effe
         agent_id: agent.id,
         queue_id: w.queue.id,
         decided_at: now,
-        target: { index: w.target, kind: target.kind },
+        target: { index: w.target, kind: target.kind, ...(w.target_reason ? { reason: w.target_reason } : {}) },
         rank: rankOf(s, r),
         score: chosen.score,
         candidates: ordered.slice(0, CANDIDATES_SHOWN).map((c) => ({ agent_id: c.agent.id, agent_match: c.score.agent_match, score: c.score.score })),

@@ -31,6 +31,8 @@ export type Waiting = {
   targets: Target[];
   target: number;
   target_since: number;
+  /** Why the contact moved to its current target (absent: still its first, or stored before reasons were kept). */
+  target_reason?: OverflowReason;
   /** Agents who rejected or missed this conversation (or handed it over), and until when they are skipped. */
   declined: Record<string, number>;
   offer_id: string | null;
@@ -47,7 +49,8 @@ export type Breakdown = {
   agent_id: string;
   queue_id: string;
   decided_at: number;
-  target: { index: number; kind: Target["kind"] };
+  /** The target the decision was made under and, past the first, why the contact had moved to it. */
+  target: { index: number; kind: Target["kind"]; reason?: OverflowReason };
   /** Why this conversation went before others waiting (effective priority, then order_score parts). */
   rank: Rank;
   /** The seed's score for this (conversation, agent) pair: score.score is exactly the sum of score.parts. */
@@ -109,6 +112,8 @@ export type DeskState = {
   last_arrival: Record<string, Partial<Record<ChannelClass, number>>>;
 };
 
+export type OverflowReason = "timeout" | "no_staffed_agent" | "estimated_wait";
+
 export type WaitReason = "offered" | "out_of_hours" | "no_staffed_agent" | "declined_by_all" | "agents_busy";
 
 export type Effect =
@@ -137,7 +142,7 @@ export type Effect =
   | { type: "resolved"; conversation_id: string; agent_id: string | null; handle_ms: number | null }
   | { type: "abandoned"; conversation_id: string; queue_id: string; waited_ms: number }
   | { type: "queue_position"; conversation_id: string; queue_id: string; position: number; estimated_wait_s: number | null }
-  | { type: "overflow"; conversation_id: string; queue_id: string; from: number; to: number; reason: "timeout" | "no_staffed_agent" | "estimated_wait" }
+  | { type: "overflow"; conversation_id: string; queue_id: string; from: number; to: number; reason: OverflowReason }
   | { type: "sla_warning"; conversation_id: string; queue_id: string; due_at: number }
   | { type: "sla_breach"; conversation_id: string; queue_id: string; due_at: number; priority: number }
   | { type: "supervisor_alert"; conversation_id: string; queue_id: string; reason: "sla_breach" }

@@ -81,7 +81,11 @@ export class Desk {
   configure(change: { settings?: Partial<DeskSettings>; queues?: readonly Queue[]; calendars?: readonly Calendar[] }, now: number): Effect[] {
     const c = this.state.config;
     if (change.settings) c.settings = DeskSettings.parse({ ...c.settings, ...change.settings });
-    if (change.queues) c.queues = byId(change.queues);
+    if (change.queues) {
+      c.queues = byId(change.queues);
+      // A removed queue's traffic describes nothing any more; its conversations already waiting keep their copy.
+      for (const id of Object.keys(this.state.queue_stats)) if (!c.queues[id]) delete this.state.queue_stats[id];
+    }
     if (change.calendars) c.calendars = byId(change.calendars);
     return this.settle([], now, true);
   }
@@ -265,7 +269,7 @@ export class Desk {
       agent_id: agentId,
       queue_id: w.queue.id,
       decided_at: now,
-      target: { index: w.target, kind: w.targets[w.target]!.kind },
+      target: { index: w.target, kind: w.targets[w.target]!.kind, ...(w.target_reason ? { reason: w.target_reason } : {}) },
       rank: rankTask(w.queue.weights, w.task, effectivePriority(w), waited, w.queue.sla_first_response_s * 1000, s.config.settings.ageing_per_sla),
       score,
       candidates: [{ agent_id: agentId, agent_match: score.agent_match, score: score.score }],

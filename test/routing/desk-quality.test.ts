@@ -151,6 +151,8 @@ describe("expanding targets: early overflow on the expected wait", () => {
     const fx = d.arrive(task("c2", T0 + S), "vip", T0 + S);
     expect(ofType(fx, "overflow")).toEqual([{ type: "overflow", conversation_id: "c2", queue_id: "vip", from: 0, to: 1, reason: "estimated_wait" }]);
     expect(offersTo(fx)).toEqual(["c2>g1"]);
+    // The offer's breakdown says why the contact was under the wider target.
+    expect(onlyOffer(fx).breakdown.target).toEqual({ index: 1, kind: "any", reason: "estimated_wait" });
   });
 
   it("moves no more contacts than the next target has free agents", () => {
