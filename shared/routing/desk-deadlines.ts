@@ -29,7 +29,8 @@ function processDue(s: DeskState, now: number, fx: Effect[]): void {
   const warnRatio = s.config.settings.sla_warning_ratio;
   // Agents do not change in this loop, so whether a target is staffed is asked once per staff key.
   const staffedByKey = new Map<string, boolean>();
-  for (const w of Object.values(s.waiting)) {
+  for (const cid in s.waiting) {
+    const w = s.waiting[cid]!;
     const id = w.task.conversation_id;
     const qid = w.queue.id;
     if (w.sla_due !== null && !w.sla_breached) {
@@ -104,7 +105,7 @@ function overflowEarly(s: DeskState, now: number, fx: Effect[], staff: StaffCach
 
 /** Move past targets whose timeout ran out, or where nobody who could take the conversation is at work. */
 function advanceTargets(s: DeskState, w: Waiting, now: number, fx: Effect[], staffedByKey: Map<string, boolean>): void {
-  if (w.not_before > now) return;
+  if (w.not_before > now || w.target >= w.targets.length - 1) return;
   // Refusals are per contact: only a contact nobody refused may share the answer of its key.
   const shared = !anyDeclined(w, now);
   while (w.target < w.targets.length - 1) {

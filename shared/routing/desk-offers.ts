@@ -59,7 +59,12 @@ function inTarget(agent: AgentState, target: Target, w: Waiting): boolean {
 
 /** Agents at work (available, connected, on shift) who may take the conversation; `excludeDeclined` drops refusers. */
 export function staffed(s: DeskState, w: Waiting, now: number, excludeDeclined: boolean): AgentState[] {
-  return Object.values(s.agents).filter((a) => atWork(s, a, now) && mayTake(s, a, w) && !(excludeDeclined && declinedBy(w, a.id, now)));
+  const out: AgentState[] = [];
+  for (const id in s.agents) {
+    const a = s.agents[id]!;
+    if (atWork(s, a, now) && mayTake(s, a, w) && !(excludeDeclined && declinedBy(w, a.id, now))) out.push(a);
+  }
+  return out;
 }
 
 /**
@@ -95,7 +100,10 @@ export function anyDeclined(w: Waiting, now: number): boolean {
 
 /** Whether anyone could be offered this conversation under its current target; stops at the first agent found. */
 export function anyStaffed(s: DeskState, w: Waiting, now: number): boolean {
-  for (const a of Object.values(s.agents)) if (atWork(s, a, now) && mayTake(s, a, w) && !declinedBy(w, a.id, now)) return true;
+  for (const id in s.agents) {
+    const a = s.agents[id]!;
+    if (atWork(s, a, now) && mayTake(s, a, w) && !declinedBy(w, a.id, now)) return true;
+  }
   return false;
 }
 
@@ -291,12 +299,13 @@ export function makeOffers(s: DeskState, ranked: Ranked[], now: number, fx: Effe
     if (w.not_before > now || !room[w.class]) continue;
     const target = w.targets[w.target]!;
     const protect = w.queue.protect_scarce ? pools : new Map();
-    // Who has room and may take it depends only on the class and the staff key, shared by many waiting contacts.
-    const key = lineKey(w);
+    // Who has room, may take it and is not held back for a pool depends only on the class, the staff key (the
+    // pool keys follow from it) and whether the queue protects pools: shared by many waiting contacts.
+    const key = w.queue.protect_scarce ? `${lineKey(w)}|protect` : lineKey(w);
     let base = candidates.get(key);
-    if (!base) candidates.set(key, (base = agents.filter((a) => fits(a, w.class, settings) && mayTake(s, a, w))));
+    if (!base) candidates.set(key, (base = agents.filter((a) => fits(a, w.class, settings) && mayTake(s, a, w) && !heldBack(a, w, protect, settings, ready))));
     if (base.length === 0) continue;
-    const eligible = base.filter((a) => !declinedBy(w, a.id, now) && !heldBack(a, w, protect, settings, ready));
+    const eligible = base.filter((a) => !declinedBy(w, a.id, now));
     if (eligible.length === 0) continue;
     const scored = eligible.map((a) => ({ agent: a, score: scoreAgent(w.queue.weights, w.task, w.requirements, a, capacitySignal(s, w, a)) }));
     const ordered = order(s, policy, scored, w);
