@@ -125,7 +125,14 @@ export function customerValueV1(tiers: readonly string[], tier: string, lifetime
 const NEED = 2.5;
 
 export function fromV1(v1: TraceV1, name: string): Trace {
-  const queues: z.input<typeof Queue>[] = v1.channels.map((ch) => ({ id: ch, name: `${ch} contacts`, sla_first_response_s: SLA_S[ch] }));
+  // Each queue widens from the skill to anyone after twice its SLA: the desk's default 120 s for voice and chat,
+  // two hours for e-mail, which would otherwise leave its skill after two minutes of a one-hour SLA.
+  const queues: z.input<typeof Queue>[] = v1.channels.map((ch) => ({
+    id: ch,
+    name: `${ch} contacts`,
+    sla_first_response_s: SLA_S[ch],
+    targets: [{ kind: "skills", timeout_s: 2 * SLA_S[ch] }, { kind: "any" }],
+  }));
   const input: TraceInput = {
     name,
     description: `${FORMAT_V1}: ${v1.agents.length} agents, ${v1.contacts.length} contacts`,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Trace, simulate } from "../../shared/routing/simulation";
 import { TraceV1, fromV1 } from "../../shared/routing/trace-v1";
-import { SCENARIO_NAMES, generate } from "../../bench/traces/scenarios";
+import { POOLS, SCENARIO_NAMES, generate } from "../../bench/traces/scenarios";
+import { run } from "../../shared/routing/simulation";
+import { scorecard } from "../../shared/routing/scorecard";
+import type { Policy } from "../../shared/routing/schemas";
 
 const SHIPPED = ["chat-skills", "omnichannel", "peak-hour"];
 const load = async (name: string) => Trace.parse((await import(`../../bench/traces/${name}.json`)).default);
@@ -52,6 +55,25 @@ describe("routing-trace/v1 scenarios", () => {
     expect(r.answered + r.abandoned).toBe(v1.contacts.length);
     expect(r.mean_utilisation).toBeGreaterThan(0.3);
     expect(r.mean_utilisation).toBeLessThanOrEqual(1);
+  });
+
+  // The evaluation's claims that hold seed by seed (docs/routing.md, "Evaluation"), kept from regressing on two
+  // seeds; service level against fifo-skill-pack is a draw in the evaluation and is not asserted.
+  it.each(SCENARIO_NAMES)("%s: weighted keeps the skill, serves the top tiers and the VIP pool better than every baseline", (name) => {
+    for (const seed of [1, 2]) {
+      const v1 = TraceV1.parse(generate(name, seed));
+      const trace = fromV1(v1, `${name}-${seed}`);
+      const card = (policy: Policy) => scorecard(v1, run(trace, policy), POOLS);
+      const w = card("weighted");
+      const pack = card("fifo_skill_pack");
+      const rr = card("round_robin_blind");
+      // The target (95 %) is on the mean over 20 seeds; one seed may dip below it (docs/routing.md, "Evaluation").
+      expect(w.right_skill_first_time).toBeGreaterThanOrEqual(0.93);
+      expect(w.sl_top_tiers).toBeGreaterThan(Math.max(pack.sl_top_tiers, rr.sl_top_tiers));
+      expect(w.ltv_abandoned).toBeLessThan(Math.min(pack.ltv_abandoned, rr.ltv_abandoned));
+      expect(w.pools.vip!).toBeGreaterThan(Math.max(pack.pools.vip!, rr.pools.vip!));
+      expect(w.abandonment).toBeLessThan(rr.abandonment);
+    }
   });
 
   it("the same seed gives the same trace", () => {
