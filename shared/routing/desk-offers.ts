@@ -73,13 +73,13 @@ export function staffed(s: DeskState, w: Waiting, now: number, excludeDeclined: 
  */
 export class StaffCache {
   private byKey = new Map<string, AgentState[]>();
+  private idle: AgentState[] | undefined;
   private s: DeskState;
   private now: number;
   constructor(s: DeskState, now: number) {
     this.s = s;
     this.now = now;
   }
-  private idle: AgentState[] | undefined;
   /** `free(…)` as the settle began offering: read before any offer of this settle changes a load. */
   free(): AgentState[] {
     return (this.idle ??= free(this.s, this.now));
