@@ -352,12 +352,16 @@ function order<T extends { agent: AgentState; score: AgentScore }>(s: DeskState,
   const busy = (a: AgentState) => used(a, s.config.settings);
   switch (policy) {
     case "weighted": {
-      // Packing first, then the score: a contact that fits beside work in progress never breaks a wholly free
-      // agent, the only kind a call can take. The score then chooses among the agents on the same side.
-      // Before both, an agent with the required skills: a widened target permits others, it does not prefer them.
-      const whole = (x: T) => (w.queue.strategy === "pack" && busy(x.agent) === 0 ? 1 : 0);
+      // First an agent with the required skills: a widened target permits others, it does not prefer them.
+      // Then packing: a contact that fits beside work in progress never breaks a wholly free agent, the only
+      // kind a call can take; and a chat or e-mail goes to an agent who takes no calls before one who does,
+      // whose capacity would otherwise never drain back to a whole agent for the next call. The score then
+      // chooses among the agents left level.
+      const pack = w.queue.strategy === "pack";
+      const whole = (x: T) => (pack && busy(x.agent) === 0 ? 1 : 0);
+      const takesCalls = (x: T) => (pack && w.class !== "voice" && x.agent.capacity.voice > 0 ? 1 : 0);
       const wrong = (x: T) => (meetsRequirements(x.agent, w.requirements) ? 0 : 1);
-      return scored.sort((x, y) => wrong(x) - wrong(y) || whole(x) - whole(y) || y.score.score - x.score.score || idle(x, y));
+      return scored.sort((x, y) => wrong(x) - wrong(y) || whole(x) - whole(y) || takesCalls(x) - takesCalls(y) || y.score.score - x.score.score || idle(x, y));
     }
     case "fifo":
       return scored.sort(idle);

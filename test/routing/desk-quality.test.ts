@@ -182,6 +182,17 @@ describe("expanding targets: early overflow on the expected wait", () => {
     expect(ofType(named.tick(T0 + 301 * S), "overflow")).toMatchObject([{ conversation_id: "c2", reason: "timeout" }]);
   });
 
+  it("gives a chat to an agent who takes no calls before one who does, even a better-rated one; a call to whoever is whole", () => {
+    const blended = agent("blended", { csat: 5, capacity: { voice: 1, chat: 3, email: 5 } });
+    const digital = agent("digital", { csat: 2, capacity: { voice: 0, chat: 3, email: 5 } });
+    const d = desk({ queues: [anyone()], agents: [blended, digital] });
+    expect(offersTo(d.arrive(task("chat1", T0), "q", T0))).toEqual(["chat1>digital"]);
+    expect(offersTo(d.arrive(task("call1", T0, { channel: "voice" }), "q", T0))).toEqual(["call1>blended"]);
+    // Under `spread` nothing is kept whole for calls: the better-rated agent gets the chat.
+    const s = desk({ queues: [anyone({ strategy: "spread" })], agents: [blended, digital] });
+    expect(offersTo(s.arrive(task("chat1", T0), "q", T0))).toEqual(["chat1>blended"]);
+  });
+
   it("offers a widened contact to an agent with its skill before one who would keep a whole agent free", () => {
     const d = desk({
       queues: [queue("billing", { required_skills: [{ skill: "billing" }], targets: [{ kind: "any" }] }), anyone()],

@@ -60,6 +60,7 @@ describe("routing-trace/v1 scenarios", () => {
   // The evaluation's claims that hold seed by seed (docs/routing.md, "Evaluation"), kept from regressing on two
   // seeds; service level against fifo-skill-pack is a draw in the evaluation and is not asserted.
   it.each(SCENARIO_NAMES)("%s: weighted keeps the skill, serves the top tiers and the VIP pool better than every baseline", (name) => {
+    const rsft: number[] = [];
     for (const seed of [1, 2]) {
       const v1 = TraceV1.parse(generate(name, seed));
       const trace = fromV1(v1, `${name}-${seed}`);
@@ -67,13 +68,15 @@ describe("routing-trace/v1 scenarios", () => {
       const w = card("weighted");
       const pack = card("fifo_skill_pack");
       const rr = card("round_robin_blind");
-      // The target (95 %) is on the mean over 20 seeds; one seed may dip below it (docs/routing.md, "Evaluation").
-      expect(w.right_skill_first_time).toBeGreaterThanOrEqual(0.93);
+      // The target (95 %) is on the mean over seeds; one seed may dip below it (docs/routing.md, "Evaluation").
+      expect(w.right_skill_first_time).toBeGreaterThanOrEqual(0.92);
+      rsft.push(w.right_skill_first_time);
       expect(w.sl_top_tiers).toBeGreaterThan(Math.max(pack.sl_top_tiers, rr.sl_top_tiers));
       expect(w.ltv_abandoned).toBeLessThan(Math.min(pack.ltv_abandoned, rr.ltv_abandoned));
       expect(w.pools.vip!).toBeGreaterThan(Math.max(pack.pools.vip!, rr.pools.vip!));
-      expect(w.abandonment).toBeLessThan(rr.abandonment);
+      expect(w.abandonment).toBeLessThan(Math.min(pack.abandonment, rr.abandonment));
     }
+    expect((rsft[0]! + rsft[1]!) / 2).toBeGreaterThanOrEqual(0.95);
   });
 
   it("the same seed gives the same trace", () => {
