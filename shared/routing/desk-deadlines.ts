@@ -7,12 +7,12 @@ import type { ChannelClass } from "./schemas";
 import { fits, nextShiftChange } from "./desk-capacity";
 
 /**
- * `staff` is made by the caller once the agents are settled: this function sets the expired and disconnected away
- * first. `due` false: the caller knows no deadline has come and no staffing changed, so only the early overflow runs.
+ * `staff` computes lazily, so it reads the agents only after this function has set the expired and disconnected
+ * away. `due` false: the caller knows no deadline has come and no staffing changed, so only the early overflow runs.
  */
-export function processDeadlines(s: DeskState, now: number, fx: Effect[], staff: () => StaffCache, due = true): void {
+export function processDeadlines(s: DeskState, now: number, fx: Effect[], staff: StaffCache, due = true): void {
   if (due) processDue(s, now, fx);
-  if (s.config.settings.policy === "weighted") overflowEarly(s, now, fx, staff());
+  if (s.config.settings.policy === "weighted") overflowEarly(s, now, fx, staff);
 }
 
 function processDue(s: DeskState, now: number, fx: Effect[]): void {

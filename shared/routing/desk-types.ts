@@ -106,7 +106,7 @@ export type DeskState = {
   settled: Record<ChannelClass, { waited_ms: number; abandoned: boolean }[]>;
   /** Per queue, what the staffing estimate can use when no rates are given (desk-estimates.ts observeQueue). */
   queue_stats: Record<string, QueueStats>;
-  /** The timer the last settle reported; until then nothing is due (desk.ts settleIfDue). Absent: unknown. */
+  /** The timer the last settle reported; until then nothing is due (desk-settle.ts settleIfDue). Absent: unknown. */
   quiet_until?: number | null;
   /** Per pool key and class, the last arrival to a protecting queue, for scarce pools' forecast demand (desk-scarcity.ts). */
   last_arrival: Record<string, Partial<Record<ChannelClass, number>>>;

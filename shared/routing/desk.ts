@@ -1,10 +1,9 @@
 import { DeskSettings } from "./schemas";
 import type { Agent, AgentStatus, Calendar, Queue, Target, Task } from "./schemas";
 import type { AgentState, Breakdown, Carried, DeskInit, DeskState, Effect, Offer, TransferNote, TransferTo, WaitReason } from "./desk-types";
-import { nextDeadline, processDeadlines } from "./desk-deadlines";
-import { StaffCache, capacitySignal, declinedBy, offerable, dropOffer, effectivePriority, expireOffer, makeOffers, rankWaiting, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
+import { capacitySignal, declinedBy, offerable, dropOffer, effectivePriority, expireOffer, release, revokeAgentOffers, revokeOffer, setStatus, staffed } from "./desk-offers";
 import { rankTask, scoreAgent } from "./score";
-import { refreshPositions } from "./desk-positions";
+import { settle, settleIfDue } from "./desk-settle";
 import { enqueue, requeueAssigned, transferTargets } from "./desk-queueing";
 import { dict } from "../dict";
 import { fits } from "./desk-capacity";
@@ -87,7 +86,7 @@ export class Desk {
       for (const id of Object.keys(this.state.queue_stats)) if (!c.queues[id]) delete this.state.queue_stats[id];
     }
     if (change.calendars) c.calendars = byId(change.calendars);
-    return this.settle([], now, true);
+    return settle(this.state, [], now, true);
   }
 
   upsertAgent(agent: Agent, now: number): Effect[] {
@@ -95,14 +94,14 @@ export class Desk {
     const old = this.state.agents[agent.id];
     if (!old) {
       this.state.agents[agent.id] = freshAgent(agent, now);
-      return this.settle(fx, now, true);
+      return settle(this.state, fx, now, true);
     }
     const wasAvailable = old.status === "available";
     // The new profile replaces the old one whole (a schedule removed is gone); only live state carries over.
     this.state.agents[agent.id] = { ...agent, load: old.load, idle_since: old.idle_since, disconnected_at: old.disconnected_at };
     if (agent.status !== "available") revokeAgentOffers(this.state, agent.id, now, fx);
     else if (!wasAvailable) this.state.agents[agent.id]!.idle_since = now;
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   /** Outstanding offers are revoked and the agent's conversations go back to their queues. */
@@ -114,7 +113,7 @@ export class Desk {
       if (a.agent_id === agentId) requeueAssigned(this.state, a, { kind: "queue", queue_id: a.queue.id }, "agent removed", now, fx);
     }
     delete this.state.agents[agentId];
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   agentStatus(agentId: string, status: AgentStatus, now: number): Effect[] {
@@ -122,14 +121,14 @@ export class Desk {
     if (!agent) return this.invalid("agent_status", "unknown_agent", now);
     const fx: Effect[] = [];
     setStatus(this.state, agent, status, "set", now, fx);
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   connect(agentId: string, now: number): Effect[] {
     const agent = this.state.agents[agentId];
     if (!agent) return this.invalid("connect", "unknown_agent", now);
     agent.disconnected_at = null;
-    return this.settle([], now, true);
+    return settle(this.state, [], now, true);
   }
 
   /** Offers to a dropped console cannot be seen, so they go back now; the agent turns away after the grace. */
@@ -139,7 +138,7 @@ export class Desk {
     const fx: Effect[] = [];
     agent.disconnected_at ??= now;
     revokeAgentOffers(this.state, agentId, now, fx);
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   arrive(task: Task, queueId: string, now: number): Effect[] {
@@ -156,7 +155,7 @@ export class Desk {
     const w = this.state.waiting[id];
     if (w) rememberArrival(this.state, w, now);
     rememberQueueArrival(this.state, queueId, now);
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   accept(offerId: string, agentId: string, now: number): Effect[] {
@@ -192,7 +191,7 @@ export class Desk {
       },
     ];
     // A contact a scarce pool waits for holds its agents back until it is answered: answering the last one frees them.
-    return stillAwaited(this.state, w, now) ? this.settleIfDue(fx, now) : this.settle(fx, now, true);
+    return stillAwaited(this.state, w, now) ? settleIfDue(this.state, fx, now) : settle(this.state, fx, now, true);
   }
 
   reject(offerId: string, agentId: string, now: number): Effect[] {
@@ -201,7 +200,7 @@ export class Desk {
     const fx: Effect[] = [];
     dropOffer(this.state, offer, now, true);
     fx.push({ type: "offer_revoked", offer_id: offerId, conversation_id: offer.conversation_id, agent_id: agentId, reason: "rejected" });
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   /** The offer's timer ran out (or the caller gives up on it early). */
@@ -210,7 +209,7 @@ export class Desk {
     if (!offer) return this.invalid("expire", "unknown_offer", now);
     const fx: Effect[] = [];
     expireOffer(this.state, offer, now, fx);
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   /** Hand a waiting or assigned conversation to an agent, a team or a queue; its context and notes travel with it. */
@@ -236,7 +235,7 @@ export class Desk {
     } else {
       return this.invalid("transfer", "unknown_conversation", now);
     }
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   /**
@@ -276,7 +275,7 @@ export class Desk {
     };
     s.assignments[conversationId] = { conversation_id: conversationId, agent_id: agentId, class: w.class, queue: w.queue, task: w.task, assigned_at: now, transfers: w.transfers, notes: w.notes, breakdown };
     fx.push({ type: "assigned", offer_id: offerId, conversation_id: conversationId, agent_id: agentId, queue_id: w.queue.id, waited_ms: now - w.enqueued_at, transfers: w.transfers, notes: w.notes, breakdown });
-    return this.settle(fx, now, true);
+    return settle(this.state, fx, now, true);
   }
 
   resolve(conversationId: string, now: number): Effect[] {
@@ -297,7 +296,7 @@ export class Desk {
     } else {
       return this.invalid("resolve", "unknown_conversation", now);
     }
-    return this.settle(fx, now, "capacity");
+    return settle(this.state, fx, now, "capacity");
   }
 
   /** The customer left while waiting; an outstanding offer is withdrawn so no agent joins an empty room. */
@@ -310,17 +309,17 @@ export class Desk {
     delete s.waiting[conversationId];
     rememberSettled(s, w, now, true);
     fx.push({ type: "abandoned", conversation_id: conversationId, queue_id: w.queue.id, waited_ms: now - w.task.arrived_at });
-    return this.settle(fx, now, "capacity");
+    return settle(this.state, fx, now, "capacity");
   }
 
   /** The alarm handler: process every deadline due by `now` (offer timeouts, overflow, SLA), then dispatch. */
   tick(now: number): Effect[] {
-    return this.settle([], now, true);
+    return settle(this.state, [], now, true);
   }
 
   /** Make offers for whatever can be offered now, without processing deadlines. */
   dispatch(now: number): Effect[] {
-    return this.settle([], now, false);
+    return settle(this.state, [], now, false);
   }
 
   /** Why a conversation is still waiting, or null if it is not waiting. */
@@ -354,26 +353,7 @@ export class Desk {
 
   private invalid(action: string, reason: string, now: number): Effect[] {
     // A refusal may follow a change (claim revokes the offer before finding no room): it settles in full.
-    return this.settle([{ type: "invalid", action, reason }], now, true);
-  }
-
-  /**
-   * For an accept, which frees no capacity and puts nobody in line (the offer's slot becomes the assignment's): when no deadline has come since the last settle, that settle's offers,
-   * positions and timer all still hold, because time alone changes nothing before the next deadline. At 500
-   * waiting this halves a decision's cost (docs/routing.md, "Performance").
-   */
-  private settleIfDue(fx: Effect[], now: number): Effect[] {
-    if (this.quiet(now)) {
-      fx.push({ type: "timer", at: this.state.quiet_until! });
-      return fx;
-    }
-    return this.settle(fx, now, true);
-  }
-
-  /** No deadline has come since the last settle (a desk restored from an older state knows of none: not quiet). */
-  private quiet(now: number): boolean {
-    const until = this.state.quiet_until;
-    return until !== undefined && (until === null || now < until);
+    return settle(this.state, [{ type: "invalid", action, reason }], now, true);
   }
 
   private checkOffer(action: string, offerId: string, agentId: string, now: number): Offer | Effect[] {
@@ -383,24 +363,6 @@ export class Desk {
     // An answer that arrives after the deadline loses the race to the timer, whether or not the alarm ran yet.
     if (now >= offer.expires_at) return this.invalid(action, "offer_expired", now);
     return offer;
-  }
-
-  /**
-   * `deadlines`: true processes every due deadline; false none (dispatch); "capacity" is for a command that only
-   * freed capacity or shortened the line (a resolution, an abandonment), which changes nobody's staffing: when no
-   * deadline has come since the last settle, only the early overflow, which reads free capacity, needs a look.
-   */
-  private settle(fx: Effect[], now: number, deadlines: boolean | "capacity"): Effect[] {
-    let staff: StaffCache | undefined;
-    const staffCache = () => (staff ??= new StaffCache(this.state, now));
-    if (deadlines !== false) processDeadlines(this.state, now, fx, staffCache, deadlines === true || !this.quiet(now));
-    const ranked = rankWaiting(this.state, now);
-    makeOffers(this.state, ranked, now, fx, staffCache().free());
-    refreshPositions(this.state, ranked, now, fx, staffCache());
-    const at = nextDeadline(this.state, now);
-    this.state.quiet_until = at;
-    fx.push({ type: "timer", at });
-    return fx;
   }
 }
 

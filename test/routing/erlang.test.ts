@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { erlangA, erlangC, staffing, waitAtPosition, waitsInLine, type Stable, type Traffic } from "../../shared/routing/erlang";
 import { exponential, prng } from "../../shared/routing/random";
-import { Trace, simulate } from "../../shared/routing/simulation";
+import { simulate } from "../../shared/routing/simulation";
+import { queueingTrace } from "./fixtures";
 
 function stableC(traffic: Traffic): Stable {
   const e = erlangC(traffic);
@@ -171,34 +172,6 @@ describe("staffing", () => {
   });
 });
 
-/** An M/M/c trace: Poisson arrivals, exponential handle times, c identical single-skill agents answering at once, no abandonment. */
-function mmc(agents: number, load: number, handleS: number, arrivals: number, seed: number) {
-  const rand = prng(seed);
-  const lambda = load / handleS;
-  const list = [];
-  let t = 0;
-  for (let i = 0; i < arrivals; i++) {
-    t += exponential(rand, 1 / lambda);
-    list.push({ id: `c${i}`, at_s: t, channel: "voice" as const, skill: "support", handle_s: exponential(rand, handleS) });
-  }
-  const trace = Trace.parse({
-    name: "mmc",
-    duration_s: t,
-    queues: [{ id: "q", name: "support", required_skills: [{ skill: "support" }], sla_first_response_s: 86_400, targets: [{ kind: "skills" }] }],
-    default_queue_id: "q",
-    agents: Array.from({ length: agents }, (_, i) => ({
-      id: `a${i}`,
-      name: `a${i}`,
-      skills: [{ skill: "support", proficiency: 3 }],
-      capacity: { voice: 1, chat: 0, email: 0 },
-      status: "available",
-      behaviour: { accept_after_s: 0 },
-    })),
-    arrivals: list,
-  });
-  return { trace, lambda, list };
-}
-
 /** FIFO M/M/c by the Kiefer–Wolfowitz recursion: each customer starts on the earliest free server. */
 function reference(list: { at_s: number; handle_s: number }[], agents: number) {
   const free = new Array<number>(agents).fill(0);
@@ -217,7 +190,7 @@ function reference(list: { at_s: number; handle_s: number }[], agents: number) {
 
 describe("simulator validation", () => {
   it("reproduces the FIFO M/M/c recursion exactly on the same sample path", () => {
-    const { trace, list } = mmc(3, 2.4, 240, 5000, 3);
+    const { trace, list } = queueingTrace({ agents: 3, load: 2.4, handleS: 240, patienceS: null, arrivals: 5000, seed: 3 });
     const sim = simulate(trace, "fifo");
     const ref = reference(list, 3);
     expect(sim.answered).toBe(5000);
@@ -230,7 +203,7 @@ describe("simulator validation", () => {
     // run that fits the test budget has a standard error near 1.5 % (3σ inside the 5 % tolerance).
     const agents = 2;
     const handleS = 240;
-    const { trace, lambda } = mmc(agents, 0.8, handleS, 150_000, 1);
+    const { trace, lambda } = queueingTrace({ agents, load: 0.8, handleS, patienceS: null, arrivals: 150_000, seed: 1 });
     const sim = simulate(trace, "fifo");
     const theory = stableC({ agents, arrivals_per_s: lambda, handle_s: handleS });
     expect(sim.abandoned).toBe(0);

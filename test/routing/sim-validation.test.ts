@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { erlangA, erlangC } from "../../shared/routing/erlang";
-import { exponential, prng } from "../../shared/routing/random";
-import { Trace, run } from "../../shared/routing/simulation";
+import { run } from "../../shared/routing/simulation";
+import { queueingTrace } from "./fixtures";
 import type { ContactRecord } from "../../shared/routing/simulation";
 
 /**
@@ -12,34 +12,6 @@ import type { ContactRecord } from "../../shared/routing/simulation";
  */
 
 const HANDLE_S = 240;
-
-function trace(agents: number, load: number, patienceS: number | null, arrivals: number, seed: number) {
-  const rand = prng(seed);
-  const lambda = load / HANDLE_S;
-  const list = [];
-  let t = 0;
-  for (let i = 0; i < arrivals; i++) {
-    t += exponential(rand, 1 / lambda);
-    const handle_s = exponential(rand, HANDLE_S);
-    list.push({ id: `c${i}`, at_s: t, channel: "voice" as const, skill: "support", handle_s, patience_s: patienceS === null ? null : exponential(rand, patienceS) });
-  }
-  return Trace.parse({
-    name: "validation",
-    duration_s: t,
-    // An SLA that never breaches and one target: nothing reorders the FIFO queue.
-    queues: [{ id: "q", name: "support", required_skills: [{ skill: "support" }], sla_first_response_s: 30 * 86_400, targets: [{ kind: "skills" }] }],
-    default_queue_id: "q",
-    agents: Array.from({ length: agents }, (_, i) => ({
-      id: `a${i}`,
-      name: `a${i}`,
-      skills: [{ skill: "support", proficiency: 3 }],
-      capacity: { voice: 1, chat: 0, email: 0 },
-      status: "available",
-      behaviour: { accept_after_s: 0 },
-    })),
-    arrivals: list,
-  });
-}
 
 /** How many contacts each arrival found in the system (waiting or in service), from the outcomes. */
 function foundOnArrival(contacts: readonly ContactRecord[]): number[] {
@@ -61,7 +33,7 @@ describe("simulator against queueing theory", () => {
     // (standard error 0.8 %), and the direct one is held to 5 %.
     const agents = 1;
     const load = 0.4;
-    const sim = run(trace(agents, load, null, 150_000, 1), "fifo");
+    const sim = run(queueingTrace({ agents, load, handleS: HANDLE_S, patienceS: null, arrivals: 150_000, seed: 1 }).trace, "fifo");
     const theory = erlangC({ agents, arrivals_per_s: load / HANDLE_S, handle_s: HANDLE_S });
     if (!theory.stable) throw new Error("unstable");
     const found = foundOnArrival(sim.contacts);
@@ -78,7 +50,7 @@ describe("simulator against queueing theory", () => {
     // At 100 000 arrivals the standard errors are 0.4 % on P(wait) and 0.5 % on P(abandon).
     const agents = 2;
     const load = 2.4;
-    const sim = run(trace(agents, load, 120, 100_000, 1), "fifo").result;
+    const sim = run(queueingTrace({ agents, load, handleS: HANDLE_S, patienceS: 120, arrivals: 100_000, seed: 1 }).trace, "fifo").result;
     const theory = erlangA({ agents, arrivals_per_s: load / HANDLE_S, handle_s: HANDLE_S, patience_s: 120 });
     within(sim.abandonment_rate, theory.p_abandon, 0.02);
     within(sim.p_wait, theory.p_wait, 0.02);
