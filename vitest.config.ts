@@ -18,6 +18,7 @@ export default defineConfig(async () => ({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/setup.ts"],
+    globalSetup: ["./test/nlp/stub-nlp-servers.ts"],
     // CI machines have two cores shared by workerd and the tests: generous limits, never wall-clock assertions.
     testTimeout: 30_000,
     hookTimeout: 30_000,

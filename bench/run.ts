@@ -1,6 +1,6 @@
 /**
  * npm run bench — see bench/README.md. Human progress on stderr; the LAST stdout line is one JSON object:
- * {"floor":{...},"hotpath":{...},"hotpath_open":{"rates":[...]},"webhooks":{...},"routing":{...},"ratio":{"throughput","p99"},"config":{...}}
+ * {"floor":{...},"hotpath":{...},"hotpath_open":{"rates":[...]},"webhooks":{...},"routing":{...},"nlp":{...},"ratio":{"throughput","p99"},"config":{...}}
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
@@ -14,12 +14,13 @@ import { ROOT, WranglerDev, freePort, stopAll, wrangler } from "./lib/wrangler.t
 import { floor } from "./sections/floor.ts";
 import { hotpath } from "./sections/hotpath.ts";
 import { hotpathOpen } from "./sections/hotpath-open.ts";
+import { nlp } from "./sections/nlp.ts";
 import { routing } from "./sections/routing.ts";
 import { webhooks } from "./sections/webhooks.ts";
 import type { BenchContext, Section, Target } from "./sections/types.ts";
 
 /** Sections in their default order; a new section is a module here. */
-const SECTIONS: Section[] = [floor, hotpath, hotpathOpen, webhooks, routing];
+const SECTIONS: Section[] = [floor, hotpath, hotpathOpen, webhooks, routing, nlp];
 
 function devVars(): Record<string, string> {
   const file = path.join(ROOT, ".dev.vars");
@@ -184,6 +185,11 @@ async function main(): Promise<number> {
   const wh = ctx.results.webhooks as { duplicates_stored?: number; bad_signatures_accepted?: number; lost?: number } | undefined;
   if (wh && (wh.duplicates_stored || wh.bad_signatures_accepted || wh.lost)) {
     log("webhooks: CORRECTNESS FAILURE (duplicates stored / bad signatures accepted / deliveries lost above zero)");
+    failed = true;
+  }
+  const nl = ctx.results.nlp as { failures?: Record<string, string> } | undefined;
+  if (nl?.failures) {
+    log(`nlp: FAILED parts (their keys are null): ${Object.keys(nl.failures).join(", ")}`);
     failed = true;
   }
   process.stdout.write(JSON.stringify(out) + "\n");

@@ -15,6 +15,10 @@ export const meta = sqliteTable("meta", {
   externalThreadId: text("external_thread_id"),
   /** Identity-verification key as of the customer's last handshake; checked on every customer frame. */
   identitySecret: text("identity_secret"),
+  /** The tenant's bot takes this conversation's customer messages first (decided once, at creation). */
+  bot: integer("bot", { mode: "boolean" }).notNull().default(false),
+  /** Intent, sentiment trend, entities, handoff and quality flags, as JSON (shared/bot/insights.ts). */
+  insights: text("insights"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   rev: integer("rev").notNull(),
@@ -53,8 +57,8 @@ export const participants = sqliteTable("participants", {
 /** Transactional outbox: a queue message is written with the change, then sent to its queue and deleted. */
 export const outbox = sqliteTable("outbox", {
   id: text("id").primaryKey(),
-  /** `desk` rows are RPCs to the tenant's routing desk, retried like queue sends. */
-  queue: text("queue", { enum: ["events", "outbound", "desk"] }).notNull(),
+  /** `desk` rows are RPCs to the tenant's routing desk and `bot` rows turns for its assistant, retried like queue sends. */
+  queue: text("queue", { enum: ["events", "outbound", "desk", "bot"] }).notNull(),
   body: text("body").notNull(),
   createdAt: integer("created_at").notNull(),
 });

@@ -14,10 +14,21 @@ type Meta = typeof schema.meta.$inferSelect;
 
 /** What the conversation asks of the routing desk, delivered through the outbox in order. */
 export type DeskOp =
-  | { op: "enqueue"; routing: RoutingRequest }
+  /** `text` is the customer message that asked for a person, for routing to read intent and sentiment from. */
+  | { op: "enqueue"; routing: RoutingRequest; text?: string }
   | { op: "transfer"; to: TransferTarget; note: string }
   | { op: "claim"; agent_id: string }
-  | { op: "finish"; how: "resolve" | "abandon" };
+  | { op: "finish"; how: "resolve" | "abandon" }
+  /** A quality flag for the supervisors' screens. */
+  | { op: "flag"; flag: string; detail?: string };
+
+/** What a message write may carry besides the message, in the same transaction. */
+export type AppendExtras = {
+  insights?: unknown;
+  flag?: { flag: string; detail?: string };
+  /** The assistant's job for this customer message; given the stored message. */
+  botTurn?: (message: StandardMessage) => unknown;
+};
 type Tx = Parameters<Parameters<DrizzleSqliteDODatabase<typeof schema>["transaction"]>[0]>[0];
 type MessageRow = typeof schema.messages.$inferSelect;
 
@@ -103,10 +114,10 @@ export class ConversationStore {
     return this.meta;
   }
 
-  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId" | "lastAgentId">): Promise<void> {
+  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId" | "lastAgentId" | "insights">): Promise<void> {
     await migrate(this.db, migrations);
     const t = now();
-    const row: Meta = { id: 1, assigneeId: null, lastAgentId: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
+    const row: Meta = { id: 1, assigneeId: null, lastAgentId: null, insights: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
     this.db.insert(schema.meta).values(row).run();
     this.meta = row;
   }
@@ -154,7 +165,7 @@ export class ConversationStore {
    * Inserts the message, bumps the revision and writes its event (and, for a reply on a provider channel,
    * its delivery job) to the outbox in one transaction.
    */
-  append(msg: Omit<StandardMessage, "id" | "seq" | "tenant_id" | "conversation_id" | "created_at">, providerMessageId?: string): StandardMessage {
+  append(msg: Omit<StandardMessage, "id" | "seq" | "tenant_id" | "conversation_id" | "created_at">, providerMessageId?: string, extras: AppendExtras = {}): StandardMessage {
     return this.write((tx) => {
       const seq = this.lastSeq + 1;
       const created = now();
@@ -187,9 +198,15 @@ export class ConversationStore {
       });
       this.lastSeq = seq;
       this.lastAt = created;
-      this.bump(tx, {});
+      this.bump(tx, extras.insights === undefined ? {} : { insights: JSON.stringify(extras.insights) });
       this.emit({ type: "message.created", conversation: this.snapshot(), message });
+      if (extras.flag) {
+        this.emit({ type: "conversation.flagged", conversation: this.snapshot(), flag: extras.flag.flag, ...(extras.flag.detail ? { detail: extras.flag.detail } : {}) } as EventDraft);
+        tx.insert(schema.outbox).values({ id: newId("evt"), queue: "desk", body: JSON.stringify({ op: "flag", ...extras.flag } satisfies DeskOp), createdAt: created }).run();
+      }
       if (viaProvider) this.enqueueDelivery(tx, message);
+      // The bot's turn is durable with the message it answers: a crash between them cannot leave a customer unanswered.
+      if (extras.botTurn) tx.insert(schema.outbox).values({ id: `bot_${message.id}`, queue: "bot", body: JSON.stringify(extras.botTurn(message)), createdAt: created }).run();
       return message;
     });
   }
@@ -202,6 +219,28 @@ export class ConversationStore {
       this.emit({ ...event, conversation } as EventDraft);
       if (deskOp) tx.insert(schema.outbox).values({ id: newId("evt"), queue: "desk", body: JSON.stringify(deskOp), createdAt: now() }).run();
       return conversation;
+    });
+  }
+
+  insights<T>(): T | null {
+    const raw = this.current.insights;
+    return raw ? (JSON.parse(raw) as T) : null;
+  }
+
+  /** Insights are a derived view, not conversation state: no revision; a flag also becomes a domain event. */
+  setInsights(insights: unknown, flag?: { flag: string; detail?: string }): void {
+    const body = JSON.stringify(insights);
+    this.write((tx) => {
+      tx.update(schema.meta).set({ insights: body }).where(eq(schema.meta.id, 1)).run();
+      this.meta = { ...this.current, insights: body };
+      if (flag) this.emit({ type: "conversation.flagged", conversation: this.snapshot(), flag: flag.flag, ...(flag.detail ? { detail: flag.detail } : {}) } as EventDraft);
+    });
+  }
+
+  /** A job for the assistant (an outcome it should learn from), sent like desk operations. */
+  enqueueBot(body: unknown): void {
+    this.write((tx) => {
+      tx.insert(schema.outbox).values({ id: newId("evt"), queue: "bot", body: JSON.stringify(body), createdAt: now() }).run();
     });
   }
 
@@ -270,7 +309,7 @@ export class ConversationStore {
   }
 
   /** Outbox rows still to send, oldest first; event rows already sent (awaiting their lazy delete) are skipped. */
-  pendingEvents(limit: number): { rowid: number; id: string; queue: "events" | "outbound" | "desk"; body: string }[] {
+  pendingEvents(limit: number): { rowid: number; id: string; queue: "events" | "outbound" | "desk" | "bot"; body: string }[] {
     const o = schema.outbox;
     return this.db
       .select({ rowid: sql<number>`rowid`, id: o.id, queue: o.queue, body: o.body })

@@ -1,7 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
-import { ConversationStore, type DeskOp } from "./conversation-store";
+import { ConversationStore, type AppendExtras, type DeskOp } from "./conversation-store";
 import { deliverDeskOp, deskOpFor, type ActOptions } from "./conversation-desk";
+import { assistantStub, type Analysis, type BotTurn, type Outcome } from "./assistant";
+import { analyzeSentiment } from "../shared/nlp/sentiment";
+import { detectLanguage } from "../shared/nlp/language";
+import { EMPTY_INSIGHTS, withEntities, withFlag, withSentiment, type Insights, type QualityFlag } from "../shared/bot/insights";
 import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, frameBytes, type ErrorCode, type ServerFrame } from "../shared/protocol";
 import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
 import { packEvents, type ContactHint, type ConversationSnapshot, type EventEnvelope } from "../shared/events";
@@ -34,6 +38,19 @@ export type CreateInit = {
   actor: Actor;
 };
 export type Posted = { message: StandardMessage; duplicate: boolean };
+/** Work for the tenant's assistant, carried by the outbox: a customer turn while the bot holds the conversation, or an outcome to learn from. */
+type BotJob = { op: "turn"; message_id: string; text: string; contact_id: string; channel: string } | { op: "outcome"; outcome: Outcome };
+
+const BOT = { kind: "bot", id: "bot" } as const satisfies Actor;
+
+/** The text a customer wrote: what intent, sentiment and the bot read. */
+function textOf(parts: MessageInput["parts"]): string {
+  return parts
+    .map((p) => (p.type === "text" ? p.text : p.type === "quick_replies" ? (p.text ?? "") : p.type === "image" ? (p.caption ?? "") : p.type === "audio" ? (p.transcript ?? "") : ""))
+    .filter(Boolean)
+    .join("\n")
+    .slice(0, 4000);
+}
 /** One verified inbound item from a channel adapter, addressed to its deterministic conversation. */
 export type Ingest = { init: CreateInit & { contact: ContactHint }; sender: Sender; input: MessageInput; providerMessageId: string };
 
@@ -71,10 +88,12 @@ export class Conversation extends DurableObject<Env> {
       if (existing.tenant_id !== init.tenantId) return notFound;
       return { ok: true, value: { conversation: existing, created: false } };
     }
+    const bot = await this.botTakes(init.tenantId, init.channel);
     await this.store.create({
       tenantId: init.tenantId,
       conversationId: init.conversationId,
       channel: init.channel,
+      bot,
       status: "open",
       contactId: init.contactId,
       subject: init.subject ?? null,
@@ -84,6 +103,16 @@ export class Conversation extends DurableObject<Env> {
     this.store.emitCreated(init.actor, init.contact);
     this.scheduleFlush();
     return { ok: true, value: { conversation: this.store.snapshot(), created: true } };
+  }
+
+  /** A bot that cannot be asked is a bot that is off: routing must never wait on the AI layer. */
+  private async botTakes(tenantId: string, channel: string): Promise<boolean> {
+    try {
+      return await assistantStub(this.env, tenantId).botFor(tenantId, channel);
+    } catch (err) {
+      console.warn(JSON.stringify({ level: "warn", msg: "assistant unreachable; the conversation goes straight to routing", tenant: tenantId, error: String(err) }));
+      return false;
+    }
   }
 
   get(): Result<ConversationSnapshot> {
@@ -135,21 +164,87 @@ export class Conversation extends DurableObject<Env> {
     const status = this.store.current.status;
     if (status === "closed") return { ok: false, status: 409, title: "conversation closed", detail: "a closed conversation takes no new messages" };
     if (status === "resolved" && sender.kind === "customer") this.apply("reopen", { kind: "customer", id: sender.id });
+    const customer = sender.kind === "customer";
+    const text = customer ? textOf(input.parts) : "";
+    const open = customer && this.store.current.status === "open";
+    const toBot = open && this.store.current.bot;
+    const extras: AppendExtras = customer && text ? this.observe(text) : {};
+    if (toBot) {
+      const m = this.store.current;
+      extras.botTurn = (message) => ({ op: "turn", message_id: message.id, text, contact_id: m.contactId, channel: m.channel } satisfies BotJob);
+    }
     const message = this.store.append({
       client_msg_id: input.client_msg_id,
       channel: this.store.current.channel as ChannelName,
-      direction: sender.kind === "customer" ? "inbound" : "outbound",
+      direction: customer ? "inbound" : "outbound",
       sender,
       parts: input.parts,
       metadata: input.metadata ?? {},
-    }, providerMessageId);
+    }, providerMessageId, extras);
     this.broadcast({ type: "message", message }, from);
-    // No bot answers yet, so a customer who writes in an open conversation is waiting for a person.
-    const routed = sender.kind === "customer" && this.store.current.status === "open";
-    if (routed) this.apply("queue", { kind: "system", id: "router" });
-    // A reply to a provider or a routing request is waited on; a plain chat message's event can ride along later.
-    this.scheduleFlush(routed || message.delivery !== undefined);
+    // Without the bot, a customer who writes in an open conversation is waiting for a person.
+    const routed = open && !toBot;
+    if (routed) this.apply("queue", { kind: "system", id: "router" }, { text });
+    // A reply to a provider, a routing request or a bot turn is waited on; a plain chat message's event can ride along later.
+    this.scheduleFlush(routed || toBot || message.delivery !== undefined);
     return { ok: true, value: { message, duplicate: false } };
+  }
+
+  /** A customer message's sentiment joins the trend, in the message's own transaction; a sharp drop is flagged. */
+  private observe(text: string): AppendExtras {
+    const s = analyzeSentiment(text, detectLanguage(text));
+    const { insights, spike } = withSentiment(this.store.insights<Insights>() ?? EMPTY_INSIGHTS, this.store.seq + 1, s, now());
+    if (!spike) return { insights };
+    const detail = `sentiment ${s.score.toFixed(2)}`;
+    return { insights: withFlag(insights, "negative_spike", now(), detail), flag: { flag: "negative_spike", detail } };
+  }
+
+  insights(): Result<Insights> {
+    if (!this.store.exists) return notFound;
+    return { ok: true, value: this.store.insights<Insights>() ?? EMPTY_INSIGHTS };
+  }
+
+  /** A quality flag raised elsewhere (the desk's SLA timers): recorded here, where the agent reads insights. */
+  flag(flag: QualityFlag, detail?: string): Result<Insights> {
+    if (!this.store.exists) return notFound;
+    const insights = withFlag(this.store.insights<Insights>() ?? EMPTY_INSIGHTS, flag, now(), detail);
+    this.store.setInsights(insights, { flag, ...(detail ? { detail } : {}) });
+    this.scheduleFlush(false);
+    return { ok: true, value: insights };
+  }
+
+  private recordAnalysis(a: Analysis, extra: Partial<Insights> = {}): void {
+    const i = this.store.insights<Insights>() ?? EMPTY_INSIGHTS;
+    const intent = a.intent.intent === "unknown" && i.intent ? i.intent : { intent: a.intent.intent, confidence: a.intent.confidence, provider: a.intent.provider };
+    this.store.setInsights({ ...withEntities(i, a.entities), intent, lang: a.lang, ...extra });
+  }
+
+  /** Applies the assistant's turn; every step is idempotent, since the outbox may deliver a turn twice. */
+  private applyTurn(job: Extract<BotJob, { op: "turn" }>, turn: BotTurn): void {
+    if (turn.analysis) this.recordAnalysis(turn.analysis, turn.predicted ? { predicted: turn.predicted } : {});
+    if (turn.parts.length) this.post({ ...BOT, name: turn.sender_name }, { client_msg_id: `bot:${job.message_id}`, parts: turn.parts });
+    if (this.store.current.status !== "open") return;
+    if (turn.action === "resolve") this.apply("resolve", BOT);
+    else if (turn.handoff || turn.action === "skip") {
+      if (turn.handoff) this.store.setInsights({ ...(this.store.insights<Insights>() ?? EMPTY_INSIGHTS), handoff: { reason: turn.handoff.reason, at: now() } });
+      this.apply("queue", BOT, { routing: turn.handoff?.routing ?? {}, text: job.text });
+    }
+  }
+
+  /**
+   * A failed turn must not hold the outbox (and every event behind it) hostage: the customer goes to a person
+   * instead, and a lost outcome only costs the policy one lesson.
+   */
+  private async runBot(job: BotJob): Promise<void> {
+    const m = this.store.current;
+    const assistant = assistantStub(this.env, m.tenantId);
+    try {
+      if (job.op === "outcome") await assistant.outcome(m.tenantId, m.conversationId, job.outcome);
+      else this.applyTurn(job, await assistant.turn(m.tenantId, { conversation_id: m.conversationId, message_id: job.message_id, contact_id: job.contact_id, channel: job.channel, text: job.text }));
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", msg: "bot job failed; a person takes over", op: job.op, conversation: m.conversationId, error: String(err) }));
+      if (job.op === "turn" && this.store.current.status === "open") this.apply("queue", { kind: "system", id: "router" }, { text: job.text });
+    }
   }
 
   act(action: StateAction, actor: Actor, opts: ActOptions = {}): Result<ConversationSnapshot> {
@@ -188,6 +283,10 @@ export class Conversation extends DurableObject<Env> {
       opts.fromDesk ? undefined : deskOpFor(action, from, actor, opts),
     );
     this.broadcast({ type: "state", conversation: snapshot });
+    // A customer who leaves while the bot still holds the conversation is the policy's worst outcome.
+    if (m.bot && from === "open" && (action === "close" || action === "resolve") && (actor.kind === "customer" || actor.kind === "system")) {
+      this.store.enqueueBot({ op: "outcome", outcome: { kind: "abandoned" } } satisfies BotJob);
+    }
     return { ok: true, value: snapshot };
   }
 
@@ -382,7 +481,14 @@ export class Conversation extends DurableObject<Env> {
       if (outbound.length) this.store.ackNow(outbound.map((r) => r.id));
       // Desk operations go one at a time, in order: the desk must see enqueue before finish.
       for (const r of rows.filter((x) => x.queue === "desk")) {
-        await deliverDeskOp(this.env, this.store.snapshot(), this.store.current.lastAgentId, JSON.parse(r.body) as DeskOp);
+        const found = await deliverDeskOp(this.env, this.store.snapshot(), this.store.current.lastAgentId, JSON.parse(r.body) as DeskOp, this.store.insights<Insights>());
+        if (found.analysis) this.recordAnalysis(found.analysis);
+        if (found.repeated) this.flag("repeated_contact", found.repeated);
+        this.store.ackNow([r.id]);
+      }
+      // A turn's own writes (the bot's reply, a handoff) are new outbox rows, sent by the next round of this loop.
+      for (const r of rows.filter((x) => x.queue === "bot")) {
+        await this.runBot(JSON.parse(r.body) as BotJob);
         this.store.ackNow([r.id]);
       }
     }

@@ -161,6 +161,13 @@ export class RoutingDesk extends DurableObject<Env> {
     await this.run(fx, { conversations: [conversationId] });
   }
 
+  /** A conversation's quality flag (negative spike, repeat contact) on the supervisors' screens. */
+  async flag(tenantId: string, conversationId: string, flag: string, detail?: string): Promise<void> {
+    const desk = await this.ready(tenantId);
+    const queueId = desk.state.waiting[conversationId]?.queue.id ?? "";
+    this.toSupervisors({ type: "alert", kind: "quality_flag", conversation_id: conversationId, queue_id: queueId, flag, ...(detail ? { detail } : {}) });
+  }
+
   async explain(tenantId: string, conversationId: string): Promise<Explanation> {
     const desk = await this.ready(tenantId);
     return { current: desk.explain(conversationId), decisions: this.store.decisions(conversationId) };
@@ -189,7 +196,17 @@ export class RoutingDesk extends DurableObject<Env> {
         connected: a.disconnected_at === null,
       })),
       waiting: Object.values(s.waiting)
-        .map((w) => ({ conversation_id: w.task.conversation_id, queue_id: w.queue.id, position: w.position, estimated_wait_s: w.estimate_s, waited_ms: t - w.enqueued_at, reason: desk.waitReason(w.task.conversation_id, t) }))
+        .map((w) => ({
+          conversation_id: w.task.conversation_id,
+          queue_id: w.queue.id,
+          intent: w.task.intent,
+          language: w.task.language,
+          sentiment: w.task.sentiment,
+          position: w.position,
+          estimated_wait_s: w.estimate_s,
+          waited_ms: t - w.enqueued_at,
+          reason: desk.waitReason(w.task.conversation_id, t),
+        }))
         .sort((a, b) => (a.position ?? 1e9) - (b.position ?? 1e9)),
       offers: Object.values(s.offers).map((o) => ({ offer_id: o.offer_id, conversation_id: o.conversation_id, agent_id: o.agent_id, expires_at: o.expires_at })),
     };
@@ -306,6 +323,10 @@ export class RoutingDesk extends DurableObject<Env> {
           break;
         case "sla_warning":
         case "sla_breach":
+          // The agent who takes it sees why the customer is impatient: the flag lands on the conversation's insights.
+          this.conversation(e.conversation_id, (c) => c.flag(e.type === "sla_warning" ? "long_wait" : "sla_breach", `queue ${e.queue_id}`));
+          this.toSupervisors({ type: "alert", kind: e.type, conversation_id: e.conversation_id, queue_id: e.queue_id });
+          break;
         case "supervisor_alert":
           this.toSupervisors({ type: "alert", kind: e.type, conversation_id: e.conversation_id, queue_id: e.queue_id });
           break;

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { DEMO_ENTRIES, DEMO_LINKS } from "./demo-knowledge.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -31,9 +32,9 @@ function ensureDevVars(): Record<string, string> {
   );
 }
 
-async function api(path: string, auth: string, body?: unknown): Promise<{ status: number; json: any }> {
+async function api(path: string, auth: string, body?: unknown, method = body === undefined ? "GET" : "POST"): Promise<{ status: number; json: any }> {
   const res = await fetch(`${BASE}${path}`, {
-    method: body === undefined ? "GET" : "POST",
+    method,
     headers: { authorization: `Bearer ${auth}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -74,7 +75,17 @@ async function seed(adminToken: string): Promise<{ apiKey: string; agents: { id:
   for (const a of listed.filter((x) => roster.some((r) => r.email === x.email))) {
     agents.push({ id: a.id, name: a.name, token: (await api(`/v1/agents/${a.id}/token`, apiKey!, {})).json.token as string });
   }
+  await seedKnowledge(apiKey!);
   return { apiKey: apiKey!, agents };
+}
+
+/** The demo's bot answers from a small knowledge base; a second start finds the entries (409) and keeps them. */
+async function seedKnowledge(apiKey: string): Promise<void> {
+  const bulk = await api("/v1/kb/entries/bulk", apiKey, { entries: DEMO_ENTRIES });
+  if (bulk.status !== 201 && bulk.status !== 409) throw new Error(`seeding the knowledge base failed: ${JSON.stringify(bulk.json)}`);
+  for (const link of DEMO_LINKS) await api("/v1/kb/links", apiKey, link);
+  const bot = await api("/v1/bot/config", apiKey, { enabled: true, channels: ["web", "app"], name: "Demo Assistant" }, "PATCH");
+  if (bot.status !== 200) throw new Error(`turning the bot on failed: ${JSON.stringify(bot.json)}`);
 }
 
 const vars = ensureDevVars();

@@ -38,7 +38,15 @@ export const DeskServerFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("offer_expired"), offer_id: z.string(), conversation_id: z.string() }),
   z.object({ type: z.literal("assigned"), offer_id: z.string(), conversation_id: z.string(), agent_id: z.string(), notes: z.array(z.unknown()) }),
   z.object({ type: z.literal("agent_status"), agent_id: z.string(), status: AgentStatus, reason: z.string() }),
-  z.object({ type: z.literal("alert"), kind: z.enum(["sla_warning", "sla_breach", "supervisor_alert"]), conversation_id: z.string(), queue_id: z.string() }),
+  z.object({
+    type: z.literal("alert"),
+    kind: z.enum(["sla_warning", "sla_breach", "supervisor_alert", "quality_flag"]),
+    conversation_id: z.string(),
+    queue_id: z.string(),
+    /** With quality_flag: which one (shared/bot/insights.ts QualityFlag) and why. */
+    flag: z.string().optional(),
+    detail: z.string().optional(),
+  }),
   z.object({ type: z.literal("queue"), summary: QueueSummary }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),

@@ -57,6 +57,8 @@ export const DomainEvent = z.discriminatedUnion("type", [
   stateEvent("conversation.reopened"),
   stateEvent("conversation.closed"),
   z.object({ ...base, type: z.literal("message.created"), conversation: ConversationSnapshot, message: StandardMessage }),
+  /** A quality flag (shared/bot/insights.ts QualityFlag) raised on the conversation, for supervisors and analytics. */
+  z.object({ ...base, type: z.literal("conversation.flagged"), conversation: ConversationSnapshot, flag: z.string(), detail: z.string().optional() }),
   z.object({
     ...base,
     type: z.literal("message.delivery"),

@@ -158,7 +158,7 @@ describe("conversation store model", () => {
           const fault: Fault = { armed: null };
           const store = new ConversationStore(faulty(state.storage, fault));
           await store.load();
-          await store.create({ tenantId: "ten_model", conversationId: "cnv_model0000", channel: "web", status: "open", contactId: sender.id, subject: null, externalThreadId: null, identitySecret: null });
+          await store.create({ tenantId: "ten_model", conversationId: "cnv_model0000", channel: "web", status: "open", contactId: sender.id, subject: null, externalThreadId: null, identitySecret: null, bot: false });
           const real: Real = { store, storage: state.storage, fault };
           const model: Model = { seq: 0, delivered: new Set(), deliveredSinceRestart: new Set(), rev: 0 };
           await fc.asyncModelRun(() => ({ model, real }), cmds);

@@ -12,8 +12,11 @@ import { channelRoutes } from "./routes/channels";
 import { contactRoutes } from "./routes/contacts";
 import { routingRoutes } from "./routes/routing";
 import { mediaRoutes } from "./routes/media";
+import { kbRoutes } from "./routes/kb";
 import { openApiDocument } from "./openapi";
 import { webhookRoutes } from "./routes/webhooks";
+import { nlpRoutes } from "./routes/nlp";
+import { botRoutes } from "./routes/bot";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -35,7 +38,7 @@ export const app = new Hono<AuthEnv>()
       // Widget calls come from tenants' sites: any origin may call, credentials are bearer tokens, never cookies.
       origin: (origin) => origin,
       allowHeaders: ["authorization", "content-type"],
-      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       maxAge: 600,
     }),
   )
@@ -57,6 +60,9 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/contacts", contactRoutes)
   .route("/v1/routing", routingRoutes)
   .route("/v1/media", mediaRoutes)
+  .route("/v1/kb", kbRoutes)
+  .route("/v1/nlp", nlpRoutes)
+  .route("/v1/bot", botRoutes)
   .route("/webhooks", webhookRoutes)
   .get("/v1/health", (c) => c.json({ ok: true }))
   .get("/v1/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)))

@@ -6,6 +6,7 @@ import { handleEmail } from "./email";
 
 export { Conversation } from "../objects/conversation";
 export { RoutingDesk } from "../objects/routing-desk";
+export { Assistant } from "../objects/assistant";
 
 export default {
   fetch: app.fetch,

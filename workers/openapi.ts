@@ -7,6 +7,12 @@ import { ChangeState, CreateConversation, HistoryQuery, ListQuery, PostMessage }
 import { UpdateTenant } from "./routes/tenant";
 import { StartConversation, StartSession } from "./routes/widget";
 import { StaffingQuery } from "./routes/routing";
+import { BulkImport, CreateEntry, CreateLink, Entry, Graph, GraphQuery, Link, ListQuery as KbListQuery, SearchQuery, SearchResponse, UpdateEntry } from "../shared/kb/schemas";
+import { EntitiesInput, ImportSessions, PredictInput, TextInput, TrainIntents } from "./routes/nlp";
+import { ReportOutcome } from "./routes/bot";
+import { ReportBehaviour } from "./routes/widget";
+import { BotConfig, BotConfigPatch } from "../shared/bot/config";
+import { NlpSettings } from "../shared/nlp/settings";
 import { AgentRouting, RoutingConfig } from "../shared/routing-config";
 import { AgentStatus } from "../shared/routing/schemas";
 import { ConversationSnapshot } from "../shared/events";
@@ -47,6 +53,34 @@ export const OPERATIONS: Op[] = [
   { method: "get", path: "/v1/routing/staffing", summary: "Staffing estimate for a queue (Erlang C, or Erlang A given patience)", auth: ["apiKey", "agent"], query: StaffingQuery },
   { method: "get", path: "/v1/routing/desk/ws", summary: "Agent console desk socket (offers, presence)", auth: ["agent"], status: 101 },
   { method: "get", path: "/v1/media/telegram/{fileId}", summary: "Telegram media, proxied without the bot token", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/conversations/{id}/insights", summary: "Intent, sentiment trend, entities, handoff reason and quality flags", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/conversations/{id}/assist", summary: "Agent assist: knowledge entries and a suggested reply for the latest customer message", auth: ["apiKey", "agent"] },
+  { method: "post", path: "/v1/widget/events", summary: "Report the visitor's behaviour (page, product, cart, checkout, order, help); answers with a predicted intent and greeting", auth: ["visitor"], body: ReportBehaviour },
+  { method: "get", path: "/v1/nlp/intents", summary: "The tenant's intent training set and model version", auth: ["apiKey", "agent"] },
+  { method: "put", path: "/v1/nlp/intents", summary: "Replace the intent training set and train", auth: ["apiKey"], body: TrainIntents },
+  { method: "post", path: "/v1/nlp/intent", summary: "Classify a message's intent (texts over 4,000 characters: 413)", auth: ["apiKey", "agent"], body: TextInput },
+  { method: "post", path: "/v1/nlp/sentiment", summary: "Sentiment of a message: label and score in −1…1", auth: ["apiKey", "agent"], body: TextInput },
+  { method: "post", path: "/v1/nlp/entities", summary: "Entities: e-mail, phone, order id, money, date, product", auth: ["apiKey", "agent"], body: EntitiesInput },
+  { method: "post", path: "/v1/nlp/analyze", summary: "Language, intent, sentiment and entities at once", auth: ["apiKey", "agent"], body: EntitiesInput },
+  { method: "get", path: "/v1/nlp/settings", summary: "NLP settings (time zone, order-number patterns)", auth: ["apiKey", "agent"], response: NlpSettings },
+  { method: "put", path: "/v1/nlp/settings", summary: "Replace the NLP settings", auth: ["apiKey"], body: NlpSettings, response: NlpSettings },
+  { method: "post", path: "/v1/nlp/sessions", summary: "Import past behaviour sessions with their intents and retrain the predictive model", auth: ["apiKey"], body: ImportSessions, status: 201 },
+  { method: "post", path: "/v1/nlp/predict", summary: "Predict the intent of a behaviour sequence", auth: ["apiKey", "agent"], body: PredictInput },
+  { method: "get", path: "/v1/bot/config", summary: "The bot's configuration", auth: ["apiKey", "agent"], response: BotConfig },
+  { method: "patch", path: "/v1/bot/config", summary: "Change the bot's configuration (channels, handoff rules, learning switch)", auth: ["apiKey"], body: BotConfigPatch, response: BotConfig },
+  { method: "get", path: "/v1/bot/stats", summary: "Containment rate, handoffs by reason, the policy's mean reward", auth: ["apiKey", "agent"] },
+  { method: "post", path: "/v1/bot/policy/reset", summary: "Forget what the policy learnt", auth: ["apiKey"], status: 204 },
+  { method: "post", path: "/v1/bot/outcomes", summary: "Report a conversation's CSAT for the policy to learn from", auth: ["apiKey"], body: ReportOutcome },
+  { method: "post", path: "/v1/kb/entries", summary: "Create a knowledge-base entry (article, FAQ, product, process)", auth: ["apiKey"], body: CreateEntry, response: Entry, status: 201 },
+  { method: "get", path: "/v1/kb/entries", summary: "List knowledge-base entries, newest change first", auth: ["apiKey", "agent"], query: KbListQuery },
+  { method: "post", path: "/v1/kb/entries/bulk", summary: "Import up to 500 entries, all or nothing", auth: ["apiKey"], body: BulkImport, status: 201 },
+  { method: "get", path: "/v1/kb/entries/{id}", summary: "A knowledge-base entry", auth: ["apiKey", "agent"], response: Entry },
+  { method: "patch", path: "/v1/kb/entries/{id}", summary: "Change an entry (optionally only at a given version)", auth: ["apiKey"], body: UpdateEntry, response: Entry },
+  { method: "delete", path: "/v1/kb/entries/{id}", summary: "Delete an entry and its links", auth: ["apiKey"], status: 204 },
+  { method: "get", path: "/v1/kb/entries/{id}/graph", summary: "Entries linked to an entry, up to 3 links away", auth: ["apiKey", "agent"], query: GraphQuery, response: Graph },
+  { method: "post", path: "/v1/kb/links", summary: "Link two entries (idempotent: 200 with the existing link)", auth: ["apiKey"], body: CreateLink, response: Link, status: 201 },
+  { method: "delete", path: "/v1/kb/links/{id}", summary: "Delete a link", auth: ["apiKey"], status: 204 },
+  { method: "get", path: "/v1/kb/search", summary: "Full-text search (English and Chinese) with scores and snippets", auth: ["apiKey", "agent"], query: SearchQuery, response: SearchResponse },
   { method: "get", path: "/v1/health", summary: "Liveness", auth: ["none"] },
   { method: "get", path: "/v1/openapi.json", summary: "This document", auth: ["none"] },
 ];

@@ -8,6 +8,7 @@ import { conversationStub, ConversationIdPattern } from "../conversation-stub";
 import { db } from "../db/client";
 import { agents, conversations, contacts } from "../db/schema";
 import { deskStub } from "../../objects/routing-desk";
+import { assistantStub } from "../../objects/assistant";
 import { RoutingRequest, TransferTarget } from "../../shared/routing-config";
 import { ChannelName, ClientMsgId, ContentPart, Metadata, Sender, type Sender as SenderT } from "../../shared/message";
 import { ConversationStatus, StateAction } from "../../shared/conversation-state";
@@ -15,6 +16,9 @@ import { Id, newId, now } from "../../shared/ids";
 import { CONNECT_HEADER, IDENTITY_SECRET_HEADER, type Actor, type SocketIdentity } from "../../objects/conversation";
 import { checkOrigin, tenantById } from "../tenants";
 import { identityHash, timingSafeEqual } from "../../shared/crypto";
+
+/** Agent assist reads the customer's latest message among this many recent ones. */
+const ASSIST_LOOKBACK = 50;
 
 const Params = z.object({ id: z.string().regex(ConversationIdPattern, "no such conversation") });
 
@@ -202,6 +206,23 @@ export const conversationRoutes = new Hono<AuthEnv>()
     const p = c.get("principal");
     const { snap } = await visibleTo(c.env, p, c.req.valid("param").id);
     return c.json(await deskStub(c.env, p.tenantId).explain(p.tenantId, snap.id));
+  })
+  /** What the AI layer knows about the conversation: intent, sentiment trend, entities, handoff reason, quality flags. */
+  .get("/:id/insights", requireAuth("api", "agent"), paramsOf(Params), async (c) => {
+    const stub = await stubFor(c.env, c.get("principal"), c.req.valid("param").id);
+    return c.json(unwrap(await stub.insights()));
+  })
+  /** Agent assist: knowledge entries and a suggested reply for the customer's latest message. */
+  .get("/:id/assist", requireAuth("api", "agent"), paramsOf(Params), async (c) => {
+    const p = c.get("principal");
+    const stub = await stubFor(c.env, p, c.req.valid("param").id);
+    const insights = unwrap(await stub.insights());
+    const page = unwrap(await stub.history(0, 1)).last_seq;
+    const recent = unwrap(await stub.history(Math.max(0, page - ASSIST_LOOKBACK), ASSIST_LOOKBACK)).messages;
+    const latest = recent.filter((m) => m.sender.kind === "customer").at(-1);
+    const text = latest ? latest.parts.map((x) => (x.type === "text" ? x.text : "")).join(" ").trim() : "";
+    const assist = text ? await assistantStub(c.env, p.tenantId).assist(p.tenantId, text) : { knowledge: [], suggested_reply: null };
+    return c.json({ message_id: latest?.id ?? null, text: text || null, intent: insights.intent, sentiment: insights.sentiment, entities: insights.entities, ...assist });
   })
   .get("/:id/ws", paramsOf(Params), async (c) => {
     if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new HttpError(426, "upgrade required", "connect with a WebSocket");

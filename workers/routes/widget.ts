@@ -11,6 +11,8 @@ import { conversationStub } from "../conversation-stub";
 import { identityHash, sha256Hex, timingSafeEqual, toBase64 } from "../../shared/crypto";
 import { newId, now } from "../../shared/ids";
 import { unwrap } from "../http/problem";
+import { assistantStub } from "../../objects/assistant";
+import { BehaviourEvent, MAX_BEHAVIOUR_EVENTS } from "../../shared/nlp/behaviour";
 
 export const StartSession = z.object({
   tenant_id: z.string().min(1).max(64),
@@ -29,6 +31,13 @@ export const StartSession = z.object({
 export const StartConversation = z.object({
   channel: z.enum(["web", "app"]).default("web"),
   subject: z.string().max(500).optional(),
+});
+
+/** Behaviour the widget saw on the tenant's site, batched; the answer may carry a proactive greeting. */
+export const ReportBehaviour = z.object({
+  events: z.array(BehaviourEvent).min(1).max(MAX_BEHAVIOUR_EVENTS),
+  /** The visitor's UI language, for the greeting. */
+  lang: z.enum(["en", "zh"]).default("en"),
 });
 
 type Details = Pick<z.infer<typeof StartSession>, "name" | "email">;
@@ -122,6 +131,15 @@ export const widgetRoutes = new Hono<AuthEnv>()
       ...(verifiedUser ? { uid: verifiedUser, uh: b.user_hash } : {}),
     });
     return c.json({ ...session, contact_id: contactId, ...(resumeToken ? { resume_token: resumeToken } : {}) }, 201);
+  })
+  .post("/events", requireAuth("visitor"), jsonBody(ReportBehaviour), async (c) => {
+    const p = c.get("principal");
+    if (p.kind !== "visitor") throw new HttpError(403, "forbidden");
+    if (!(await c.env.SESSION_LIMITER.limit({ key: `behaviour:${p.tenantId}:${p.contactId}` })).success) {
+      throw new HttpError(429, "too many requests", "behaviour events are limited per visitor; batch them");
+    }
+    const b = c.req.valid("json");
+    return c.json(await assistantStub(c.env, p.tenantId).behaviour(p.tenantId, p.contactId, b.events, b.lang));
   })
   .post("/conversations", requireAuth("visitor"), jsonBody(StartConversation), async (c) => {
     const p = c.get("principal");

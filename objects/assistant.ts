@@ -1,0 +1,393 @@
+import { DurableObject } from "cloudflare:workers";
+import { AssistantStore } from "./assistant-store";
+import { BotConfig, botAnswers, type BotConfigPatch } from "../shared/bot/config";
+import { decideTurn, type HandoffReason, type KbHit } from "../shared/bot/dialog";
+import { banditStats, chooseAction, newBandit, rewardFor, updateBandit, type BanditState, type BotAction } from "../shared/bot/bandit";
+import { classifyIntent, trainIntents, type IntentExample, type IntentModel, type IntentResult } from "../shared/nlp/intent";
+import { STARTER_INTENTS } from "../shared/nlp/starter-intents";
+import { analyzeSentiment, type Sentiment } from "../shared/nlp/sentiment";
+import { extractEntities, type Entity } from "../shared/nlp/entities";
+import { detectLanguage, type Lang } from "../shared/nlp/language";
+import type { BehaviourEvent } from "../shared/nlp/behaviour";
+import { predictIntent, trainPredictive, type LabelledSession, type PredictiveModel } from "../shared/nlp/predictive";
+import { NlpSettings } from "../shared/nlp/settings";
+import { ProviderChain, type ChainResult } from "../shared/nlp/providers";
+import { providerFromEnv } from "../shared/nlp/provider-config";
+import { productNames, searchKb } from "../kb/store";
+import type { ContentPart } from "../shared/message";
+import type { RoutingRequest } from "../shared/routing-config";
+import { now } from "../shared/ids";
+
+export type Classified = ChainResult;
+export type Analysis = { lang: Lang; intent: Classified; sentiment: Sentiment; entities: Entity[] };
+export type IntentSet = { intents: string[]; examples: IntentExample[]; threshold: number; model_version: number; trained_at: number; starter: boolean };
+export type TrainSummary = { intents: string[]; examples: number; model_version: number; trained_at: number };
+
+/** What the conversation learns from the bot's turn: what to say, whether to hand off or resolve, what to show the agent. */
+export type BotTurn = {
+  action: BotAction | "resolve" | "greet" | "skip";
+  sender_name: string;
+  parts: ContentPart[];
+  handoff: null | { reason: HandoffReason; routing: RoutingRequest };
+  analysis: Analysis | null;
+  predicted: { intent: string; confidence: number } | null;
+};
+export type TurnRequest = { conversation_id: string; message_id: string; contact_id: string; channel: string; text: string };
+export type Outcome = { kind: "reopened" | "abandoned" | "resolved_by_agent" } | { kind: "csat"; score: number };
+export type BehaviourResult = { prediction: { intent: string | null; confidence: number; top: { intent: string; p: number }[] }; greeting: string | null };
+
+const KEY = {
+  tenant: "tenant",
+  examples: "intent.examples",
+  model: "intent.model",
+  bot: "bot.config",
+  bandit: "bot.bandit",
+  counters: "bot.counters",
+  settings: "nlp.settings",
+  predictive: "predictive.model",
+  predictiveSince: "predictive.since",
+} as const;
+
+type Counters = { handled: number; resolved: number; handoffs: Record<string, number>; answers: number; clarifications: number };
+const NO_COUNTERS: Counters = { handled: 0, resolved: 0, handoffs: {}, answers: 0, clarifications: 0 };
+
+/** A retrain of the behaviour model after this many newly labelled sessions; below the minimum there is nothing to learn. */
+const PREDICTIVE_RETRAIN_EVERY = 20;
+const PREDICTIVE_MIN_SESSIONS = 30;
+const PROACTIVE_CONFIDENCE = 0.5;
+const PRUNE_EVERY_MS = 86_400_000;
+
+/**
+ * One tenant's AI layer: its intent model and training set, the bot's configuration, dialog state and learnt policy,
+ * and the behaviour model. Classification runs here, next to the model, so a model is loaded once per object and not
+ * once per request; the tenant's knowledge base stays in D1, where the admin API writes it.
+ */
+export class Assistant extends DurableObject<Env> {
+  private readonly store: AssistantStore;
+  private intentModel: IntentModel | null = null;
+  private predictive: PredictiveModel | null | undefined;
+  private readonly chain: ProviderChain;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new AssistantStore(ctx.storage);
+    const configured = providerFromEnv(env as unknown as Record<string, unknown>, fetch.bind(globalThis));
+    if (configured.warning) console.warn(JSON.stringify({ level: "warn", msg: configured.warning }));
+    this.chain = new ProviderChain(configured.provider);
+    ctx.blockConcurrencyWhile(async () => {
+      await this.store.migrate();
+      if ((await ctx.storage.getAlarm()) === null) await ctx.storage.setAlarm(now() + PRUNE_EVERY_MS);
+    });
+  }
+
+  /** The object is named after its tenant; a call for another tenant is a caller's bug and never reads this one's data. */
+  private own(tenantId: string): void {
+    const owner = this.store.get<string>(KEY.tenant);
+    if (owner === null) this.store.put(KEY.tenant, tenantId);
+    else if (owner !== tenantId) throw new Error("assistant called for another tenant");
+  }
+
+  private model(): IntentModel {
+    if (this.intentModel) return this.intentModel;
+    let model = this.store.get<IntentModel>(KEY.model);
+    if (!model) {
+      model = trainIntents(STARTER_INTENTS);
+      this.store.put(KEY.model, model);
+      this.store.put(KEY.examples, { examples: STARTER_INTENTS, threshold: model.threshold, model_version: 1, trained_at: now(), starter: true });
+    }
+    this.intentModel = model;
+    return model;
+  }
+
+  intents(tenantId: string): IntentSet {
+    this.own(tenantId);
+    const model = this.model();
+    const set = this.store.get<Omit<IntentSet, "intents">>(KEY.examples)!;
+    return { intents: model.intents, ...set };
+  }
+
+  /** Replaces the training set and trains; training a few thousand lines fits in one request. */
+  train(tenantId: string, examples: IntentExample[], threshold?: number): TrainSummary {
+    this.own(tenantId);
+    const previous = this.store.get<Pick<IntentSet, "model_version">>(KEY.examples);
+    const model = trainIntents(examples, threshold === undefined ? {} : { threshold });
+    const summary = { intents: model.intents, examples: examples.length, model_version: (previous?.model_version ?? 0) + 1, trained_at: now() };
+    this.store.transaction(() => {
+      this.store.put(KEY.model, model);
+      this.store.put(KEY.examples, { examples, threshold: model.threshold, model_version: summary.model_version, trained_at: summary.trained_at, starter: false });
+    });
+    this.intentModel = model;
+    return summary;
+  }
+
+  async classify(tenantId: string, text: string): Promise<Classified> {
+    this.own(tenantId);
+    const model = this.model();
+    return this.chain.classify(text, () => classifyIntent(model, text), model.intents);
+  }
+
+  settings(tenantId: string): NlpSettings {
+    this.own(tenantId);
+    return NlpSettings.parse(this.store.get(KEY.settings) ?? {});
+  }
+
+  setSettings(tenantId: string, settings: NlpSettings): NlpSettings {
+    this.own(tenantId);
+    this.store.put(KEY.settings, settings);
+    return settings;
+  }
+
+  async entities(tenantId: string, text: string, opts: { now?: string | number; tz?: string } = {}): Promise<Entity[]> {
+    this.own(tenantId);
+    const s = this.settings(tenantId);
+    const products = await productNames(this.env.DB, tenantId);
+    return extractEntities(text, { now: opts.now ?? now(), tz: opts.tz ?? s.timezone, orderPatterns: s.order_patterns, products });
+  }
+
+  async analyze(tenantId: string, text: string, opts: { now?: string | number; tz?: string } = {}): Promise<Analysis> {
+    const [intent, entities] = await Promise.all([this.classify(tenantId, text), this.entities(tenantId, text, opts)]);
+    return { lang: intent.lang, intent, sentiment: analyzeSentiment(text, intent.lang), entities };
+  }
+
+  botConfig(tenantId: string): BotConfig {
+    this.own(tenantId);
+    return BotConfig.parse(this.store.get(KEY.bot) ?? {});
+  }
+
+  setBotConfig(tenantId: string, patch: BotConfigPatch): BotConfig {
+    const config = BotConfig.parse({ ...this.botConfig(tenantId), ...patch });
+    this.store.put(KEY.bot, config);
+    return config;
+  }
+
+  /** Whether the bot takes new conversations on this channel: asked once, when a conversation is created. */
+  botFor(tenantId: string, channel: string): boolean {
+    return botAnswers(this.botConfig(tenantId), channel);
+  }
+
+  private bandit(): BanditState {
+    return this.store.get<BanditState>(KEY.bandit) ?? newBandit();
+  }
+
+  /** Learning from one reward; a frozen policy keeps what it knows but still counts how it does. */
+  private learn(state: BanditState, config: BotConfig, ctx: Parameters<typeof updateBandit>[1], action: BotAction, reward: number): BanditState {
+    return updateBandit(state, ctx, action, reward, { frozen: config.learning.frozen });
+  }
+
+  /** One customer message while the bot holds the conversation. Idempotent by message id. */
+  async turn(tenantId: string, req: TurnRequest): Promise<BotTurn> {
+    this.own(tenantId);
+    const seen = this.store.turn<BotTurn>(req.message_id);
+    if (seen) return seen;
+    const config = this.botConfig(tenantId);
+    const state = this.store.dialog(req.conversation_id);
+    const skip: BotTurn = { action: "skip", sender_name: config.name, parts: [], handoff: null, analysis: null, predicted: null };
+    if (state.done) return skip;
+    const text = req.text.slice(0, 4000);
+    const [analysis, tier] = await Promise.all([text ? this.analyze(tenantId, text) : null, this.tierOf(tenantId, req.contact_id)]);
+    const hits = analysis ? await this.kbHits(tenantId, text, 3, analysis.lang) : [];
+    const lang = analysis?.lang ?? "en";
+    const intent: IntentResult = analysis?.intent ?? { intent: "unknown", confidence: 0, lang, alternatives: [] };
+    const predicted = intent.intent === "unknown" ? this.prediction(req.contact_id) : null;
+    let bandit = this.bandit();
+    const decision = decideTurn({
+      text,
+      lang,
+      intent,
+      sentiment: analysis?.sentiment ?? { label: "neutral", score: 0 },
+      entities: analysis?.entities ?? [],
+      hits,
+      channel: req.channel,
+      tier,
+      state: predicted && !state.last_intent ? { ...state, last_intent: predicted.intent } : state,
+      config,
+      choose: (ctx, allowed) =>
+        chooseAction(bandit, ctx, Math.random, { allowed, frozen: config.learning.frozen, exploration: config.learning.exploration, maxExploreRate: config.learning.max_explore_rate }).action,
+    });
+    const out: BotTurn = { action: decision.action, sender_name: config.name, parts: decision.parts, handoff: decision.handoff, analysis, predicted };
+    this.store.transaction(() => {
+      for (const s of decision.settle) {
+        const ep = this.store.unsettled(s.episode);
+        if (!ep) continue;
+        this.store.settle(ep.id, s.reward);
+        bandit = this.learn(bandit, config, ep.ctx, ep.action, s.reward);
+      }
+      let nextState = decision.state;
+      if (decision.episode) {
+        const { ctx, action, reward } = decision.episode;
+        const id = this.store.addEpisode(req.conversation_id, ctx, action, reward ?? null);
+        if (reward !== undefined) bandit = this.learn(bandit, config, ctx, action, reward);
+        if (decision.awaits?.kind === "feedback") nextState = { ...nextState, awaiting: { kind: "feedback", entry_id: decision.awaits.entry_id, episode: id } };
+        if (decision.awaits?.kind === "clarify") nextState = { ...nextState, awaiting: { kind: "clarify", options: decision.awaits.options, episode: id } };
+      }
+      this.store.put(KEY.bandit, bandit);
+      this.store.setDialog(req.conversation_id, nextState);
+      this.store.saveTurn(req.message_id, req.conversation_id, out);
+      this.count(state.turns === 0, decision.action, decision.handoff?.reason);
+      const known = decision.state.last_intent;
+      if (known && (decision.action === "handoff" || decision.action === "resolve")) this.label(req.contact_id, known);
+    });
+    return out;
+  }
+
+  private count(first: boolean, action: BotTurn["action"], reason?: HandoffReason): void {
+    const c = this.store.get<Counters>(KEY.counters) ?? NO_COUNTERS;
+    const next: Counters = { ...c, handoffs: { ...c.handoffs } };
+    if (first) next.handled++;
+    if (action === "resolve") next.resolved++;
+    if (action === "answer") next.answers++;
+    if (action === "clarify") next.clarifications++;
+    if (reason) next.handoffs[reason] = (next.handoffs[reason] ?? 0) + 1;
+    this.store.put(KEY.counters, next);
+  }
+
+  /**
+   * What happened after the bot let go: a resolution that reopens or a customer who leaves while the bot waits
+   * teaches the policy that its last decision was worse than it looked; a CSAT score adds what the customer said.
+   */
+  outcome(tenantId: string, conversationId: string, outcome: Outcome): { learned: number } {
+    this.own(tenantId);
+    const config = this.botConfig(tenantId);
+    let bandit = this.bandit();
+    let learned = 0;
+    this.store.transaction(() => {
+      const open = this.store.openEpisodes(conversationId);
+      const reward =
+        outcome.kind === "abandoned"
+          ? rewardFor({ abandoned: true })
+          : outcome.kind === "reopened"
+            ? rewardFor({ resolvedByBot: true, reopened: true })
+            : outcome.kind === "csat"
+              ? rewardFor({ csat: outcome.score })
+              : 0;
+      for (const ep of open) {
+        this.store.settle(ep.id, reward);
+        bandit = this.learn(bandit, config, ep.ctx, ep.action, reward);
+        learned++;
+      }
+      if (!open.length && (outcome.kind === "reopened" || outcome.kind === "csat")) {
+        const last = this.store.lastSettled(conversationId);
+        if (last) {
+          bandit = this.learn(bandit, config, last.ctx, last.action, reward);
+          learned++;
+        }
+      }
+      if (outcome.kind === "reopened") {
+        const c = this.store.get<Counters>(KEY.counters) ?? NO_COUNTERS;
+        if (c.resolved > 0) this.store.put(KEY.counters, { ...c, resolved: c.resolved - 1 });
+      }
+      this.store.put(KEY.bandit, bandit);
+    });
+    return { learned };
+  }
+
+  stats(tenantId: string) {
+    this.own(tenantId);
+    const c = this.store.get<Counters>(KEY.counters) ?? NO_COUNTERS;
+    const policy = banditStats(this.bandit());
+    return {
+      conversations: c.handled,
+      resolved_by_bot: c.resolved,
+      containment_rate: c.handled ? c.resolved / c.handled : null,
+      answers: c.answers,
+      clarifications: c.clarifications,
+      handoffs: c.handoffs,
+      policy: { ...policy, frozen: this.botConfig(tenantId).learning.frozen },
+    };
+  }
+
+  resetPolicy(tenantId: string): void {
+    this.own(tenantId);
+    this.store.put(KEY.bandit, newBandit());
+  }
+
+  /** Agent assist: what the knowledge base has for the customer's message, and the best entry's answer as a draft reply. */
+  async assist(tenantId: string, text: string): Promise<{ knowledge: KbHit[]; suggested_reply: string | null }> {
+    this.own(tenantId);
+    const config = this.botConfig(tenantId);
+    const knowledge = await this.kbHits(tenantId, text.slice(0, 4000), 5, detectLanguage(text));
+    const best = knowledge.find((k) => k.score >= config.min_kb_score);
+    return { knowledge, suggested_reply: best ? best.answer : null };
+  }
+
+  /** Entries in the customer's language or without one; an FAQ's answer is the reply, another entry's best passage. */
+  private async kbHits(tenantId: string, text: string, limit: number, lang?: Lang): Promise<KbHit[]> {
+    const { results } = await searchKb(this.env.DB, tenantId, text, { limit, ...(lang ? { lang } : {}) });
+    return results.map((r) => ({ id: r.id, title: r.title, answer: r.answer ?? r.snippet, score: r.score, quick_replies: r.quick_replies ?? [] }));
+  }
+
+  private async tierOf(tenantId: string, contactId: string): Promise<string> {
+    const row = await this.env.DB.prepare("SELECT tier FROM contacts WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, contactId).first<{ tier: string | null }>();
+    return row?.tier ?? "standard";
+  }
+
+  /** Behaviour from the widget: stored for training, answered with what the visitor probably wants. */
+  behaviour(tenantId: string, contactId: string, events: BehaviourEvent[], lang: Lang): BehaviourResult {
+    this.own(tenantId);
+    const all = this.store.addBehaviour(contactId, events);
+    const model = this.predictiveModel();
+    const prediction = model ? predictIntent(model, all) : { intent: null, confidence: 0, top: [] };
+    const config = this.botConfig(tenantId);
+    const greeting =
+      prediction.intent && prediction.confidence >= PROACTIVE_CONFIDENCE ? proactiveGreeting(config, prediction.intent, lang) : null;
+    return { prediction, greeting };
+  }
+
+  private prediction(contactId: string): { intent: string; confidence: number } | null {
+    const model = this.predictiveModel();
+    if (!model) return null;
+    const p = predictIntent(model, this.store.behaviour(contactId));
+    return p.intent && p.confidence >= PROACTIVE_CONFIDENCE ? { intent: p.intent, confidence: p.confidence } : null;
+  }
+
+  private label(contactId: string, intent: string): void {
+    if (!this.store.labelSession(contactId, intent)) return;
+    const since = (this.store.get<number>(KEY.predictiveSince) ?? 0) + 1;
+    this.store.put(KEY.predictiveSince, since);
+    if (since >= PREDICTIVE_RETRAIN_EVERY) this.retrainPredictive();
+  }
+
+  /** Past sessions with a known intent (from another system, or replayed) teach the behaviour model at once. */
+  importSessions(tenantId: string, sessions: LabelledSession[]): { sessions: number; trained: boolean } {
+    this.own(tenantId);
+    this.store.importSessions(sessions);
+    const trained = this.retrainPredictive();
+    return { sessions: this.store.labelledSessions().length, trained };
+  }
+
+  predict(tenantId: string, events: BehaviourEvent[]) {
+    this.own(tenantId);
+    const model = this.predictiveModel();
+    return model ? predictIntent(model, events) : { intent: null, confidence: 0, top: [] };
+  }
+
+  private retrainPredictive(): boolean {
+    const sessions = this.store.labelledSessions();
+    this.store.put(KEY.predictiveSince, 0);
+    if (sessions.length < PREDICTIVE_MIN_SESSIONS) return false;
+    const model = trainPredictive(sessions);
+    this.store.put(KEY.predictive, model);
+    this.predictive = model;
+    return true;
+  }
+
+  private predictiveModel(): PredictiveModel | null {
+    if (this.predictive === undefined) this.predictive = this.store.get<PredictiveModel>(KEY.predictive);
+    return this.predictive;
+  }
+
+  override async alarm(): Promise<void> {
+    this.store.prune();
+    await this.ctx.storage.setAlarm(now() + PRUNE_EVERY_MS);
+  }
+}
+
+function proactiveGreeting(config: BotConfig, intent: string, lang: Lang): string {
+  const own = config.intent_labels[intent]?.[lang];
+  const label = own ?? intent.replace(/[_.-]+/g, " ");
+  return lang === "zh" ? `您好！需要“${label}”方面的帮助吗？` : `Hi! Can I help you with ${label.toLowerCase()}?`;
+}
+
+export function assistantStub(env: Env, tenantId: string) {
+  return env.ASSISTANT.get(env.ASSISTANT.idFromName(`${tenantId}:assistant`));
+}

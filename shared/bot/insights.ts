@@ -1,0 +1,58 @@
+import { z } from "zod";
+import type { Entity } from "../nlp/entities";
+import type { Sentiment } from "../nlp/sentiment";
+
+export const QualityFlag = z.enum(["negative_spike", "repeated_contact", "long_wait", "sla_breach"]);
+export type QualityFlag = z.infer<typeof QualityFlag>;
+
+/** What the agent sees beside the transcript: what the customer wants, how they feel, what they mentioned, why they are here. */
+export type Insights = {
+  intent: { intent: string; confidence: number; provider: string } | null;
+  lang: string | null;
+  sentiment: Sentiment | null;
+  /** Customer messages' sentiment, oldest first, the last TREND_POINTS of them. */
+  trend: { seq: number; score: number; at: number }[];
+  entities: Entity[];
+  handoff: { reason: string; at: number } | null;
+  predicted: { intent: string; confidence: number } | null;
+  flags: { flag: QualityFlag; at: number; detail?: string }[];
+};
+
+export const EMPTY_INSIGHTS: Insights = { intent: null, lang: null, sentiment: null, trend: [], entities: [], handoff: null, predicted: null, flags: [] };
+
+const TREND_POINTS = 20;
+const MAX_ENTITIES = 30;
+const MAX_FLAGS = 20;
+/** A message this negative, this far below the customer's recent mood, is a spike worth a supervisor's look. */
+const SPIKE_LEVEL = -0.5;
+const SPIKE_DROP = 0.6;
+const RECENT = 3;
+
+/** Whether a new score is a negative spike against the scores before it. */
+export function isNegativeSpike(prior: number[], score: number): boolean {
+  if (score > SPIKE_LEVEL) return false;
+  const recent = prior.slice(-RECENT);
+  if (!recent.length) return true;
+  const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
+  return mean - score >= SPIKE_DROP;
+}
+
+/** Adds a customer message's sentiment; returns the new insights and whether it is a spike. */
+export function withSentiment(i: Insights, seq: number, s: Sentiment, at: number): { insights: Insights; spike: boolean } {
+  const spike = isNegativeSpike(
+    i.trend.map((p) => p.score),
+    s.score,
+  );
+  return { insights: { ...i, sentiment: s, trend: [...i.trend, { seq, score: s.score, at }].slice(-TREND_POINTS) }, spike };
+}
+
+/** Entities seen so far, newest last; the same thing said twice is kept once. */
+export function withEntities(i: Insights, found: Entity[]): Insights {
+  const key = (e: Entity) => `${e.type}\u0000${e.normalized ?? e.value}`;
+  const seen = new Set(found.map(key));
+  return { ...i, entities: [...i.entities.filter((e) => !seen.has(key(e))), ...found].slice(-MAX_ENTITIES) };
+}
+
+export function withFlag(i: Insights, flag: QualityFlag, at: number, detail?: string): Insights {
+  return { ...i, flags: [...i.flags, { flag, at, ...(detail ? { detail } : {}) }].slice(-MAX_FLAGS) };
+}

@@ -1,0 +1,52 @@
+/**
+ * More lines outside every starter intent, beside OUT_OF_SCOPE in intents.test-set.ts: small talk, trivia,
+ * requests for other services, keyboard noise. Held out: never used to pick a parameter.
+ */
+import type { TestLine } from "./intents.test-set";
+
+export const MORE_OUT_OF_SCOPE: TestLine[] = [
+  ...[
+    "How many calories are in an avocado?",
+    "Can you write my history essay?",
+    "What's the score in the cricket?",
+    "Who painted the Mona Lisa?",
+    "Is Pluto a planet?",
+    "What rhymes with orange?",
+    "How far away is the moon?",
+    "Suggest a name for my puppy",
+    "What's a good recipe for pancakes?",
+    "jjjjjjj kkkk",
+    "Do you know any riddles?",
+    "What should I wear to a wedding?",
+    "Explain quantum physics simply",
+    "Which is faster, a cheetah or a horse?",
+    "How do volcanoes form?",
+    "I'm bored",
+    "What's the population of Canada?",
+    "Can penguins fly?",
+    "Who wrote Hamlet?",
+    "What's your star sign?",
+  ].map((text) => ({ text, intent: "unknown", lang: "en" as const })),
+  ...[
+    "一个牛油果有多少热量",
+    "帮我写一篇历史作文",
+    "板球比赛比分多少",
+    "蒙娜丽莎是谁画的",
+    "冥王星还算行星吗",
+    "月亮离地球有多远",
+    "给我的小狗起个名字",
+    "煎饼怎么做好吃",
+    "嗯嗯嗯嗯嗯",
+    "你会猜谜语吗",
+    "参加婚礼穿什么好",
+    "简单讲讲量子力学",
+    "猎豹和马谁跑得快",
+    "火山是怎么形成的",
+    "好无聊啊",
+    "加拿大有多少人口",
+    "企鹅会飞吗",
+    "哈姆雷特是谁写的",
+    "你是什么星座",
+    "下雪了好冷",
+  ].map((text) => ({ text, intent: "unknown", lang: "zh" as const })),
+];
