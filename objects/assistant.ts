@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { AssistantStore } from "./assistant-store";
 import { BotConfig, botAnswers, type BotConfigPatch } from "../shared/bot/config";
-import { decideTurn, type HandoffReason, type KbHit } from "../shared/bot/dialog";
+import { decideTurn, intentLabel, pickedOption, type DialogState, type HandoffReason, type KbHit } from "../shared/bot/dialog";
 import { banditStats, chooseAction, newBandit, rewardFor, updateBandit, type BanditState, type BotAction } from "../shared/bot/bandit";
 import { classifyIntent, trainIntents, type IntentExample, type IntentModel, type IntentResult } from "../shared/nlp/intent";
 import { STARTER_INTENTS } from "../shared/nlp/starter-intents";
@@ -185,9 +185,9 @@ export class Assistant extends DurableObject<Env> {
     if (state.done) return skip;
     const text = req.text.slice(0, 4000);
     const [analysis, tier] = await Promise.all([text ? this.analyze(tenantId, text) : null, this.tierOf(tenantId, req.contact_id)]);
-    const hits = analysis ? await this.kbHits(tenantId, text, 3, analysis.lang) : [];
     const lang = analysis?.lang ?? "en";
     const intent: IntentResult = analysis?.intent ?? { intent: "unknown", confidence: 0, lang, alternatives: [] };
+    const hits = analysis ? await this.answersFor(tenantId, text, lang, intent, state, config) : [];
     const predicted = intent.intent === "unknown" ? this.prediction(req.contact_id) : null;
     let bandit = this.bandit();
     const decision = decideTurn({
@@ -310,6 +310,22 @@ export class Assistant extends DurableObject<Env> {
     return { knowledge, suggested_reply: best ? best.answer : null };
   }
 
+  /**
+   * Knowledge for a turn: what the message's own words find, or, when they find nothing good enough, what the
+   * intent's name finds ("when do I get my money back" shares no word with "How do refunds work?", but its intent
+   * does), trusted as far as the classifier is sure, and fully for an option the customer picked.
+   */
+  private async answersFor(tenantId: string, text: string, lang: Lang, intent: IntentResult, state: DialogState, config: BotConfig): Promise<KbHit[]> {
+    const direct = await this.kbHits(tenantId, text, 3, lang);
+    if (direct.some((h) => h.score >= config.min_kb_score)) return direct;
+    const picked = state.awaiting?.kind === "clarify" ? pickedOption(text, state.awaiting.options, (o) => intentLabel(config, o, lang)) : undefined;
+    const known = picked ?? (intent.intent !== "unknown" ? intent.intent : undefined);
+    if (!known) return direct;
+    const trust = picked ? 1 : intent.confidence;
+    const byIntent = await this.kbHits(tenantId, intentLabel(config, known, lang), 3, lang);
+    return byIntent.length ? byIntent.map((h) => ({ ...h, score: h.score * trust })) : direct;
+  }
+
   /** Entries in the customer's language or without one; an FAQ's answer is the reply, another entry's best passage. */
   private async kbHits(tenantId: string, text: string, limit: number, lang?: Lang): Promise<KbHit[]> {
     const { results } = await searchKb(this.env.DB, tenantId, text, { limit, ...(lang ? { lang } : {}) });
@@ -383,9 +399,8 @@ export class Assistant extends DurableObject<Env> {
 }
 
 function proactiveGreeting(config: BotConfig, intent: string, lang: Lang): string {
-  const own = config.intent_labels[intent]?.[lang];
-  const label = own ?? intent.replace(/[_.-]+/g, " ");
-  return lang === "zh" ? `您好！需要“${label}”方面的帮助吗？` : `Hi! Can I help you with ${label.toLowerCase()}?`;
+  const label = intentLabel(config, intent, lang);
+  return lang === "zh" ? `您好！需要“${label}”方面的帮助吗？` : `Hi! Need a hand with ${label.toLowerCase()}?`;
 }
 
 export function assistantStub(env: Env, tenantId: string) {

@@ -16,15 +16,16 @@ export default {
     if (request.method !== "POST") return json({ error: "POST only" }, 405);
     switch (pathname) {
       case "/noop": {
-        // The HTTP floor: the same request and a reply of about the same size as /classify, no classification.
+        // The HTTP floor: the same request and a reply shaped like /classify's, without the classification.
         const text = await request.text();
-        return json({ intent: "noop", confidence: 0, lang: "en", alternatives: [], chars: text.length });
+        const alternative = { intent: "noop", confidence: 0 };
+        return json({ intent: "noop", confidence: text.length, lang: "en", alternatives: [alternative, alternative, alternative] });
       }
       case "/train":
         model = trainIntents(STARTER_INTENTS, { seed: 1 });
         return json({ examples: STARTER_INTENTS.length, intents: model.intents.length, features: model.features.length, model_bytes: modelSize(model) });
       case "/model":
-        return model ? new Response(JSON.stringify(model), { headers: { "content-type": "application/json" } }) : json({ error: "not trained" }, 409);
+        return model ? json(model) : json({ error: "not trained" }, 409);
       case "/classify":
         return model ? json(classifyIntent(model, await request.text())) : json({ error: "not trained" }, 409);
       case "/classify-batch": {

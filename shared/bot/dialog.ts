@@ -7,7 +7,7 @@ import type { Lang } from "../nlp/language";
 import type { BanditContext, BotAction } from "./bandit";
 import { rewardFor } from "./bandit";
 import type { BotConfig } from "./config";
-import { BOT_TEXT } from "./messages";
+import { BOT_TEXT, STARTER_LABELS } from "./messages";
 
 /** A knowledge-base entry the bot may answer with (the search result, reduced to what a reply needs). */
 export type KbHit = { id: string; title: string; answer: string; score: number; quick_replies?: string[] };
@@ -62,6 +62,9 @@ const HUMAN_REQUEST = /\b(human|agent|person|representative|operator|real (?:per
 const YES = /^(?:y|ya|yes|yep|yeah|yup|sure|ok(?:ay)?|thanks?|thank you|ty|thx|solved|perfect|great|that helped|it helped|helpful|👍)\b|^(?:是|是的|好的|好|嗯|对|对的|解决了|有用|有帮助|谢谢|可以了|明白了|行)/iu;
 const NO = /^(?:n|no|nope|nah|not really|didn'?t help|did not help|doesn'?t help|useless|wrong|that'?s not it)\b|^(?:不是|没有|没用|不行|没解决|不对|没帮助|不是这个)/iu;
 
+/** Intents that name no problem to solve: they neither route nor label a visitor's behaviour. */
+const NOT_A_TOPIC = new Set(["unknown", "greeting", "talk_to_human"]);
+
 /** Quick-reply values the bot's own buttons send back. */
 export const REPLY = { helped: "bot:helped", notHelped: "bot:human", human: "bot:human" } as const;
 
@@ -78,9 +81,20 @@ export function wantsHuman(text: string): boolean {
   return text.trim() === REPLY.human || HUMAN_REQUEST.test(text);
 }
 
-function label(config: BotConfig, intent: string, lang: Lang): string {
+/**
+ * Which offered option a reply picks: the button's value, or, where a channel shows buttons as text (SMS, e-mail),
+ * the label typed back or its number in the list.
+ */
+export function pickedOption(reply: string, options: string[], labelOf: (o: string) => string): string | undefined {
+  const t = reply.trim().toLowerCase();
+  const n = /^\d$/.test(t) ? Number(t) : 0;
+  if (n >= 1 && n <= options.length) return options[n - 1];
+  return options.find((o) => o.toLowerCase() === t || labelOf(o).toLowerCase() === t);
+}
+
+export function intentLabel(config: BotConfig, intent: string, lang: Lang): string {
   const own = config.intent_labels[intent];
-  const text = own?.[lang] ?? own?.en ?? own?.zh;
+  const text = own?.[lang] ?? (Object.hasOwn(STARTER_LABELS, intent) ? STARTER_LABELS[intent]![lang] : undefined) ?? own?.en ?? own?.zh;
   if (text) return text;
   const words = intent.replace(/[_.-]+/g, " ").trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
@@ -95,7 +109,7 @@ export function complexityOf(intent: IntentResult, sentiment: Sentiment, failure
 }
 
 function routingFor(input: TurnInput, reason: HandoffReason, intent: IntentResult, failures: number): RoutingRequest {
-  const known = intent.intent !== "unknown" ? intent.intent : input.state.last_intent;
+  const known = NOT_A_TOPIC.has(intent.intent) ? input.state.last_intent : intent.intent;
   return {
     ...(known ? { intent: known } : {}),
     language: input.lang,
@@ -148,18 +162,19 @@ export function decideTurn(input: TurnInput): TurnDecision {
     settle.push({ episode: awaiting.episode, reward: rewardFor({}) });
   }
   if (awaiting?.kind === "clarify") {
-    const picked = awaiting.options.find((o) => o === input.text.trim());
+    const picked = pickedOption(input.text, awaiting.options, (o) => intentLabel(config, o, lang));
     if (picked) intent = { ...intent, intent: picked, confidence: 1 };
     settle.push({ episode: awaiting.episode, reward: picked ? rewardFor({ helped: true }) : rewardFor({ helped: false }) });
   }
+
+  // What the customer wants, as far as it says anything about their problem: routing and behaviour labels use it.
+  if (!NOT_A_TOPIC.has(intent.intent)) next.last_intent = intent.intent;
 
   if (wantsHuman(input.text) || intent.intent === "talk_to_human") return handoff("requested", t.handoff);
   if (input.sentiment.score <= config.negative_sentiment) return handoff("negative_sentiment", t.handoff_negative);
   if (intent.intent !== "unknown" && config.handoff_intents.includes(intent.intent)) return handoff("business_rule", t.handoff);
   if (!input.text.trim()) return handoff("unsupported_content", t.handoff);
   if (next.failures >= config.max_failures) return handoff("repeated_failure", t.handoff);
-  if (intent.intent !== "unknown") next.last_intent = intent.intent;
-
   if (intent.intent === "greeting" && state.turns === 0) {
     return { action: "greet", parts: [text(config.greeting[lang] ?? t.greeting)], handoff: null, episode: null, awaits: null, settle, state: next };
   }
@@ -198,7 +213,7 @@ export function decideTurn(input: TurnInput): TurnDecision {
     const top = options.slice(0, 3).map((o) => o.intent);
     return {
       action,
-      parts: [{ type: "quick_replies", text: t.clarify, options: [...top.map((i) => ({ label: label(config, i, lang).slice(0, 80), value: i })), { label: t.something_else, value: REPLY.human }] }],
+      parts: [{ type: "quick_replies", text: t.clarify, options: [...top.map((i) => ({ label: intentLabel(config, i, lang).slice(0, 80), value: i })), { label: t.something_else, value: REPLY.human }] }],
       handoff: null,
       episode: { ctx, action },
       awaits: { kind: "clarify", options: top },

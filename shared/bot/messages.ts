@@ -27,3 +27,19 @@ export const BOT_TEXT = {
 } as const satisfies Record<Lang, Record<string, string>>;
 
 export type BotTextKey = keyof (typeof BOT_TEXT)["en"];
+
+/** How the starter model's intents read on a button or in a search, until a tenant names them (BotConfig.intent_labels). */
+export const STARTER_LABELS: Record<string, Record<Lang, string>> = {
+  order_status: { en: "Order status and delivery", zh: "订单物流查询" },
+  refund: { en: "Refund", zh: "退款" },
+  return_exchange: { en: "Return or exchange", zh: "退货换货" },
+  cancel_order: { en: "Cancel an order", zh: "取消订单" },
+  shipping_address: { en: "Change the delivery address", zh: "修改收货地址" },
+  payment_issue: { en: "Payment problem", zh: "支付问题" },
+  account_login: { en: "Signing in to my account", zh: "账户登录" },
+  card_lost: { en: "Lost or stolen card", zh: "银行卡挂失" },
+  balance_inquiry: { en: "Account balance", zh: "余额查询" },
+  talk_to_human: { en: "Talk to a person", zh: "转人工" },
+  complaint: { en: "Make a complaint", zh: "投诉" },
+  greeting: { en: "Hello", zh: "你好" },
+};

@@ -46,6 +46,8 @@ const ZH_NUM = "[一两二三四五六七八九十几\\d]";
 const ZH_REPEAT = `第${ZH_NUM}{1,4}次|${ZH_NUM}{1,4}(?:次|遍)了`;
 /** "都一个星期了", "三天了": time already spent, which only matters in a complaint. */
 const ZH_DURATION = `(?:都|已经)?${ZH_NUM}{1,4}(?:个)?(?:半)?(?:天|周|星期|礼拜|月|小时|钟头)了`;
+/** "it's been three weeks": time already spent, said as a complaint. */
+const EN_DURATION = String.raw`(?<![\p{L}])(?:it'?s|it’s|it has|its been|that's|that was) been (?:\d{1,3}|a|an|two|three|four|five|six|seven|eight|nine|ten|several|many|a few) (?:hours?|days?|weeks?|months?)(?![\p{L}])`;
 /** 快 before a number is "almost" (快一个月了), not "fast". */
 const ZH_ALMOST = `快(?=${ZH_NUM}|半)`;
 
@@ -59,6 +61,7 @@ const TOKEN = new RegExp(
     `(?<emoticon>${PUNCT_EMOTICONS.join("|")}|(?<![\\p{L}\\p{N}])(?:${WORD_EMOTICONS.join("|")})(?![\\p{L}\\p{N}]))`,
     `(?<repeat>${ZH_REPEAT})`,
     `(?<duration>${ZH_DURATION})`,
+    `(?<spent>${EN_DURATION})`,
     `(?<almost>${ZH_ALMOST})`,
     String.raw`(?<number>\p{N}+(?:[.,:]\p{N}+)*%?)`,
     String.raw`(?<latin>[\p{Script=Latin}\p{N}]+(?:['’][\p{Script=Latin}]+)*)`,
@@ -67,7 +70,7 @@ const TOKEN = new RegExp(
     String.raw`(?<end>[!?！？.。…\n]+)`,
     String.raw`(?<clause>[,，、;；:：—–~～]+)`,
   ].join("|"),
-  "gu",
+  "giu",
 );
 
 const ZH_LENGTHS = [...new Set([...ZH_LEXICON.keys()].map((k) => k.length))].sort((a, b) => b - a);
@@ -111,6 +114,7 @@ function rawTokens(text: string): Tok[] {
     if (g.emoticon !== undefined) out.push({ text: s, lex: { v: EMOTICONS[s] ?? 0 }, latin: false, caps: false });
     else if (g.repeat !== undefined) out.push({ text: s, lex: { role: "frust", v: -1 }, latin: false, caps: false });
     else if (g.duration !== undefined) out.push({ text: s, lex: { role: "frust" }, latin: false, caps: false });
+    else if (g.spent !== undefined) out.push({ text: s, lex: { role: "frust", v: -1 }, latin: false, caps: false });
     else if (g.almost !== undefined) out.push({ text: s, lex: { role: "block" }, latin: false, caps: false });
     else if (g.number !== undefined) out.push({ text: s, lex: EN_LEXICON.get(s), latin: true, caps: false });
     else if (g.latin !== undefined) out.push({ text: s, latin: true, caps: s.length >= 3 && /\p{Lu}/u.test(s) && !/\p{Ll}/u.test(s) });
@@ -292,6 +296,7 @@ function readLatin(tokens: Tok[]): Tok[] {
 
 type Contribution = { v: number; clause: number; polite: boolean; at: number };
 
+const IMPERATIVE = new Set(["don't", "dont", "do not", "never"]);
 const ZH_TRAILING_NEG_AFTER = new Set(["都", "也"]);
 const ZH_TAIL = new Set(["了", "过", "啊", "呀", "的", "呢", "哦", "啦"]);
 
@@ -303,9 +308,10 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
   let clause = 0;
   let clauseStart = true;
   let contrastAt = -1;
-  let neg: { x: number; left: number; softened: boolean } | null = null;
+  let neg: { x: number; left: number; softened: boolean; imperative: boolean } | null = null;
   let intensity: { x: number; left: number } | null = null;
   let counter: { left: number } | null = null;
+  let desire: { left: number } | null = null;
   const frustClauses: number[] = [];
   let greet = false;
   let finalParticle: "qpart" | "emph" | "soft" | null = null;
@@ -319,11 +325,13 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
     neg = null;
     intensity = null;
     counter = null;
+    desire = null;
   };
   const tick = (tok: Tok) => {
     if (neg && --neg.left <= 0) neg = null;
     if (intensity && --intensity.left <= 0) intensity = null;
     if (counter && --counter.left <= 0) counter = null;
+    if (desire && --desire.left <= 0) desire = null;
     if (tok.latin || tok.text.length > 0) clauseStart = false;
   };
   const lastIndex = lastWordIndex(toks);
@@ -356,7 +364,9 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
           // "一点问题都没有", "什么毛病也没有": "not even X" is emphatic.
           last.v = flip(last.v, 1.5);
         } else {
-          neg = { x: lex.x ?? 1, left: tok.latin ? NEG_WINDOW.latin : NEG_WINDOW.han, softened: false };
+          // "please don't deliver then", "don't send it yet": a request, not a failure report.
+          const imperative = tok.latin && (clauseStart || prev?.lex?.role === "desire") && IMPERATIVE.has(tok.text);
+          neg = { x: lex.x ?? 1, left: tok.latin ? NEG_WINDOW.latin : NEG_WINDOW.han, softened: false, imperative };
         }
         clauseStart = false;
         continue;
@@ -388,7 +398,11 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
         tick(tok);
         continue;
       case "cond":
-        newClause(0.3);
+        // 的话 closes the conditional clause it follows ("没发货的话可以取消吗"); the others open one.
+        if (tok.text === "的话") {
+          clauseMult[clause] = Math.min(clauseMult[clause] ?? 1, 0.3);
+          newClause();
+        } else newClause(0.3);
         clauseStart = false;
         continue;
       case "concede":
@@ -402,6 +416,11 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
       case "counter":
         counter = { left: 3 };
         clauseStart = false;
+        continue;
+      case "desire":
+        desire = { left: 3 };
+        tick(tok);
+        desire = { left: 3 };
         continue;
       case "frust":
         frustClauses.push(clause);
@@ -436,9 +455,12 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
 
     let v = intensity && lex.i !== undefined ? lex.i : (lex.v ?? 0);
     if (neg) {
-      v = lex.n !== undefined ? lex.n * neg.x : flip(v, neg.x);
+      const latent = lex.n !== undefined;
+      if (neg.imperative && latent && v === 0) v = 0;
+      else v = latent ? (lex.n as number) * neg.x : flip(v, neg.x);
       if (neg.softened) v *= 0.6;
-      neg = null;
+      // "didn't deliver on time": the negation of the verb reaches the phrase right after it.
+      neg = latent && !neg.imperative ? { ...neg, left: 1, softened: false } : null;
     }
     if (v === 0) {
       tick(tok);
@@ -447,6 +469,11 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
     if (counter && v > 0) {
       v = -v * 0.8;
       counter = null;
+    }
+    if (desire && v > 0 && !lex.polite) {
+      desire = null;
+      tick(tok);
+      continue;
     }
     if (intensity) {
       v *= intensity.x;
@@ -462,13 +489,13 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
   for (const [index, c] of contribs.entries()) {
     let v = c.v * (clauseMult[c.clause] ?? 1);
     if (contrastAt >= 0) v *= index < contrastAt ? 0.5 : 1.5;
-    if (clauseQuestion[c.clause] && !clauseRhet[c.clause] && !c.polite) v *= v > 0 ? 0.3 : 0.5;
+    if (clauseQuestion[c.clause] && !clauseRhet[c.clause] && !c.polite) v *= 0.3;
     sum += v;
   }
   if (finalParticle === "soft") sum *= 0.7;
   if (finalParticle === "emph") sum *= 1.15;
-  // "A还是B？" and "is it still in stock?" ask; "why is it still not here?" complains.
-  const frust = frustClauses.some((c) => !clauseQuestion[c] || clauseRhet[c]);
+  // "A还是B？" and "is it still in stock?" ask, "if it still fails" supposes; "why is it still not here?" complains.
+  const frust = frustClauses.some((c) => (!clauseQuestion[c] || clauseRhet[c]) && (clauseMult[c] ?? 1) >= 1);
   if (frust && sum < 0) sum -= 0.8;
   const excl = Math.min(end.excl, 3);
   if (sum > 0) sum += 0.3 * excl;

@@ -60,6 +60,13 @@ describe("bot first, human next", () => {
     expect(stats.policy.actions.answer.pulls).toBeGreaterThanOrEqual(1);
   });
 
+  it("finds the answer through the intent when the words share nothing with the entry", async () => {
+    const t = await botTenant();
+    const c = await customer(t);
+    const answer = await c.say("when do I get my money back? I sent the shoes back last week");
+    expect(textOf(answer)).toContain("original payment method");
+  });
+
   it("hands off with intent, language and sentiment when the answer did not help", async () => {
     const t = await botTenant();
     const desk = await DeskClient.open(t.agentToken);

@@ -69,11 +69,16 @@ describe("decideTurn", () => {
     expect(d.action).toBe("clarify");
     expect(d.awaits).toEqual({ kind: "clarify", options: ["refund", "return_exchange", "cancel_order"] });
     const qr = d.parts[0]!;
-    expect(qr.type === "quick_replies" && qr.options.map((o) => o.label)).toEqual(["Refund", "Return exchange", "Cancel order", "Something else"]);
+    expect(qr.type === "quick_replies" && qr.options.map((o) => o.label)).toEqual(["Refund", "Return or exchange", "Cancel an order", "Something else"]);
     const state: DialogState = { ...d.state, awaiting: { kind: "clarify", options: ["refund", "return_exchange", "cancel_order"], episode: 3 } };
     const picked = decideTurn(input({ text: "return_exchange", intent: { ...unsure, intent: "unknown", confidence: 0.1 }, hits: [], state }));
     expect(picked.settle).toEqual([{ episode: 3, reward: 0.4 }]);
     expect(picked.handoff?.routing.intent).toBe("return_exchange");
+    // Where buttons arrive as text, the label typed back or its number picks the option too.
+    for (const reply of ["return or exchange", "2"]) {
+      const typed = decideTurn(input({ text: reply, intent: { ...unsure, intent: "unknown", confidence: 0.1 }, hits: [], state }));
+      expect(typed.handoff?.routing.intent).toBe("return_exchange");
+    }
   });
 
   it("hands off after repeated failure, and with low confidence and nothing to answer", () => {

@@ -153,6 +153,15 @@ describe("questions, hedges and hypotheticals", () => {
     expect(label("如果不合适能退吗")).toBe("neutral");
   });
 
+  it("a wish or a request is not a state, and an imperative 'don't' reports no failure", () => {
+    expect(label("I need this resolved today")).not.toBe("positive");
+    expect(label("希望尽快解决")).not.toBe("positive");
+    expect(label("please don't deliver before Friday")).toBe("neutral");
+    expect(label("it didn't deliver on time")).toBe("negative");
+    expect(label("订单还没发货的话可以取消吗")).toBe("neutral");
+    expect(label("订单还没发货")).toBe("negative");
+  });
+
   it("thanks keeps its weight inside a question", () => {
     expect(label("could you check my order, thanks?")).toBe("positive");
   });
@@ -177,6 +186,7 @@ describe("frustration markers", () => {
     expect(label("where is my order!!!")).toBe("negative");
     expect(label("WHERE IS MY ORDER")).toBe("negative");
     expect(label("where is my order 😡")).toBe("negative");
+    expect(score("refund promised, it's been three weeks")).toBeLessThan(score("refund promised"));
   });
 
   it("but they do not invent negativity: 'I still love it', 又快又好, a cheerful 'Hi!!'", () => {

@@ -37,7 +37,7 @@ export const TrainIntents = z.object({
 });
 
 export const ImportSessions = z.object({
-  sessions: z.array(z.object({ events: z.array(BehaviourEvent).min(1).max(200), intent: IntentId })).min(1).max(MAX_IMPORTED_SESSIONS),
+  sessions: z.array(z.object({ events: z.array(BehaviourEvent).max(200), intent: IntentId })).min(1).max(MAX_IMPORTED_SESSIONS),
 });
 export const PredictInput = z.object({ events: z.array(BehaviourEvent).max(200) });
 
