@@ -460,7 +460,7 @@ function scoreSentence(toks: Tok[], end: { excl: number; q: number }, lang: Lang
       else v = latent ? (lex.n as number) * neg.x : flip(v, neg.x);
       if (neg.softened) v *= 0.6;
       // "didn't deliver on time": the negation of the verb reaches the phrase right after it.
-      neg = latent && !neg.imperative ? { ...neg, left: 1, softened: false } : null;
+      neg = latent && !neg.imperative ? { x: neg.x, left: 1, softened: false, imperative: false } : null;
     }
     if (v === 0) {
       tick(tok);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
 import { call, Client, DeskClient, ok, tenant, text, visitor } from "../helpers";
 import type { StandardMessage } from "../../shared/message";
 
@@ -108,6 +109,24 @@ describe("bot first, human next", () => {
     expect(i.sentiment.label).toBe("negative");
     expect(i.flags.map((f: { flag: string }) => f.flag)).toContain("negative_spike");
     expect(i.trend).toHaveLength(1);
+  });
+
+  it("pushes a negative spike to supervisors as a quality flag, with the bot off too", async () => {
+    const t = await tenant();
+    const sup = await ok<{ id: string }>(call("/v1/agents", { method: "POST", auth: t.key, json: { name: "Sam", email: `sam-${crypto.randomUUID()}@example.com`, role: "supervisor" } }), 201);
+    const { token } = await ok<{ token: string }>(call(`/v1/agents/${sup.id}/token`, { method: "POST", auth: t.key }), 201);
+    const screen = await DeskClient.open(token);
+    await screen.next("hello");
+    const v = await visitor(t.id);
+    await ok(call(`/v1/conversations/${v.conversationId}/messages`, { method: "POST", auth: v.token, json: { client_msg_id: "m1", parts: text("hi, quick question about my order") } }), 201);
+    await ok(call(`/v1/conversations/${v.conversationId}/messages`, { method: "POST", auth: v.token, json: { client_msg_id: "m2", parts: text("this is the worst service ever, absolutely furious!!!") } }), 201);
+    const alert = await screen.next("alert", (f) => f.kind === "quality_flag" && f.conversation_id === v.conversationId);
+    expect(alert.flag).toBe("negative_spike");
+    const events = await env.DB.prepare("SELECT type FROM events WHERE tenant_id = ?1 AND conversation_id = ?2").bind(t.id, v.conversationId).all<{ type: string }>();
+    await expect
+      .poll(async () => (await env.DB.prepare("SELECT count(*) AS n FROM events WHERE tenant_id = ?1 AND conversation_id = ?2 AND type = 'conversation.flagged'").bind(t.id, v.conversationId).first<{ n: number }>())?.n, { timeout: 5000 })
+      .toBe(1);
+    expect(events.results).toBeDefined();
   });
 
   it("a redelivered customer message gets one bot answer, not two", async () => {
