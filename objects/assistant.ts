@@ -16,6 +16,8 @@ import { providerFromEnv } from "../shared/nlp/provider-config";
 import { productNames, searchKb } from "../kb/store";
 import type { ContentPart } from "../shared/message";
 import type { RoutingRequest } from "../shared/routing-config";
+import type { RoutingAttributes } from "../shared/routing/rules";
+import { deskStub } from "./routing-desk";
 import { now } from "../shared/ids";
 
 export type Classified = ChainResult;
@@ -187,7 +189,10 @@ export class Assistant extends DurableObject<Env> {
     const [analysis, tier] = await Promise.all([text ? this.analyze(tenantId, text) : null, this.tierOf(tenantId, req.contact_id)]);
     const lang = analysis?.lang ?? "en";
     const intent: IntentResult = analysis?.intent ?? { intent: "unknown", confidence: 0, lang, alternatives: [] };
-    const hits = analysis ? await this.answersFor(tenantId, text, lang, intent, state, config) : [];
+    const [hits, offQueue] = await Promise.all([
+      analysis ? this.answersFor(tenantId, text, lang, intent, state, config) : [],
+      this.offQueue(tenantId, config, { channel: req.channel, intent: intent.intent === "unknown" ? null : intent.intent, language: lang, tier, sentiment: analysis?.sentiment.score ?? 0 }),
+    ]);
     const predicted = intent.intent === "unknown" ? this.prediction(req.contact_id) : null;
     let bandit = this.bandit();
     const decision = decideTurn({
@@ -201,6 +206,7 @@ export class Assistant extends DurableObject<Env> {
       tier,
       state: predicted && !state.last_intent ? { ...state, last_intent: predicted.intent } : state,
       config,
+      offQueue,
       choose: (ctx, allowed) =>
         chooseAction(bandit, ctx, Math.random, { allowed, frozen: config.learning.frozen, exploration: config.learning.exploration, maxExploreRate: config.learning.max_explore_rate }).action,
     });
@@ -330,6 +336,13 @@ export class Assistant extends DurableObject<Env> {
   private async kbHits(tenantId: string, text: string, limit: number, lang?: Lang): Promise<KbHit[]> {
     const { results } = await searchKb(this.env.DB, tenantId, text, { limit, ...(lang ? { lang } : {}) });
     return results.map((r) => ({ id: r.id, title: r.title, answer: r.answer ?? r.snippet, score: r.score, quick_replies: r.quick_replies ?? [] }));
+  }
+
+  /** Whether the routing rules send this conversation to a queue the bot does not answer for. */
+  private async offQueue(tenantId: string, config: BotConfig, attrs: RoutingAttributes): Promise<boolean> {
+    if (config.queues === null) return false;
+    const queue = await deskStub(this.env, tenantId).queueFor(tenantId, attrs);
+    return !config.queues.includes(queue);
   }
 
   private async tierOf(tenantId: string, contactId: string): Promise<string> {

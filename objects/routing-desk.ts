@@ -122,9 +122,20 @@ export class RoutingDesk extends DurableObject<Env> {
   async enqueue(tenantId: string, task: Task, attrs: RoutingAttributes): Promise<{ queue_id: string; rule_id: string | null }> {
     const desk = await this.ready(tenantId);
     const t = now();
+    const picked = this.pickQueue(desk, attrs, t);
+    await this.run(desk.arrive(task, picked.queue_id, t), { conversations: [task.conversation_id] });
+    return picked;
+  }
+
+  /** The queue a conversation with these attributes would enter now, without entering it (the bot asks, per queue). */
+  async queueFor(tenantId: string, attrs: RoutingAttributes): Promise<string> {
+    const desk = await this.ready(tenantId);
+    return this.pickQueue(desk, attrs, now()).queue_id;
+  }
+
+  private pickQueue(desk: Desk, attrs: RoutingAttributes, t: number): { queue_id: string; rule_id: string | null } {
     const match = selectQueue(this.rules, attrs, t, desk.state.config.calendars);
     const queueId = match && desk.state.config.queues[match.queue_id] ? match.queue_id : desk.state.config.queues[this.defaultQueue] ? this.defaultQueue : Object.keys(desk.state.config.queues)[0]!;
-    await this.run(desk.arrive(task, queueId, t), { conversations: [task.conversation_id] });
     return { queue_id: queueId, rule_id: match?.rule_id ?? null };
   }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ChannelName } from "../message";
+import { Id } from "../ids";
 
 const Line = z.string().min(1).max(500);
 
@@ -15,6 +16,11 @@ export const BotConfig = z.strictObject({
   enabled: z.boolean().default(false),
   /** Channels where the bot takes new conversations first; the others go straight to routing. */
   channels: z.array(ChannelName).max(50).default(["web", "app"]),
+  /**
+   * Queues the bot answers for; null for all. A conversation whose routing rules (read with the intent the bot
+   * found) lead elsewhere goes to people at once, without a word from the bot.
+   */
+  queues: z.array(Id).max(200).nullable().default(null),
   name: z.string().min(1).max(80).default("Assistant"),
   /** A knowledge-base hit below this score is not good enough to answer with. */
   min_kb_score: z.number().min(0).max(1).default(0.3),

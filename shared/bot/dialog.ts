@@ -38,6 +38,8 @@ export type TurnInput = {
   tier: string;
   state: DialogState;
   config: BotConfig;
+  /** The conversation's queue is one the bot does not answer for (BotConfig.queues). */
+  offQueue?: boolean;
   /** The learnt policy: picks one of `allowed` for this context. */
   choose: (ctx: BanditContext, allowed: BotAction[]) => BotAction;
 };
@@ -137,9 +139,9 @@ export function decideTurn(input: TurnInput): TurnDecision {
   let intent = input.intent;
   const next: DialogState = { ...state, turns: state.turns + 1, awaiting: null };
 
-  const handoff = (reason: HandoffReason, say: string, failures = next.failures): TurnDecision => ({
+  const handoff = (reason: HandoffReason, say: string | null, failures = next.failures): TurnDecision => ({
     action: "handoff",
-    parts: [text(say)],
+    parts: say ? [text(say)] : [],
     handoff: { reason, routing: routingFor(input, reason, intent, failures) },
     episode: null,
     awaits: null,
@@ -170,6 +172,7 @@ export function decideTurn(input: TurnInput): TurnDecision {
   // What the customer wants, as far as it says anything about their problem: routing and behaviour labels use it.
   if (!NOT_A_TOPIC.has(intent.intent)) next.last_intent = intent.intent;
 
+  if (input.offQueue) return handoff("business_rule", null);
   if (wantsHuman(input.text) || intent.intent === "talk_to_human") return handoff("requested", t.handoff);
   if (input.sentiment.score <= config.negative_sentiment) return handoff("negative_sentiment", t.handoff_negative);
   if (intent.intent !== "unknown" && config.handoff_intents.includes(intent.intent)) return handoff("business_rule", t.handoff);

@@ -129,6 +129,34 @@ describe("bot first, human next", () => {
     expect(events.results).toBeDefined();
   });
 
+  it("is switched per queue: a conversation the rules send to a queue without the bot goes to people, silently", async () => {
+    const t = await botTenant({ queues: ["general"] });
+    await ok(
+      call("/v1/routing/config", {
+        method: "PUT",
+        auth: t.key,
+        json: {
+          queues: [{ id: "general", name: "General" }, { id: "billing", name: "Billing" }],
+          default_queue_id: "general",
+          rules: [{ id: "money", when: [{ field: "intent", op: "in", value: ["refund", "payment_issue"] }], queue_id: "billing" }],
+        },
+      }),
+    );
+    const money = await customer(t);
+    money.socket.send({ type: "message", client_msg_id: "c1", parts: text("how do I get a refund for my order?") });
+    await expect.poll(money.status, { timeout: 5000 }).toBe("queued");
+    const i = await money.insights();
+    expect(i.handoff.reason).toBe("business_rule");
+    const messages = (await ok(call(`/v1/conversations/${money.conversationId}/messages`, { auth: t.key }))).data as StandardMessage[];
+    expect(messages.filter((m) => m.sender.kind === "bot")).toEqual([]);
+    const waiting = (await ok(call("/v1/routing/desk", { auth: t.key }))).waiting.find((w: { conversation_id: string }) => w.conversation_id === money.conversationId);
+    expect(waiting.queue_id).toBe("billing");
+    // The bot still answers for its own queue.
+    const other = await customer(t);
+    const greeting = await other.say("hello");
+    expect(greeting.sender.kind).toBe("bot");
+  });
+
   it("a redelivered customer message gets one bot answer, not two", async () => {
     const t = await botTenant();
     const c = await customer(t);
