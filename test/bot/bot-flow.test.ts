@@ -178,6 +178,11 @@ describe("bot first, human next", () => {
     await expect
       .poll(async () => (await ok(call("/v1/routing/desk", { auth: t.key }))).waiting.find((w: { conversation_id: string }) => w.conversation_id === v.conversationId)?.intent, { timeout: 5000 })
       .toBe("order_status");
+    // The customer profile carries what they came for and how they felt.
+    await expect
+      .poll(async () => (await ok(call(`/v1/contacts/${v.contactId}`, { auth: t.agentToken }))).last_intents.map((x: { intent: string }) => x.intent), { timeout: 5000 })
+      .toEqual(["order_status"]);
+    expect((await ok(call(`/v1/contacts/${v.contactId}`, { auth: t.key }))).last_sentiment).toMatchObject({ conversation_id: v.conversationId, label: expect.any(String) });
   });
 
   it("agent assist suggests the knowledge entry for the customer's latest message", async () => {

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { conversationStub } from "../conversation-stub";
 import { and, desc, eq } from "drizzle-orm";
 import { requireAuth, type AuthEnv } from "../http/auth";
 import { HttpError } from "../http/problem";
@@ -11,6 +12,9 @@ import { db } from "../db/client";
 import { contactIdentities, contacts, conversations } from "../db/schema";
 
 /** The customer as the agent sees them: one record, every channel identity, every conversation. */
+/** The profile reads AI insights from this many of the customer's latest conversations (one object call each). */
+const PROFILE_INSIGHT_CONVERSATIONS = 5;
+
 export const UpdateContact = z
   .object({
     name: z.string().max(255).nullable(),
@@ -57,6 +61,11 @@ export const contactRoutes = new Hono<AuthEnv>()
   ]);
   const row = contact[0];
   if (!row) throw new HttpError(404, "not found", "no such contact");
+  // What the AI layer found in the customer's latest conversations: what they came for and how they felt.
+  const recent = await Promise.all(
+    convs.slice(0, PROFILE_INSIGHT_CONVERSATIONS).map(async (conv) => ({ conv, r: await conversationStub(c.env, tenantId, conv.id).insights() })),
+  );
+  const seen = recent.flatMap(({ conv, r }) => (r.ok ? [{ conversation_id: conv.id, at: conv.updated_at, insights: r.value }] : []));
   return c.json({
     id: row.id,
     name: row.name,
@@ -67,5 +76,7 @@ export const contactRoutes = new Hono<AuthEnv>()
     lifetime_value: row.lifetimeValue,
     identities: identities.map((i) => ({ channel: i.channel, external_id: i.externalId })),
     conversations: convs,
+    last_intents: seen.flatMap((x) => (x.insights.intent && x.insights.intent.intent !== "unknown" ? [{ conversation_id: x.conversation_id, at: x.at, ...x.insights.intent }] : [])),
+    last_sentiment: seen.flatMap((x) => (x.insights.sentiment ? [{ conversation_id: x.conversation_id, at: x.at, ...x.insights.sentiment }] : []))[0] ?? null,
   });
 });
