@@ -42,7 +42,7 @@ export const OPERATIONS: Op[] = [
   { method: "post", path: "/v1/conversations/{id}/state", summary: "Queue, assign, transfer, resolve, reopen or close", auth: ["apiKey", "agent", "visitor"], body: ChangeState, response: ConversationSnapshot },
   { method: "get", path: "/v1/conversations/{id}/routing", summary: "Routing decisions and their score breakdowns", auth: ["apiKey", "agent"] },
   { method: "get", path: "/v1/conversations/{id}/ws", summary: "WebSocket for a conversation (?token=&last_seq=)", auth: ["agent", "visitor"], status: 101 },
-  { method: "get", path: "/v1/contacts/{id}", summary: "A customer with identities and conversations", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/contacts/{id}", summary: "A customer with identities, conversations, last intents and sentiment", auth: ["apiKey", "agent"] },
   { method: "patch", path: "/v1/contacts/{id}", summary: "Update a customer's details and value", auth: ["apiKey"], body: UpdateContact },
   { method: "get", path: "/v1/channels", summary: "Connected channels (credentials never returned)", auth: ["apiKey"] },
   { method: "put", path: "/v1/channels/{name}", summary: "Connect or reconfigure a channel", auth: ["apiKey"], body: PutChannel },
