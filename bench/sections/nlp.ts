@@ -41,6 +41,8 @@ type Modules = {
   starter: { STARTER_INTENTS: IntentLine[] };
   intentSets: { INTENT_TEST_SET: IntentLine[]; OUT_OF_SCOPE: IntentLine[] };
   freshSet: { INTENT_FRESH_SET: IntentLine[] };
+  /** Written blind (without seeing the classifier, its lexicon or its lines): every line avoids its intent's keyword. */
+  paraphraseSet: { PARAPHRASE_SET: IntentLine[] };
 };
 
 /**
@@ -91,7 +93,8 @@ async function workerdIntents(root: string, m: Modules) {
     const test = m.intentSets.INTENT_TEST_SET;
     const fresh = m.freshSet.INTENT_FRESH_SET;
     const oos = m.intentSets.OUT_OF_SCOPE;
-    const pool = [...test, ...fresh, ...oos];
+    const para = m.paraphraseSet.PARAPHRASE_SET;
+    const pool = [...test, ...fresh, ...oos, ...para];
     const answers = new Map<number, Classified>();
     for (let i = 0; i < LATENCY_WARMUP; i++) {
       const line = pool[i % pool.length]!;
@@ -144,6 +147,7 @@ async function workerdIntents(root: string, m: Modules) {
         test: right(test, 0),
         fresh: right(fresh, test.length),
         outOfScopeUnknown: oos.map((_, i) => answers.get(test.length + fresh.length + i)?.intent === "unknown"),
+        paraphrase: right(para, test.length + fresh.length + oos.length),
       },
     };
   } finally {
@@ -160,23 +164,27 @@ async function nlpjsIntents(m: Modules) {
   const test = await answer(m.intentSets.INTENT_TEST_SET);
   const fresh = await answer(m.freshSet.INTENT_FRESH_SET);
   const oos = await answer(m.intentSets.OUT_OF_SCOPE);
+  const para = await answer(m.paraphraseSet.PARAPHRASE_SET);
   return {
     trainMs: model.trainMs,
     test: m.intentSets.INTENT_TEST_SET.map((l, i) => test[i] === l.intent),
     fresh: m.freshSet.INTENT_FRESH_SET.map((l, i) => fresh[i] === l.intent),
     outOfScopeUnknown: oos.map((a) => a === "None"),
+    paraphrase: m.paraphraseSet.PARAPHRASE_SET.map((l, i) => para[i] === l.intent),
   };
 }
 
-async function sentiment(root: string): Promise<{ accuracy: ByLang; hard: Partial<Record<string, number>>; n: number }> {
+async function sentiment(root: string): Promise<{ accuracy: ByLang; hard: Partial<Record<string, number>>; n: number; blind: ByLang }> {
   const { analyzeSentiment } = await load<{ analyzeSentiment(text: string, lang?: Lang): { label: string; score: number } }>(root, "shared/nlp/sentiment.ts");
   const { SENTIMENT_TEST_SET } = await load<{ SENTIMENT_TEST_SET: SentimentLine[] }>(root, "test/nlp/data/sentiment.test-set.ts");
   const right = SENTIMENT_TEST_SET.map((l) => analyzeSentiment(l.text, l.lang).label === l.label);
-  return { accuracy: accuracyByLang(SENTIMENT_TEST_SET, right), hard: accuracyByHard(SENTIMENT_TEST_SET, right), n: SENTIMENT_TEST_SET.length };
+  const { SENTIMENT_BLIND } = await load<{ SENTIMENT_BLIND: SentimentLine[] }>(root, "test/nlp/data/sentiment.blind-set.ts");
+  const blind = accuracyByLang(SENTIMENT_BLIND, SENTIMENT_BLIND.map((l) => analyzeSentiment(l.text, l.lang).label === l.label));
+  return { accuracy: accuracyByLang(SENTIMENT_TEST_SET, right), hard: accuracyByHard(SENTIMENT_TEST_SET, right), n: SENTIMENT_TEST_SET.length, blind };
 }
 
-async function entities(root: string): Promise<{ f1: ByLang; normalized: ByLang; n: number }> {
-  type Extract = (text: string, opts: { now: number; tz: string; products: string[] }) => Entity[];
+async function entities(root: string): Promise<{ f1: ByLang; normalized: ByLang; n: number; blind: ByLang }> {
+  type Extract = (text: string, opts: { now: number | string; tz: string; products?: string[] }) => Entity[];
   const { extractEntities } = await load<{ extractEntities: Extract }>(root, "shared/nlp/entities.ts");
   const { entityF1 } = await load<{ entityF1(gold: Entity[][], predicted: Entity[][]): number }>(root, "shared/nlp/entity-score.ts");
   const set = await load<{ ENTITY_TEST_SET: EntityLine[]; NOW: string; TZ: Record<Lang, string>; PRODUCTS: string[] }>(root, "test/nlp/data/entities.test-set.ts");
@@ -189,7 +197,17 @@ async function entities(root: string): Promise<{ f1: ByLang; normalized: ByLang;
       return p && g.normalized !== undefined ? [{ lang: l.lang, right: p.normalized === g.normalized }] : [];
     }),
   );
+  type BlindLine = { text: string; lang: Lang; now: string; tz: string; entities: { type: string; value: string; occurrence?: number }[] };
+  const { ENTITIES_BLIND } = await load<{ ENTITIES_BLIND: BlindLine[] }>(root, "test/nlp/data/entities.blind-set.ts");
+  const spans = (l: BlindLine): Entity[] =>
+    l.entities.map((e) => {
+      let start = -1;
+      for (let k = 0; k <= (e.occurrence ?? 0); k++) start = l.text.indexOf(e.value, start + 1);
+      return { type: e.type, value: e.value, start, end: start + e.value.length };
+    });
+  const blindPredicted = ENTITIES_BLIND.map((l) => extractEntities(l.text, { now: l.now, tz: l.tz }).filter((e) => e.type !== "product"));
   return {
+    blind: f1ByLang(ENTITIES_BLIND, blindPredicted, spans, entityF1),
     f1: f1ByLang(set.ENTITY_TEST_SET, predicted, (l) => l.gold, entityF1),
     normalized: accuracyByLang(normalized, normalized.map((x) => x.right)),
     n: set.ENTITY_TEST_SET.length,
@@ -268,6 +286,7 @@ export const nlp: Section = {
       starter: await load(root, "shared/nlp/starter-intents.ts"),
       intentSets: await load(root, "test/nlp/data/intents.test-set.ts"),
       freshSet: await load(root, "test/nlp/data/intents.fresh-set.ts"),
+      paraphraseSet: await load(root, "test/nlp/data/intents.paraphrase-set.ts"),
     };
 
     const bundle = await part("bundle", async () => {
@@ -308,6 +327,12 @@ export const nlp: Section = {
         edgedesk: edgedesk ? accuracyByLang(fresh, edgedesk.fresh) : none,
         nlpjs: js ? accuracyByLang(fresh, js.fresh) : none,
       },
+      intent_accuracy_paraphrase_blind: {
+        edgedesk: edgedesk ? accuracyByLang(m.paraphraseSet.PARAPHRASE_SET, edgedesk.paraphrase) : none,
+        nlpjs: js ? accuracyByLang(m.paraphraseSet.PARAPHRASE_SET, js.paraphrase) : none,
+      },
+      sentiment_accuracy_blind: sent?.blind ?? none,
+      entity_f1_blind: ent?.blind ?? none,
       out_of_scope_unknown_rate: { edgedesk: share(edgedesk?.outOfScopeUnknown), nlpjs: share(js?.outOfScopeUnknown) },
       nlpjs_runtime: "Node (nlp.js is a Node library), told each line's language",
       nlpjs_train_ms: js ? round(js.trainMs, 1) : null,
