@@ -3,7 +3,7 @@
  * at training and at classification time, and the bag's keys carry their family in the first character so
  * the model can weight families without knowing how they were built.
  */
-import { expandSlang, lexiconPhrases } from "./lexicon";
+import { commonWords, expandSlang, lexiconPhrases, type Concept } from "./lexicon";
 import { pinyinOf } from "./pinyin";
 
 /** Family prefixes of feature keys. */
@@ -14,6 +14,7 @@ const FAMILIES = {
   han: "h",
   pinyin: "p",
   concept: "k",
+  functionConcept: "f",
 } as const;
 
 /** Stands for something whose exact value says nothing about the intent. */
@@ -31,12 +32,19 @@ function normalizeText(text: string): string {
   return text.normalize("NFKC").toLowerCase();
 }
 
+/** Words the suffix rules would cut into another word: "news" is not "new", "note" not "not", "plane" not "plan". */
+const UNSTEMMED: Record<string, string> = {
+  news: "news", always: "always", perhaps: "perhaps", series: "series", species: "species",
+  note: "note", notes: "note", plane: "plane", planes: "plane",
+};
+
 /**
  * Light suffix stripping so "refunded", "refunds" and "refunding" meet. Deliberately crude: the same function
  * runs on training lines, on lexicon phrases and on queries, so it only has to be consistent.
  */
 function stem(word: string): string {
   let w = word;
+  if (Object.hasOwn(UNSTEMMED, w)) return UNSTEMMED[w] ?? w;
   if (w.length > 4 && w.endsWith("ies")) w = `${w.slice(0, -3)}y`;
   else if (w.length > 4 && w.endsWith("sses")) w = w.slice(0, -2);
   else if (w.length > 3 && w.endsWith("s") && !/(?:ss|us|is)$/.test(w)) w = w.slice(0, -1);
@@ -79,22 +87,41 @@ function tokenize(text: string, speller?: Speller): Token[] {
   return out;
 }
 
-type CompiledLexicon = { en: Map<string, { stems: string[]; concepts: string[] }[]>; zh: Map<string, string[]>; zhMax: number };
+/**
+ * Phrases compiled to the feature keys they add: a concept's key carries its family. Chinese words are also
+ * indexed by their toneless pinyin (`zhSound`), because a pinyin input method turns a slip into a homophone.
+ */
+type CompiledLexicon = {
+  en: Map<string, { stems: string[]; keys: string[] }[]>;
+  zh: Map<string, string[]>;
+  zhSound: Map<string, { chars: string[]; keys: string[] }[]>;
+  zhMax: number;
+};
+
+function conceptKey(c: Concept): string {
+  return (c.function ? FAMILIES.functionConcept : FAMILIES.concept) + c.name;
+}
+
+function soundOf(chars: string[]): string | undefined {
+  const syllables = chars.map(pinyinOf);
+  return syllables.every((s) => s) ? syllables.join(" ") : undefined;
+}
+
 let compiled: CompiledLexicon | undefined;
 
 function lexicon(): CompiledLexicon {
   if (compiled) return compiled;
   const phrases = lexiconPhrases();
-  const enByKey = new Map<string, { stems: string[]; concepts: string[] }>();
+  const enByKey = new Map<string, { stems: string[]; keys: string[] }>();
   for (const [phrase, concept] of phrases.en) {
     const stems = tokenize(normalizeText(phrase)).flatMap((t) => (t.kind === "word" ? [t.stem] : []));
     const key = stems.join(" ");
     if (!key) continue;
-    const entry = enByKey.get(key) ?? { stems, concepts: [] };
-    if (!entry.concepts.includes(concept)) entry.concepts.push(concept);
+    const entry = enByKey.get(key) ?? { stems, keys: [] };
+    if (!entry.keys.includes(conceptKey(concept))) entry.keys.push(conceptKey(concept));
     enByKey.set(key, entry);
   }
-  const en = new Map<string, { stems: string[]; concepts: string[] }[]>();
+  const en = new Map<string, { stems: string[]; keys: string[] }[]>();
   for (const entry of enByKey.values()) {
     const first = entry.stems[0] ?? "";
     const list = en.get(first) ?? [];
@@ -106,26 +133,46 @@ function lexicon(): CompiledLexicon {
   let zhMax = 1;
   for (const [phrase, concept] of phrases.zh) {
     const p = normalizeText(phrase);
-    const concepts = zh.get(p) ?? [];
-    if (!concepts.includes(concept)) concepts.push(concept);
-    zh.set(p, concepts);
+    const keys = zh.get(p) ?? [];
+    if (!keys.includes(conceptKey(concept))) keys.push(conceptKey(concept));
+    zh.set(p, keys);
     zhMax = Math.max(zhMax, [...p].length);
   }
-  compiled = { en, zh, zhMax };
+  for (const word of phrases.zhPlain) {
+    if (!zh.has(word)) zh.set(word, []);
+    zhMax = Math.max(zhMax, [...word].length);
+  }
+  const zhSound = new Map<string, { chars: string[]; keys: string[] }[]>();
+  for (const [word, keys] of zh) {
+    const chars = [...word];
+    const sound = chars.length >= 2 && keys.length ? soundOf(chars) : undefined;
+    if (sound) zhSound.set(sound, [...(zhSound.get(sound) ?? []), { chars, keys }]);
+  }
+  compiled = { en, zh, zhSound, zhMax };
   return compiled;
 }
 
 let knownWords: string[] | undefined;
 
-/** Words the lexicon knows, so a typo of one of them can be corrected even if no training line used it. */
+/**
+ * Words the lexicon knows, so a typo of one of them can be corrected even if no training line used it. Only
+ * words of six letters or more: shorter ones sit one edit away from too many ordinary words (bent, call, long).
+ */
 export function lexiconWords(): string[] {
   if (knownWords) return knownWords;
   const words = new Set<string>();
   for (const [phrase] of lexiconPhrases().en) {
-    for (const t of tokenize(normalizeText(phrase))) if (t.kind === "word" && t.surface.length >= 4) words.add(t.surface);
+    for (const t of tokenize(normalizeText(phrase))) if (t.kind === "word" && t.surface.length >= 6) words.add(t.surface);
   }
   knownWords = [...words];
   return knownWords;
+}
+
+let commonStems: Set<string> | undefined;
+
+function isCommonWord(word: string): boolean {
+  commonStems ??= new Set(commonWords().map(stem));
+  return commonStems.has(stem(word));
 }
 
 /** The surface words of a text, for building a speller's vocabulary from training lines. */
@@ -143,20 +190,35 @@ function conceptsOfWords(words: string[], bag: Map<string, number>) {
     const candidates = lex.get(words[i] ?? "") ?? [];
     const hit = candidates.find((c) => c.stems.every((s, j) => words[i + j] === s));
     if (hit) {
-      for (const c of hit.concepts) add(bag, FAMILIES.concept + c);
+      for (const key of hit.keys) add(bag, key);
       i += hit.stems.length;
     } else i++;
   }
 }
 
+/**
+ * Forward maximum matching over the lexicon's Chinese words. Where no word matches exactly, a word of two or
+ * more characters matches a homophone that differs from it in one character (推款 for 退款, 人公 for 人工), unless
+ * the differing character begins a word of its own: in 能马上 the 马 begins 马上, so 能马 is not read as 能吗.
+ */
 function conceptsOfHan(chars: string[], bag: Map<string, number>) {
-  const { zh, zhMax } = lexicon();
+  const { zh, zhSound, zhMax } = lexicon();
+  const startsWord = (at: number) => {
+    for (let m = 2; m <= zhMax && at + m <= chars.length; m++) if (zh.get(chars.slice(at, at + m).join(""))?.length) return true;
+    return false;
+  };
+  const homophone = (part: string[], at: number) =>
+    zhSound.get(soundOf(part) ?? "")?.find((w) => {
+      const differing = w.chars.flatMap((c, j) => (c === part[j] ? [] : [j]));
+      return differing.length === 1 && !startsWord(at + (differing[0] ?? 0));
+    })?.keys;
   for (let i = 0; i < chars.length; ) {
     let matched = 0;
     for (let n = Math.min(zhMax, chars.length - i); n >= 1; n--) {
-      const concepts = zh.get(chars.slice(i, i + n).join(""));
-      if (concepts) {
-        for (const c of concepts) add(bag, FAMILIES.concept + c);
+      const part = chars.slice(i, i + n);
+      const keys = zh.get(part.join("")) ?? (n >= 2 ? homophone(part, i) : undefined);
+      if (keys) {
+        for (const key of keys) add(bag, key);
         matched = n;
         break;
       }
@@ -235,11 +297,12 @@ function deletions(word: string): string[] {
 }
 
 /**
- * A speller over a vocabulary: words of four letters or more may be one edit off (a substitution, an insertion,
- * a deletion or two swapped letters; two edits from eight letters on when one deletion on each side meets);
- * shorter words are only de-doubled ("hii" → "hi"). Candidates come from an index of one-letter deletions, so
- * a lookup is a few map probes rather than a scan of the vocabulary. Ties go to the more frequent word, then
- * the first in alphabetical order, so correction is deterministic.
+ * A speller over a vocabulary. A word that is in neither the vocabulary nor the common English words may be one
+ * edit off from four letters on (a substitution, an insertion, a deletion or two swapped letters; two edits from
+ * eight letters on when one deletion on each side meets); shorter words are only de-doubled ("hii" → "hi").
+ * Candidates come from an index of one-letter deletions, so a lookup is a few map probes rather than a scan of
+ * the vocabulary. Ties go to the more frequent word, then the first in alphabetical order, so correction is
+ * deterministic.
  */
 export function makeSpeller(counts: Map<string, number>): Speller {
   const byDeletion = new Map<string, string[]>();
@@ -253,7 +316,7 @@ export function makeSpeller(counts: Map<string, number>): Speller {
   }
   const cache = new Map<string, string | undefined>();
   return (word) => {
-    if (counts.has(word) || !/^\p{Script=Latin}+$/u.test(word)) return undefined;
+    if (counts.has(word) || !/^\p{Script=Latin}+$/u.test(word) || isCommonWord(word)) return undefined;
     if (cache.has(word)) return cache.get(word);
     let best: string | undefined;
     if (word.length < 4) {

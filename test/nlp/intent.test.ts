@@ -10,6 +10,8 @@ import {
   type IntentExample,
   type IntentModel,
 } from "../../shared/nlp/intent";
+import { extractFeatures, makeSpeller } from "../../shared/nlp/features";
+import { lexiconPhrases } from "../../shared/nlp/lexicon";
 import { STARTER_INTENT_IDS, STARTER_INTENTS } from "../../shared/nlp/starter-intents";
 import { INTENT_TEST_SET, OUT_OF_SCOPE, type Hard, type TestLine } from "./data/intents.test-set";
 import { INTENT_FRESH_SET } from "./data/intents.fresh-set";
@@ -71,6 +73,18 @@ function folds(examples: IntentExample[], k: number): IntentExample[][] {
   return out;
 }
 
+/** The first 20 starter lines of each intent and language. */
+function twentyPerIntent(): IntentExample[] {
+  const perGroup = new Map<string, number>();
+  const twenty = STARTER_INTENTS.filter((e) => {
+    const key = `${e.intent}/${e.lang}`;
+    perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
+    return (perGroup.get(key) ?? 0) <= 20;
+  });
+  expect(twenty).toHaveLength(STARTER_INTENT_IDS.length * 2 * 20);
+  return twenty;
+}
+
 const model = trainIntents(STARTER_INTENTS, { seed: 1 });
 const outOfScope = [...OUT_OF_SCOPE, ...MORE_OUT_OF_SCOPE];
 
@@ -91,17 +105,21 @@ describe("intent classifier on the starter intents", () => {
   });
 
   it("does as well from 20 lines per intent and language, the external evaluation's budget", () => {
-    const perGroup = new Map<string, number>();
-    const twenty = STARTER_INTENTS.filter((e) => {
-      const key = `${e.intent}/${e.lang}`;
-      perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
-      return (perGroup.get(key) ?? 0) <= 20;
-    });
-    expect(twenty).toHaveLength(STARTER_INTENT_IDS.length * 2 * 20);
-    const small = trainIntents(twenty);
+    const small = trainIntents(twentyPerIntent());
     const r = report("20 lines per intent and language", score(small, [...INTENT_TEST_SET, ...INTENT_FRESH_SET]));
     expect(r.en).toBeGreaterThanOrEqual(0.85);
     expect(r.zh).toBeGreaterThanOrEqual(0.85);
+  });
+
+  // The lines that avoid the intent's keyword are where the lexicon earns its keep: 0.46 before it was broadened.
+  it("recognises two thirds of the fresh set's paraphrases from 20 lines per intent and language", () => {
+    const small = trainIntents(twentyPerIntent());
+    const r = report("fresh set, 20 lines per intent and language", score(small, INTENT_FRESH_SET));
+    expect(r.noKeyword).toBeGreaterThanOrEqual(0.65);
+  });
+
+  it("does not answer with confidence when a line has only function words", () => {
+    for (const text of ["no, that didn't help", "yes ok", "好的，知道了"]) expect(classifyIntent(model, text).intent).toBe(UNKNOWN_INTENT);
   });
 
   it("cross-validates at 85 % per language on the training lines alone (5-fold)", () => {
@@ -186,6 +204,56 @@ describe("intent classifier for another tenant's intents", () => {
     console.log(`unbalanced travel tenant: all ${accuracy(rows).toFixed(3)}, the 5-line class ${accuracy(score(m, visa)).toFixed(3)}`);
     expect(accuracy(rows)).toBeGreaterThanOrEqual(0.75);
     expect(accuracy(score(m, visa))).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe("concept lexicon", () => {
+  const concepts = (text: string) => [...extractFeatures(text).keys()].filter((k) => k[0] === "k" || k[0] === "f");
+  const keyOf = (c: { name: string; function: boolean }) => (c.function ? "f" : "k") + c.name;
+
+  // Catches the stemmer folding a phrase into another word ("pleased" into "please") and a longer Chinese
+  // word swallowing a shorter one.
+  it("reads every phrase, on its own, as its own concept", () => {
+    const { en, zh } = lexiconPhrases();
+    const missed = [...en, ...zh].filter(([phrase, c]) => !concepts(phrase).includes(keyOf(c))).map(([phrase]) => phrase);
+    expect(missed).toEqual([]);
+  });
+
+  // One spelling in two concepts makes both fire on every line that has it; the few that are both on purpose are listed.
+  it("puts no word in two concepts except on purpose", () => {
+    const { en, zh } = lexiconPhrases();
+    const byWords = new Map<string, Set<string>>();
+    for (const [phrase, c] of en) {
+      const words = [...extractFeatures(phrase).keys()].filter((k) => k[0] === "w").join(" ");
+      byWords.set(words, (byWords.get(words) ?? new Set()).add(c.name));
+    }
+    for (const [phrase, c] of zh) byWords.set(phrase, (byWords.get(phrase) ?? new Set()).add(c.name));
+    const shared = [...byWords].filter(([, cs]) => cs.size > 1).map(([words]) => words);
+    expect(shared.sort()).toEqual(["wupdat", "更新"]);
+  });
+
+  it("keeps everyday Chinese words whole, so their characters do not read as concepts", () => {
+    expect(concepts("今天天气怎么样")).not.toContain("kduration");
+    expect(concepts("加拿大有多少人口")).not.toContain("kadd");
+    expect(concepts("我的卡丢了")).toEqual(expect.arrayContaining(["kcard", "klost"]));
+  });
+
+  it("reads a pinyin slip as the word it sounds like, unless the slipped character starts a word of its own", () => {
+    expect(concepts("我要推款")).toContain("krefund");
+    expect(concepts("转人公")).toContain("khuman");
+    expect(concepts("能马上锁卡吗")).toEqual(expect.arrayContaining(["fcan", "fnow", "klock"]));
+  });
+
+  it("reads English words inside a Chinese line with the English side", () => {
+    expect(concepts("我想cancel我的订单")).toEqual(expect.arrayContaining(["kcancel", "korder"]));
+    expect(concepts("visa卡被偷了")).toEqual(expect.arrayContaining(["kcard", "ksteal"]));
+  });
+
+  it("corrects typos but leaves ordinary English words alone", () => {
+    const speller = makeSpeller(new Map([["goods", 1], ["store", 1], ["when", 1], ["package", 1]]));
+    for (const word of ["good", "score", "then", "songs"]) expect(speller(word)).toBeUndefined();
+    expect(speller("stroe")).toBe("store");
+    expect(speller("pakage")).toBe("package");
   });
 });
 
