@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { AssistantStore } from "./assistant-store";
 import { BotConfig, botAnswers, type BotConfigPatch } from "../shared/bot/config";
-import { decideTurn, intentLabel, pickedOption, type DialogState, type HandoffReason, type KbHit } from "../shared/bot/dialog";
+import { NEW_DIALOG, decideTurn, intentLabel, pickedOption, type DialogState, type HandoffReason, type KbHit } from "../shared/bot/dialog";
 import { banditStats, chooseAction, newBandit, rewardFor, updateBandit, type BanditState, type BotAction } from "../shared/bot/bandit";
 import { classifyIntent, trainIntents, type IntentExample, type IntentModel, type IntentResult } from "../shared/nlp/intent";
 import { STARTER_INTENTS } from "../shared/nlp/starter-intents";
@@ -182,8 +182,13 @@ export class Assistant extends DurableObject<Env> {
     const seen = this.store.turn<BotTurn>(req.message_id);
     if (seen) return seen;
     const config = this.botConfig(tenantId);
-    const state = this.store.dialog(req.conversation_id);
+    let state = this.store.dialog(req.conversation_id);
     const skip: BotTurn = { action: "skip", sender_name: config.name, parts: [], handoff: null, analysis: null, predicted: null };
+    // Back after the bot resolved it: that resolution did not hold, and the bot takes the new question afresh.
+    if (state.done && state.resolved) {
+      this.outcome(tenantId, req.conversation_id, { kind: "reopened" });
+      state = NEW_DIALOG;
+    }
     if (state.done) return skip;
     const text = req.text.slice(0, 4000);
     const [analysis, tier] = await Promise.all([text ? this.analyze(tenantId, text) : null, this.tierOf(tenantId, req.contact_id)]);

@@ -20,10 +20,12 @@ export type DialogState = {
   awaiting: null | { kind: "feedback"; entry_id: string; episode: number } | { kind: "clarify"; options: string[]; episode: number };
   /** The conversation is with a person (or resolved by the bot): later messages are not the bot's. */
   done: boolean;
+  /** Done because the customer said the bot's answer helped: a reopen means it did not hold. */
+  resolved: boolean;
   last_intent: string | null;
 };
 
-export const NEW_DIALOG: DialogState = { turns: 0, failures: 0, awaiting: null, done: false, last_intent: null };
+export const NEW_DIALOG: DialogState = { turns: 0, failures: 0, awaiting: null, done: false, resolved: false, last_intent: null };
 
 export type HandoffReason = "requested" | "business_rule" | "negative_sentiment" | "not_helped" | "repeated_failure" | "low_confidence" | "policy" | "unsupported_content";
 
@@ -154,7 +156,7 @@ export function decideTurn(input: TurnInput): TurnDecision {
     const fb = feedbackOf(input.text);
     if (fb === "yes") {
       settle.push({ episode: awaiting.episode, reward: rewardFor({ resolvedByBot: true, helped: true }) });
-      return { action: "resolve", parts: [text(t.resolved)], handoff: null, episode: null, awaits: null, settle, state: { ...next, done: true } };
+      return { action: "resolve", parts: [text(t.resolved)], handoff: null, episode: null, awaits: null, settle, state: { ...next, done: true, resolved: true } };
     }
     if (fb === "no") {
       settle.push({ episode: awaiting.episode, reward: rewardFor({ helped: false, handoff: true }) });

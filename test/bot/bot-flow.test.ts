@@ -59,6 +59,12 @@ describe("bot first, human next", () => {
     expect(stats).toMatchObject({ conversations: 1, resolved_by_bot: 1, containment_rate: 1 });
     expect(stats.policy.episodes).toBeGreaterThanOrEqual(1);
     expect(stats.policy.actions.answer.pulls).toBeGreaterThanOrEqual(1);
+    // Back with the same question: the resolution did not hold, and the bot starts a new dialog.
+    const again = await c.say("one more question: how long do refunds take for a second item?");
+    expect(textOf(again)).toContain("original payment method");
+    const after = await ok(call("/v1/bot/stats", { auth: t.key }));
+    expect(after.resolved_by_bot).toBe(0);
+    expect(after.policy.episodes).toBeGreaterThan(stats.policy.episodes);
   });
 
   it("finds the answer through the intent when the words share nothing with the entry", async () => {
