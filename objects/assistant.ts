@@ -187,6 +187,7 @@ export class Assistant extends DurableObject<Env> {
     // Back after the bot resolved it: that resolution did not hold, and the bot takes the new question afresh.
     if (state.done && state.resolved) {
       this.outcome(tenantId, req.conversation_id, { kind: "reopened" });
+      this.store.setDialog(req.conversation_id, NEW_DIALOG);
       state = NEW_DIALOG;
     }
     if (state.done) return skip;
@@ -198,6 +199,12 @@ export class Assistant extends DurableObject<Env> {
       analysis ? this.answersFor(tenantId, text, lang, intent, state, config) : [],
       this.offQueue(tenantId, config, { channel: req.channel, intent: intent.intent === "unknown" ? null : intent.intent, language: lang, tier, sentiment: analysis?.sentiment.score ?? 0 }),
     ]);
+    // Other turns ran while this one waited on D1 and the desk: from here to the write nothing awaits, and what
+    // they changed (this message answered already, the dialog moved on, the policy learnt) is read afresh.
+    const answered = this.store.turn<BotTurn>(req.message_id);
+    if (answered) return answered;
+    state = this.store.dialog(req.conversation_id);
+    if (state.done) return skip;
     const predicted = intent.intent === "unknown" ? this.prediction(req.contact_id) : null;
     let bandit = this.bandit();
     const decision = decideTurn({
