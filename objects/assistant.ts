@@ -5,6 +5,7 @@ import { NEW_DIALOG, decideTurn, intentLabel, pickedOption, type DialogState, ty
 import { banditStats, chooseAction, newBandit, rewardFor, updateBandit, type BanditState, type BotAction } from "../shared/bot/bandit";
 import { classifyIntent, trainIntents, type IntentExample, type IntentModel, type IntentResult } from "../shared/nlp/intent";
 import { STARTER_INTENTS } from "../shared/nlp/starter-intents";
+import { modelFingerprint } from "../shared/nlp/model-fingerprint";
 import { analyzeSentiment, type Sentiment } from "../shared/nlp/sentiment";
 import { extractEntities, type Entity } from "../shared/nlp/entities";
 import { detectLanguage, type Lang } from "../shared/nlp/language";
@@ -42,6 +43,7 @@ const KEY = {
   tenant: "tenant",
   examples: "intent.examples",
   model: "intent.model",
+  fingerprint: "intent.fingerprint",
   bot: "bot.config",
   bandit: "bot.bandit",
   counters: "bot.counters",
@@ -92,10 +94,21 @@ export class Assistant extends DurableObject<Env> {
   private model(): IntentModel {
     if (this.intentModel) return this.intentModel;
     let model = this.store.get<IntentModel>(KEY.model);
-    if (!model) {
+    const set = this.store.get<Omit<IntentSet, "intents">>(KEY.examples);
+    if (!model || !set) {
       model = trainIntents(STARTER_INTENTS);
-      this.store.put(KEY.model, model);
-      this.store.put(KEY.examples, { examples: STARTER_INTENTS, threshold: model.threshold, model_version: 1, trained_at: now(), starter: true });
+      this.store.transaction(() => {
+        this.store.put(KEY.model, model);
+        this.store.put(KEY.fingerprint, modelFingerprint());
+        this.store.put(KEY.examples, { examples: STARTER_INTENTS, threshold: model!.threshold, model_version: 1, trained_at: now(), starter: true });
+      });
+    } else if (this.store.get<string>(KEY.fingerprint) !== modelFingerprint()) {
+      // Trained by an earlier build (another lexicon): the same lines, the same threshold, today's features.
+      model = trainIntents(set.examples, { threshold: set.threshold });
+      this.store.transaction(() => {
+        this.store.put(KEY.model, model);
+        this.store.put(KEY.fingerprint, modelFingerprint());
+      });
     }
     this.intentModel = model;
     return model;
@@ -116,6 +129,7 @@ export class Assistant extends DurableObject<Env> {
     const summary = { intents: model.intents, examples: examples.length, model_version: (previous?.model_version ?? 0) + 1, trained_at: now() };
     this.store.transaction(() => {
       this.store.put(KEY.model, model);
+      this.store.put(KEY.fingerprint, modelFingerprint());
       this.store.put(KEY.examples, { examples, threshold: model.threshold, model_version: summary.model_version, trained_at: summary.trained_at, starter: false });
     });
     this.intentModel = model;

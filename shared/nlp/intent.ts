@@ -82,7 +82,7 @@ type Hyper = {
  * Picked by 5-fold cross-validation on the starter lines and development lists of out-of-scope lines; the concept
  * weights also on paraphrases written for other tenants' intents. See docs/nlp.md.
  */
-const HYPER: Hyper = {
+export const HYPER: Hyper = {
   familyWeight: { w: 1, b: 0.6, c: 0.5, h: 0.8, p: 0.5, k: 2.5, f: 1 },
   budget: 1.5e8,
   minEpochs: 3,
