@@ -10,7 +10,8 @@ import { analyzeSentiment, type Sentiment } from "../shared/nlp/sentiment";
 import { extractEntities, type Entity } from "../shared/nlp/entities";
 import { detectLanguage, type Lang } from "../shared/nlp/language";
 import type { BehaviourEvent } from "../shared/nlp/behaviour";
-import { predictIntent, trainPredictive, type LabelledSession, type PredictiveModel } from "../shared/nlp/predictive";
+import type { LabelledSession, Prediction } from "../shared/nlp/predictive";
+import { BehaviourModel, PROACTIVE_CONFIDENCE, proactiveGreeting } from "./assistant-behaviour";
 import { NlpSettings } from "../shared/nlp/settings";
 import { ProviderChain, type ChainResult } from "../shared/nlp/providers";
 import { providerFromEnv } from "../shared/nlp/provider-config";
@@ -37,7 +38,7 @@ export type BotTurn = {
 };
 export type TurnRequest = { conversation_id: string; message_id: string; contact_id: string; channel: string; text: string };
 export type Outcome = { kind: "reopened" | "abandoned" | "resolved_by_agent" } | { kind: "csat"; score: number };
-export type BehaviourResult = { prediction: { intent: string | null; confidence: number; top: { intent: string; p: number }[] }; greeting: string | null };
+export type BehaviourResult = { prediction: Prediction; greeting: string | null };
 
 const KEY = {
   tenant: "tenant",
@@ -48,17 +49,11 @@ const KEY = {
   bandit: "bot.bandit",
   counters: "bot.counters",
   settings: "nlp.settings",
-  predictive: "predictive.model",
-  predictiveSince: "predictive.since",
 } as const;
 
 type Counters = { handled: number; resolved: number; handoffs: Record<string, number>; answers: number; clarifications: number };
 const NO_COUNTERS: Counters = { handled: 0, resolved: 0, handoffs: {}, answers: 0, clarifications: 0 };
 
-/** A retrain of the behaviour model after this many newly labelled sessions; below the minimum there is nothing to learn. */
-const PREDICTIVE_RETRAIN_EVERY = 20;
-const PREDICTIVE_MIN_SESSIONS = 30;
-const PROACTIVE_CONFIDENCE = 0.5;
 const PRUNE_EVERY_MS = 86_400_000;
 
 /**
@@ -69,12 +64,13 @@ const PRUNE_EVERY_MS = 86_400_000;
 export class Assistant extends DurableObject<Env> {
   private readonly store: AssistantStore;
   private intentModel: IntentModel | null = null;
-  private predictive: PredictiveModel | null | undefined;
+  private readonly visits: BehaviourModel;
   private readonly chain: ProviderChain;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new AssistantStore(ctx.storage);
+    this.visits = new BehaviourModel(this.store);
     const configured = providerFromEnv(env as unknown as Record<string, unknown>, fetch.bind(globalThis));
     if (configured.warning) console.warn(JSON.stringify({ level: "warn", msg: configured.warning }));
     this.chain = new ProviderChain(configured.provider);
@@ -219,7 +215,7 @@ export class Assistant extends DurableObject<Env> {
     if (answered) return answered;
     state = this.store.dialog(req.conversation_id);
     if (state.done) return skip;
-    const predicted = intent.intent === "unknown" ? this.prediction(req.contact_id) : null;
+    const predicted = intent.intent === "unknown" ? this.visits.confident(req.contact_id) : null;
     let bandit = this.bandit();
     const decision = decideTurn({
       text,
@@ -257,7 +253,7 @@ export class Assistant extends DurableObject<Env> {
       this.store.saveTurn(req.message_id, req.conversation_id, out);
       this.count(state.turns === 0, decision.action, decision.handoff?.reason);
       const known = decision.state.last_intent;
-      if (known && (decision.action === "handoff" || decision.action === "resolve")) this.label(req.contact_id, known);
+      if (known && (decision.action === "handoff" || decision.action === "resolve")) this.visits.label(req.contact_id, known);
     });
     return out;
   }
@@ -379,67 +375,26 @@ export class Assistant extends DurableObject<Env> {
   /** Behaviour from the widget: stored for training, answered with what the visitor probably wants. */
   behaviour(tenantId: string, contactId: string, events: BehaviourEvent[], lang: Lang): BehaviourResult {
     this.own(tenantId);
-    const all = this.store.addBehaviour(contactId, events);
-    const model = this.predictiveModel();
-    const prediction = model ? predictIntent(model, all) : { intent: null, confidence: 0, top: [] };
-    const config = this.botConfig(tenantId);
+    const prediction = this.visits.observe(contactId, events);
     const greeting =
-      prediction.intent && prediction.confidence >= PROACTIVE_CONFIDENCE ? proactiveGreeting(config, prediction.intent, lang) : null;
+      prediction.intent && prediction.confidence >= PROACTIVE_CONFIDENCE ? proactiveGreeting(this.botConfig(tenantId), prediction.intent, lang) : null;
     return { prediction, greeting };
   }
 
-  private prediction(contactId: string): { intent: string; confidence: number } | null {
-    const model = this.predictiveModel();
-    if (!model) return null;
-    const p = predictIntent(model, this.store.behaviour(contactId));
-    return p.intent && p.confidence >= PROACTIVE_CONFIDENCE ? { intent: p.intent, confidence: p.confidence } : null;
-  }
-
-  private label(contactId: string, intent: string): void {
-    if (!this.store.labelSession(contactId, intent)) return;
-    const since = (this.store.get<number>(KEY.predictiveSince) ?? 0) + 1;
-    this.store.put(KEY.predictiveSince, since);
-    if (since >= PREDICTIVE_RETRAIN_EVERY) this.retrainPredictive();
-  }
-
-  /** Past sessions with a known intent (from another system, or replayed) teach the behaviour model at once. */
   importSessions(tenantId: string, sessions: LabelledSession[]): { sessions: number; trained: boolean } {
     this.own(tenantId);
-    this.store.importSessions(sessions);
-    const trained = this.retrainPredictive();
-    return { sessions: this.store.labelledSessions().length, trained };
+    return this.visits.importSessions(sessions);
   }
 
-  predict(tenantId: string, events: BehaviourEvent[]) {
+  predict(tenantId: string, events: BehaviourEvent[]): Prediction {
     this.own(tenantId);
-    const model = this.predictiveModel();
-    return model ? predictIntent(model, events) : { intent: null, confidence: 0, top: [] };
-  }
-
-  private retrainPredictive(): boolean {
-    const sessions = this.store.labelledSessions();
-    this.store.put(KEY.predictiveSince, 0);
-    if (sessions.length < PREDICTIVE_MIN_SESSIONS) return false;
-    const model = trainPredictive(sessions);
-    this.store.put(KEY.predictive, model);
-    this.predictive = model;
-    return true;
-  }
-
-  private predictiveModel(): PredictiveModel | null {
-    if (this.predictive === undefined) this.predictive = this.store.get<PredictiveModel>(KEY.predictive);
-    return this.predictive;
+    return this.visits.predict(events);
   }
 
   override async alarm(): Promise<void> {
     this.store.prune();
     await this.ctx.storage.setAlarm(now() + PRUNE_EVERY_MS);
   }
-}
-
-function proactiveGreeting(config: BotConfig, intent: string, lang: Lang): string {
-  const label = intentLabel(config, intent, lang);
-  return lang === "zh" ? `您好！需要“${label}”方面的帮助吗？` : `Hi! Need a hand with ${label.toLowerCase()}?`;
 }
 
 export function assistantStub(env: Env, tenantId: string) {

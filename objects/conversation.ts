@@ -3,9 +3,7 @@ import { z } from "zod";
 import { ConversationStore, type AppendExtras, type DeskOp } from "./conversation-store";
 import { deliverDeskOp, deskOpFor, type ActOptions } from "./conversation-desk";
 import { assistantStub, type Analysis, type BotTurn, type Outcome } from "./assistant";
-import { analyzeSentiment } from "../shared/nlp/sentiment";
-import { detectLanguage } from "../shared/nlp/language";
-import { EMPTY_INSIGHTS, withEntities, withFlag, withSentiment, type Insights, type QualityFlag } from "../shared/bot/insights";
+import { EMPTY_INSIGHTS, customerText, observeMessage, withEntities, withFlag, type Insights, type QualityFlag } from "../shared/bot/insights";
 import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, frameBytes, type ErrorCode, type ServerFrame } from "../shared/protocol";
 import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
 import { packEvents, type ContactHint, type ConversationSnapshot, type EventEnvelope } from "../shared/events";
@@ -43,14 +41,6 @@ type BotJob = { op: "turn"; message_id: string; text: string; contact_id: string
 
 const BOT = { kind: "bot", id: "bot" } as const satisfies Actor;
 
-/** The text a customer wrote: what intent, sentiment and the bot read. */
-function textOf(parts: MessageInput["parts"]): string {
-  return parts
-    .map((p) => (p.type === "text" ? p.text : p.type === "quick_replies" ? (p.text ?? "") : p.type === "image" ? (p.caption ?? "") : p.type === "audio" ? (p.transcript ?? "") : ""))
-    .filter(Boolean)
-    .join("\n")
-    .slice(0, 4000);
-}
 /** One verified inbound item from a channel adapter, addressed to its deterministic conversation. */
 export type Ingest = { init: CreateInit & { contact: ContactHint }; sender: Sender; input: MessageInput; providerMessageId: string };
 
@@ -165,10 +155,10 @@ export class Conversation extends DurableObject<Env> {
     if (status === "closed") return { ok: false, status: 409, title: "conversation closed", detail: "a closed conversation takes no new messages" };
     if (status === "resolved" && sender.kind === "customer") this.apply("reopen", { kind: "customer", id: sender.id });
     const customer = sender.kind === "customer";
-    const text = customer ? textOf(input.parts) : "";
+    const text = customer ? customerText(input.parts) : "";
     const open = customer && this.store.current.status === "open";
     const toBot = open && this.store.current.bot;
-    const extras: AppendExtras = customer && text ? this.observe(text) : {};
+    const extras: AppendExtras = customer && text ? observeMessage(this.store.insights<Insights>() ?? EMPTY_INSIGHTS, this.store.seq + 1, text, now()) : {};
     if (toBot) {
       const m = this.store.current;
       extras.botTurn = (message) => ({ op: "turn", message_id: message.id, text, contact_id: m.contactId, channel: m.channel } satisfies BotJob);
@@ -188,15 +178,6 @@ export class Conversation extends DurableObject<Env> {
     // A reply to a provider, a routing request or a bot turn is waited on; a plain chat message's event can ride along later.
     this.scheduleFlush(routed || toBot || message.delivery !== undefined);
     return { ok: true, value: { message, duplicate: false } };
-  }
-
-  /** A customer message's sentiment joins the trend, in the message's own transaction; a sharp drop is flagged. */
-  private observe(text: string): AppendExtras {
-    const s = analyzeSentiment(text, detectLanguage(text));
-    const { insights, spike } = withSentiment(this.store.insights<Insights>() ?? EMPTY_INSIGHTS, this.store.seq + 1, s, now());
-    if (!spike) return { insights };
-    const detail = `sentiment ${s.score.toFixed(2)}`;
-    return { insights: withFlag(insights, "negative_spike", now(), detail), flag: { flag: "negative_spike", detail } };
   }
 
   insights(): Result<Insights> {

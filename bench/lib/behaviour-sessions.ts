@@ -4,10 +4,12 @@
  * three storefront schemes, timing varies) inside browsing noise every intent shares; some sessions mislead (they
  * show a related intent's signature, or none at all), and the classes are imbalanced.
  *
- * Self-contained on purpose: it runs under Node for the bench (which needs `.ts` import paths) and under the
- * Workers bundler for the tests (which refuses them), so it imports nothing. The event shapes are those of
+ * It runs under Node for the bench and under the test bundler, so its one import names the file with its
+ * `.ts` extension, which both resolve. The event shapes are those of
  * shared/nlp/behaviour.ts; the tests pass these sessions to its functions, which checks the shapes agree.
  */
+
+import { mulberry32 as prng } from "../../shared/mulberry32.ts";
 
 export type ReplayedEvent =
   | { type: "page_view"; url: string; category?: string; title?: string; at?: number }
@@ -51,17 +53,6 @@ const RELATED: Record<string, string[]> = {
 
 type Rand = () => number;
 
-/** mulberry32, as in ./prng.ts (not imported: see the module comment). */
-function prng(seed: number): Rand {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const chance = (r: Rand, p: number) => r() < p;
 const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

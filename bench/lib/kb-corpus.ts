@@ -7,10 +7,12 @@
  * target. The entries around it share its brand, its category, its model or its topic, so the search has to
  * weigh all of the query, not find a unique token. Bodies mix topic sentences with filler every entry shares.
  *
- * Self-contained on purpose: it runs under Node for the bench (which needs `.ts` import paths) and under the
- * Workers bundler for the tests (which refuses them), so it imports nothing; `random` is ./prng.ts's mulberry32.
+ * It runs under Node for the bench and under the test bundler, so its one import names the file with its
+ * `.ts` extension, which both resolve.
  * The entry shape is shared/kb/schemas.ts CreateEntry; the tests send these entries through the real API.
  */
+
+import { mulberry32 as random } from "../../shared/mulberry32.ts";
 
 export type KbCorpusEntry = {
   type: "article" | "faq" | "product" | "process";
@@ -25,16 +27,6 @@ export type KbCorpusEntry = {
 /** `target` is the index in `entries` of the one entry the query is about. */
 export type KbCorpusQuery = { q: string; target: number; lang: "en" | "zh" };
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

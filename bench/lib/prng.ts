@@ -1,11 +1,2 @@
-/** mulberry32: a small seeded PRNG, so a run's schedule is reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so a run's schedule is reproducible. */
+export { mulberry32 as prng } from "../../shared/mulberry32.ts";

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { Entity } from "../nlp/entities";
-import type { Sentiment } from "../nlp/sentiment";
+import { analyzeSentiment, type Sentiment } from "../nlp/sentiment";
+import { detectLanguage } from "../nlp/language";
+import type { ContentPart } from "../message";
 
 export const QualityFlag = z.enum(["negative_spike", "repeated_contact", "long_wait", "sla_breach"]);
 export type QualityFlag = z.infer<typeof QualityFlag>;
@@ -55,4 +57,22 @@ export function withEntities(i: Insights, found: Entity[]): Insights {
 
 export function withFlag(i: Insights, flag: QualityFlag, at: number, detail?: string): Insights {
   return { ...i, flags: [...i.flags, { flag, at, ...(detail ? { detail } : {}) }].slice(-MAX_FLAGS) };
+}
+
+/** The text a customer wrote, as intent, sentiment and the bot read it: text, captions and transcripts. */
+export function customerText(parts: readonly ContentPart[]): string {
+  return parts
+    .map((p) => (p.type === "text" ? p.text : p.type === "quick_replies" ? (p.text ?? "") : p.type === "image" ? (p.caption ?? "") : p.type === "audio" ? (p.transcript ?? "") : ""))
+    .filter(Boolean)
+    .join("\n")
+    .slice(0, 4000);
+}
+
+/** A customer message's sentiment added to the trend; a sharp drop also comes back as the flag to raise. */
+export function observeMessage(prior: Insights, seq: number, text: string, at: number): { insights: Insights; flag?: { flag: QualityFlag; detail: string } } {
+  const s = analyzeSentiment(text, detectLanguage(text));
+  const { insights, spike } = withSentiment(prior, seq, s, at);
+  if (!spike) return { insights };
+  const detail = `sentiment ${s.score.toFixed(2)}`;
+  return { insights: withFlag(insights, "negative_spike", at, detail), flag: { flag: "negative_spike", detail } };
 }

@@ -5,6 +5,7 @@
  * inside one request and to store as plain JSON; see docs/nlp.md for the numbers behind the choices.
  */
 import { z } from "zod";
+import { mulberry32 } from "../mulberry32";
 import { extractFeatures, hashFeature, lexiconWords, makeSpeller, surfaceWords, type Speller } from "./features";
 import { detectLanguage, type Lang } from "./language";
 
@@ -102,16 +103,6 @@ type SparseRow = { idx: Int32Array; val: Float64Array };
 /** A feature-major sparse matrix: entries offsets[f] .. offsets[f+1] belong to feature f. */
 type Csr = { offsets: Int32Array; cls: Uint16Array; val: Float32Array };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Hashed feature id → count, and the squared weight the features unseen in training would have had. */
 function queryBag(text: string, index: Map<number, number>, unseenIdf: number, familyWeight: Record<string, number>, speller: Speller) {

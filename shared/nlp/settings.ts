@@ -1,36 +1,18 @@
 import { z } from "zod";
+import { validTimezone } from "../routing/schemas";
+import { compileOrderPattern } from "./entities";
 
-/** Whether a string names a time zone this runtime knows (Intl throws a RangeError for anything else). */
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, "not an IANA time zone");
+export const TimeZone = z.string().min(1).max(64).refine(validTimezone, "not an IANA time zone");
 
 /** A tenant's NLP settings: relative dates resolve in its time zone; its own order-number formats join the built-in ones. */
 export const NlpSettings = z.strictObject({
   timezone: TimeZone.default("UTC"),
-  /** Regular-expression sources; each is compiled with the `u` flag and must match an order id as a whole. */
+  /**
+   * Regular-expression sources, each matching an order id as a whole. Refused here exactly when entity extraction
+   * would refuse to compile them (invalid, back-references, unbounded shapes), so no accepted pattern is ignored.
+   */
   order_patterns: z
-    .array(
-      z
-        .string()
-        .min(1)
-        .max(200)
-        .refine((src) => {
-          try {
-            new RegExp(src, "u");
-            return true;
-          } catch {
-            return false;
-          }
-        }, "not a valid regular expression"),
-    )
+    .array(z.string().min(1).max(200).refine((src) => compileOrderPattern(src) !== undefined, "not a usable regular expression (invalid, or unbounded)"))
     .max(20)
     .default([]),
 });

@@ -191,7 +191,8 @@ export const Calendar = z.object({
 });
 export type Calendar = z.infer<typeof Calendar>;
 
-function validTimezone(tz: string): boolean {
+/** Whether a string names a time zone this runtime knows (Intl throws a RangeError for anything else). */
+export function validTimezone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;

@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small seeded PRNG, for what must come out the same for the same seed (model training, load
+ * schedules). It imports nothing, so Node scripts can load it by path as well as the Workers bundler.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
