@@ -1,14 +1,10 @@
 import { z } from "zod";
 import { ChannelName } from "../message";
 import { Id } from "../ids";
+import { IntentId } from "../nlp/intent";
 
 const Line = z.string().min(1).max(500);
 
-/** An intent id as tenants name them; never one of Object.prototype's names, since intents key records. */
-export const IntentId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "intent ids are letters, digits, '_', '.' and '-', starting with a letter or digit")
-  .refine((s) => !(s in Object.prototype), "reserved intent id");
 
 /** A tenant's bot: where it answers first, when it steps aside, and how its policy learns. */
 export const BotConfig = z.strictObject({

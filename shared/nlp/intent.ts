@@ -9,9 +9,21 @@ import { mulberry32 } from "../mulberry32";
 import { extractFeatures, hashFeature, lexiconWords, makeSpeller, surfaceWords, type Speller } from "./features";
 import { detectLanguage, type Lang } from "./language";
 
+/**
+ * An intent id as tenants name them ("order_status", "OrderStatus", "查询订单"): any printable text up to 64
+ * characters, but never one of Object.prototype's names, since intents key records.
+ */
+export const IntentId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((s) => !/\p{Cc}/u.test(s), "intent ids are printable text")
+  .refine((s) => !(s in Object.prototype), "reserved intent id");
+
 export const IntentExampleSchema = z.object({
-  text: z.string().min(1).max(4000),
-  intent: z.string().regex(/^[a-z0-9_.-]{1,64}$/),
+  text: z.string().trim().min(1).max(4000),
+  intent: IntentId,
   lang: z.enum(["en", "zh"]).optional(),
 });
 export type IntentExample = z.infer<typeof IntentExampleSchema>;

@@ -348,7 +348,10 @@ describe("intent classifier on arbitrary input", () => {
 
   it("validates examples for the API", () => {
     expect(IntentExampleSchema.safeParse({ text: "hi", intent: "greeting.v2", lang: "zh" }).success).toBe(true);
-    expect(IntentExampleSchema.safeParse({ text: "hi", intent: "Greeting" }).success).toBe(false);
+    expect(IntentExampleSchema.safeParse({ text: "hi", intent: "Greeting" }).success).toBe(true);
+    expect(IntentExampleSchema.safeParse({ text: "hi", intent: "查询订单" }).success).toBe(true);
+    expect(IntentExampleSchema.safeParse({ text: "hi", intent: "__proto__" }).success).toBe(false);
+    expect(IntentExampleSchema.safeParse({ text: "hi", intent: "a\u0000b" }).success).toBe(false);
     expect(IntentExampleSchema.safeParse({ text: "", intent: "greeting" }).success).toBe(false);
     expect(IntentExampleSchema.safeParse({ text: "x".repeat(4001), intent: "greeting" }).success).toBe(false);
     expect(IntentExampleSchema.safeParse({ text: "hi", intent: "greeting", lang: "fr" }).success).toBe(false);

@@ -6,7 +6,7 @@ import { jsonBody } from "../http/validate";
 import { assistantStub } from "../../objects/assistant";
 import { analyzeSentiment } from "../../shared/nlp/sentiment";
 import { detectLanguage } from "../../shared/nlp/language";
-import { IntentId } from "../../shared/bot/config";
+import { IntentExampleSchema, IntentId } from "../../shared/nlp/intent";
 import { NlpSettings, TimeZone } from "../../shared/nlp/settings";
 import { BehaviourEvent } from "../../shared/nlp/behaviour";
 
@@ -28,7 +28,7 @@ export const EntitiesInput = z.object({
 
 export const TrainIntents = z.object({
   examples: z
-    .array(z.object({ text: z.string().trim().min(1).max(MAX_TEXT_CHARS), intent: IntentId, lang: z.enum(["en", "zh"]).optional() }))
+    .array(IntentExampleSchema)
     .min(2)
     .max(MAX_EXAMPLES)
     .refine((xs) => new Set(xs.map((x) => x.intent)).size >= 2, "at least two intents are needed to tell them apart"),
