@@ -11,7 +11,17 @@ import type { Insights } from "../shared/bot/insights";
 import { now } from "../shared/ids";
 
 /** `text`: the customer message that asked for a person, for routing to read intent and sentiment from. */
-export type ActOptions = { assigneeId?: string; note?: string; routing?: RoutingRequest; transferTo?: TransferTarget; fromDesk?: boolean; text?: string };
+/** `queueId` and `team`: where the desk found the agent it assigns, for analytics' queue and team dimensions. */
+export type ActOptions = {
+  assigneeId?: string;
+  note?: string;
+  routing?: RoutingRequest;
+  transferTo?: TransferTarget;
+  fromDesk?: boolean;
+  text?: string;
+  queueId?: string;
+  team?: string | null;
+};
 
 /** What delivering an operation learnt on the way, for the conversation to keep. */
 export type DeskDelivered = { analysis?: Analysis; repeated?: string };

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { ChannelName, StandardMessage } from "./message";
 import { ConversationStatus } from "./conversation-state";
+import { AgentStatus } from "./routing/schemas";
+import { ConversationFacts, EventMetrics } from "./analytics/facts";
 
 const base = {
   id: z.string(),
@@ -38,6 +40,9 @@ export const ContactHint = z.object({
 });
 export type ContactHint = z.infer<typeof ContactHint>;
 
+/** Rollup deltas and the conversation's metrics so far (shared/analytics/facts.ts), written with the event. */
+const analytics = { metrics: EventMetrics.optional(), facts: ConversationFacts.optional() };
+
 const stateEvent = <T extends string>(type: T) =>
   z.object({
     ...base,
@@ -46,7 +51,36 @@ const stateEvent = <T extends string>(type: T) =>
     actor: z.object({ kind: z.enum(["customer", "agent", "bot", "system", "api"]), id: z.string() }),
     note: z.string().optional(),
     contact: ContactHint.optional(),
+    ...analytics,
   });
+
+/** Surveys a conversation can ask at resolution. */
+export const SurveyKind = z.enum(["csat", "nps"]);
+export type SurveyKind = z.infer<typeof SurveyKind>;
+
+/**
+ * An agent's time between two changes of presence or load, reported by the routing desk when the interval ends:
+ * occupancy and idle time are sums of these intervals, so each is an immutable fact whatever the delivery order.
+ */
+export const AgentActivity = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  type: z.literal("agent.status"),
+  occurred_at: z.number(),
+  agent_id: z.string(),
+  /** The agent's first team, the rollups' team dimension. */
+  team: z.string().nullable(),
+  /** Presence during [from, to). */
+  status: AgentStatus,
+  /** Conversations held during the interval, and the share of the agent's capacity they used (0…1). */
+  conversations: z.int().nonnegative(),
+  load: z.number().min(0).max(1),
+  from: z.number(),
+  to: z.number(),
+  /** Presence from `to` on. */
+  next_status: AgentStatus,
+});
+export type AgentActivity = z.infer<typeof AgentActivity>;
 
 export const DomainEvent = z.discriminatedUnion("type", [
   stateEvent("conversation.created"),
@@ -56,7 +90,19 @@ export const DomainEvent = z.discriminatedUnion("type", [
   stateEvent("conversation.resolved"),
   stateEvent("conversation.reopened"),
   stateEvent("conversation.closed"),
-  z.object({ ...base, type: z.literal("message.created"), conversation: ConversationSnapshot, message: StandardMessage }),
+  z.object({ ...base, type: z.literal("message.created"), conversation: ConversationSnapshot, message: StandardMessage, ...analytics }),
+  /** A customer's answer to a survey; `agent_id` is who held the conversation when it was resolved. */
+  z.object({
+    ...base,
+    type: z.literal("survey.responded"),
+    conversation: ConversationSnapshot,
+    survey: SurveyKind,
+    score: z.int().min(0).max(10),
+    comment: z.string().max(2000).optional(),
+    agent_id: z.string().nullable(),
+    ...analytics,
+  }),
+  AgentActivity,
   /** A quality flag (shared/bot/insights.ts QualityFlag) raised on the conversation, for supervisors and analytics. */
   z.object({ ...base, type: z.literal("conversation.flagged"), conversation: ConversationSnapshot, flag: z.string(), detail: z.string().optional() }),
   z.object({

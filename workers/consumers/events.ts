@@ -80,7 +80,17 @@ async function apply(d: Db, list: DomainEvent[], receivedAt: number): Promise<vo
 }
 
 function eventInserts(d: Db, list: DomainEvent[], receivedAt: number): BatchItem<"sqlite">[] {
-  const rows = list.map((e) => ({ id: e.id, tenantId: e.tenant_id, type: e.type, conversationId: e.conversation_id, rev: e.rev, payload: e, occurredAt: e.occurred_at, receivedAt }));
+  // An agent's activity belongs to no conversation: the log files it under the agent.
+  const rows = list.map((e) => ({
+    id: e.id,
+    tenantId: e.tenant_id,
+    type: e.type,
+    conversationId: "conversation_id" in e ? e.conversation_id : `agent:${e.agent_id}`,
+    rev: "rev" in e ? e.rev : 0,
+    payload: e,
+    occurredAt: e.occurred_at,
+    receivedAt,
+  }));
   const inserts: BatchItem<"sqlite">[] = [];
   for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
     inserts.push(d.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)).onConflictDoNothing());
