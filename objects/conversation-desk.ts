@@ -24,7 +24,7 @@ export type ActOptions = {
 };
 
 /** What delivering an operation learnt on the way, for the conversation to keep. */
-export type DeskDelivered = { analysis?: Analysis; repeated?: string };
+export type DeskDelivered = { analysis?: Analysis; repeated?: string; queue?: string };
 
 /** A customer back within this window on another conversation is a repeat contact: the first answer did not settle it. */
 const REPEAT_WINDOW_MS = 72 * 3_600_000;
@@ -109,8 +109,8 @@ export async function deliverDeskOp(env: Env, c: ConversationSnapshot, lastAgent
         attributes: r.attributes ?? {},
         language_required: r.language_required ?? false,
       });
-      await desk.enqueue(c.tenant_id, task, { channel: c.channel, intent: task.intent, language: task.language, tier: profile.tier, sentiment: task.sentiment, attributes: task.attributes });
-      return { ...(analysis ? { analysis } : {}), ...(others > 0 ? { repeated: `${others} other conversation(s) from this contact in 72 h` } : {}) };
+      const placed = await desk.enqueue(c.tenant_id, task, { channel: c.channel, intent: task.intent, language: task.language, tier: profile.tier, sentiment: task.sentiment, attributes: task.attributes });
+      return { queue: placed.queue_id, ...(analysis ? { analysis } : {}), ...(others > 0 ? { repeated: `${others} other conversation(s) from this contact in 72 h` } : {}) };
     }
     case "transfer":
       await desk.transfer(c.tenant_id, c.id, op.to, op.note);

@@ -19,6 +19,8 @@ export const meta = sqliteTable("meta", {
   bot: integer("bot", { mode: "boolean" }).notNull().default(false),
   /** Intent, sentiment trend, entities, handoff and quality flags, as JSON (shared/bot/insights.ts). */
   insights: text("insights"),
+  /** The conversation's metrics so far (shared/analytics/facts.ts ConversationFacts), as JSON. */
+  analytics: text("analytics"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   rev: integer("rev").notNull(),

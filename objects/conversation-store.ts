@@ -9,6 +9,7 @@ import type { ContactHint, ConversationSnapshot, DomainEvent } from "../shared/e
 import type { ChannelName, DeliveryStatus, StandardMessage } from "../shared/message";
 import type { ConversationStatus } from "../shared/conversation-state";
 import { newId, now } from "../shared/ids";
+import { factsOf, track, type Happening, type RoutingHint } from "../shared/analytics/tracker";
 
 type Meta = typeof schema.meta.$inferSelect;
 
@@ -90,6 +91,7 @@ export class ConversationStore {
         .delete(schema.outbox)
         .where(and(eq(schema.outbox.queue, "events"), lte(sql`rowid`, p("through"))))
         .prepare(),
+      setAnalytics: this.db.update(schema.meta).set({ analytics: sql`${p("analytics")}` }).where(eq(schema.meta.id, 1)).prepare(),
       deleteOutboxRow: this.db.delete(schema.outbox).where(eq(schema.outbox.id, p("id"))).prepare(),
     };
   }
@@ -114,10 +116,10 @@ export class ConversationStore {
     return this.meta;
   }
 
-  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId" | "lastAgentId" | "insights">): Promise<void> {
+  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId" | "lastAgentId" | "insights" | "analytics">): Promise<void> {
     await migrate(this.db, migrations);
     const t = now();
-    const row: Meta = { id: 1, assigneeId: null, lastAgentId: null, insights: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
+    const row: Meta = { id: 1, assigneeId: null, lastAgentId: null, insights: null, analytics: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
     this.db.insert(schema.meta).values(row).run();
     this.meta = row;
   }
@@ -242,6 +244,16 @@ export class ConversationStore {
     this.write((tx) => {
       tx.insert(schema.outbox).values({ id: newId("evt"), queue: "bot", body: JSON.stringify(body), createdAt: now() }).run();
     });
+  }
+
+  /** Where the desk put the conversation: kept with its metrics for the events that follow, no event of its own. */
+  noteRouting(hint: RoutingHint): void {
+    if (!this.exists) return;
+    const { facts } = track(factsOf(this.current.analytics), { type: "other" }, now(), hint);
+    const analytics = JSON.stringify(facts);
+    if (analytics === this.current.analytics) return;
+    this.db.update(schema.meta).set({ analytics }).where(eq(schema.meta.id, 1)).run();
+    this.meta = { ...this.current, analytics };
   }
 
   /** Identity refreshes are not domain changes: no revision, no event. */
@@ -384,9 +396,27 @@ export class ConversationStore {
   /** Every write transaction records an event, so this is where already-sent event rows are deleted. */
   private emit(draft: EventDraft): void {
     const m = this.current;
-    const event = { ...draft, id: newId("evt"), tenant_id: m.tenantId, conversation_id: m.conversationId, rev: m.rev, occurred_at: now() } as DomainEvent;
+    const at = now();
+    const analytics = this.analyticsFor(draft, at);
+    const event = { ...draft, ...analytics, id: newId("evt"), tenant_id: m.tenantId, conversation_id: m.conversationId, rev: m.rev, occurred_at: at } as DomainEvent;
     this.deleteSentEvents();
     this.hot.insertOutbox.run({ id: event.id, queue: "events", body: JSON.stringify(event), createdAt: event.occurred_at });
+  }
+
+  /**
+   * The event's metrics, computed in the write that records it; the facts ride along with every state change and with
+   * any event that moved a metric, so the consumer's per-conversation row follows the newest of them.
+   */
+  private analyticsFor(draft: EventDraft, at: number): Pick<Extract<DomainEvent, { type: "conversation.created" }>, "metrics" | "facts"> {
+    const h = happeningOf(draft, this.current.bot);
+    if (h.type === "other") return {};
+    const { facts, metrics } = track(factsOf(this.current.analytics), h, at);
+    if (!metrics && !("actor" in draft)) return {};
+    facts.intent = intentOf(this.current.insights) ?? facts.intent;
+    const analytics = JSON.stringify(facts);
+    this.hot.setAnalytics.run({ analytics });
+    this.meta = { ...this.current, analytics };
+    return metrics ? { metrics, facts } : { facts };
   }
 
   private enqueueDelivery(tx: Tx, message: StandardMessage): void {
@@ -436,4 +466,32 @@ export class ConversationStore {
       created_at: r.createdAt,
     };
   }
+}
+
+function happeningOf(draft: EventDraft, bot: boolean): Happening {
+  switch (draft.type) {
+    case "conversation.created":
+      return { type: draft.type, bot };
+    case "message.created":
+      return { type: draft.type, sender: draft.message.sender.kind };
+    case "conversation.assigned":
+      return { type: draft.type, actor: draft.actor.kind, assignee: draft.conversation.assignee_id ?? "" };
+    case "conversation.queued":
+    case "conversation.transferred":
+    case "conversation.resolved":
+    case "conversation.reopened":
+    case "conversation.closed":
+      return { type: draft.type, actor: draft.actor.kind };
+    case "survey.responded":
+      return { type: draft.type, survey: draft.survey, score: draft.score };
+    default:
+      return { type: "other" };
+  }
+}
+
+/** The intent insights hold (shared/bot/insights.ts), without trusting their shape: analytics must not break a write. */
+function intentOf(insights: string | null): string | null {
+  if (!insights) return null;
+  const intent = (JSON.parse(insights) as { intent?: { intent?: unknown } | null }).intent?.intent;
+  return typeof intent === "string" && intent !== "unknown" ? intent : null;
 }

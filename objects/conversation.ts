@@ -255,6 +255,7 @@ export class Conversation extends DurableObject<Env> {
     if (!t.ok) return { ok: false, status: 409, title: "illegal state change", detail: t.reason };
     const keepsAssignee = action === "resolve" || action === "close";
     const assigneeId = action === "assign" ? opts.assigneeId! : keepsAssignee ? m.assigneeId : null;
+    if (action === "assign" && opts.queueId) this.store.noteRouting({ queue: opts.queueId, team: opts.team ?? null });
     const type = (
       { queue: "conversation.queued", assign: "conversation.assigned", transfer: "conversation.transferred", resolve: "conversation.resolved", reopen: "conversation.reopened", resume: "conversation.reopened", close: "conversation.closed" } as const
     )[action];
@@ -463,6 +464,7 @@ export class Conversation extends DurableObject<Env> {
       // Desk operations go one at a time, in order: the desk must see enqueue before finish.
       for (const r of rows.filter((x) => x.queue === "desk")) {
         const found = await deliverDeskOp(this.env, this.store.snapshot(), this.store.current.lastAgentId, JSON.parse(r.body) as DeskOp, this.store.insights<Insights>());
+        if (found.queue) this.store.noteRouting({ queue: found.queue });
         if (found.analysis) this.recordAnalysis(found.analysis);
         if (found.repeated) this.flag("repeated_contact", found.repeated);
         this.store.ackNow([r.id]);

@@ -56,6 +56,8 @@ export const ConversationFacts = z.object({
   abandoned: z.int().nonnegative(),
   wait_ms: z.number().nonnegative(),
   handle_ms: z.number().nonnegative(),
+  /** Counted once towards average handle time. */
+  handled: z.boolean(),
   transfers: z.int().nonnegative(),
   reopens: z.int().nonnegative(),
   agents: z.array(z.string()).max(20),
@@ -88,6 +90,7 @@ export const NO_FACTS: ConversationFacts = {
   abandoned: 0,
   wait_ms: 0,
   handle_ms: 0,
+  handled: false,
   transfers: 0,
   reopens: 0,
   agents: [],

@@ -1,11 +1,12 @@
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import { linkContact } from "../contacts";
 import { EventEnvelope, type ConversationSnapshot, type DomainEvent } from "../../shared/events";
-import { db, type Db } from "../db/client";
+import { db, runBatch, type Db, type Statement } from "../db/client";
 import { conversations, events } from "../db/schema";
 import { now } from "../../shared/ids";
 import { describeError, retryDelaySeconds } from "./retry";
+import { archiveEvents } from "../analytics/archive";
+import { analyticsWrites, type FactsEntry } from "../analytics/ingest";
 
 /** D1 refuses a statement that binds more than 100 parameters. */
 const D1_MAX_BOUND_PARAMETERS = 100;
@@ -31,8 +32,22 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const d = db(env);
   const receivedAt = now();
   const deliveries = parseDeliveries(batch.messages);
-  if (deliveries.length > 1 && (await appliedTogether(d, deliveries, receivedAt))) return;
-  for (const delivery of deliveries) await applyAlone(d, delivery, receivedAt);
+  if (deliveries.length > 1 && (await appliedTogether(d, deliveries, receivedAt))) {
+    await Promise.all(deliveries.map((x) => archived(env, x)));
+    return;
+  }
+  for (const delivery of deliveries) if (await applyAlone(d, delivery, receivedAt)) await archived(env, delivery);
+}
+
+/** Acknowledged once archived too; a failed archive retries the message, whose D1 writes are already idempotent. */
+async function archived(env: Env, { msg, events: list }: Delivery): Promise<void> {
+  try {
+    await archiveEvents(env.ARCHIVE, msg.id, list);
+    msg.ack();
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "event archive failed; retrying the message", id: msg.id, error: describeError(err) }));
+    msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+  }
 }
 
 function parseDeliveries(messages: readonly Message<unknown>[]): Delivery[] {
@@ -58,28 +73,44 @@ async function appliedTogether(d: Db, deliveries: Delivery[], receivedAt: number
     console.warn(JSON.stringify({ level: "warn", msg: "event batch refused; applying its messages one by one", messages: deliveries.length, error: describeError(err) }));
     return false;
   }
-  for (const { msg } of deliveries) msg.ack();
   return true;
 }
 
-async function applyAlone(d: Db, { msg, events: list }: Delivery, receivedAt: number): Promise<void> {
+async function applyAlone(d: Db, { msg, events: list }: Delivery, receivedAt: number): Promise<boolean> {
   try {
     await apply(d, list, receivedAt);
-    msg.ack();
+    return true;
   } catch (err) {
     const tenants = [...new Set(list.map((e) => e.tenant_id))];
     console.error(JSON.stringify({ level: "error", msg: "event message refused; retrying it alone", id: msg.id, attempts: msg.attempts, tenants, error: describeError(err) }));
     msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    return false;
   }
 }
 
 async function apply(d: Db, list: DomainEvent[], receivedAt: number): Promise<void> {
-  const [first, ...rest] = [...eventInserts(d, list, receivedAt), ...indexWrites(d, await newestSnapshots(d, list))];
-  // An envelope holds at least one event, so there is always a first insert.
-  await d.batch([first!, ...rest]);
+  const index = await newestSnapshots(d, list);
+  // Marks the event rows this pass stores, so only they add to the rollups (workers/analytics/ingest.ts).
+  const batch = crypto.randomUUID();
+  await runBatch(d, [...eventInserts(d, list, receivedAt, batch), ...indexWrites(d, index), ...analyticsWrites(list, newestFacts(list, index), batch, receivedAt)]);
 }
 
-function eventInserts(d: Db, list: DomainEvent[], receivedAt: number): BatchItem<"sqlite">[] {
+/** Each conversation's newest facts in the batch, named by the contact its identity links to when this batch linked it. */
+function newestFacts(list: DomainEvent[], index: IndexEntry[]): FactsEntry[] {
+  const linked = new Map(index.map((x) => [`${x.snapshot.tenant_id}\u0000${x.snapshot.id}`, x.contactId]));
+  const newest = new Map<string, FactsEntry>();
+  for (const e of list) {
+    if (!("facts" in e) || !e.facts) continue;
+    const key = `${e.tenant_id}\u0000${e.conversation_id}`;
+    const seen = newest.get(key);
+    if (seen && seen.event.rev >= e.rev) continue;
+    const contact = linked.get(key);
+    newest.set(key, { event: e as FactsEntry["event"], contactId: contact ?? e.conversation.contact_id, linked: !!contact && contact !== e.conversation.contact_id });
+  }
+  return [...newest.values()];
+}
+
+function eventInserts(d: Db, list: DomainEvent[], receivedAt: number, batch: string): Statement[] {
   // An agent's activity belongs to no conversation: the log files it under the agent.
   const rows = list.map((e) => ({
     id: e.id,
@@ -90,8 +121,9 @@ function eventInserts(d: Db, list: DomainEvent[], receivedAt: number): BatchItem
     payload: e,
     occurredAt: e.occurred_at,
     receivedAt,
+    batch,
   }));
-  const inserts: BatchItem<"sqlite">[] = [];
+  const inserts: Statement[] = [];
   for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
     inserts.push(d.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)).onConflictDoNothing());
   }
@@ -117,7 +149,7 @@ async function newestSnapshots(d: Db, list: DomainEvent[]): Promise<IndexEntry[]
   return [...newest.values()];
 }
 
-function indexWrites(d: Db, entries: IndexEntry[]): BatchItem<"sqlite">[] {
+function indexWrites(d: Db, entries: IndexEntry[]): Statement[] {
   return entries.flatMap(({ snapshot: s, contactId }) => {
     const upsert = d
       .insert(conversations)

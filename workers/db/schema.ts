@@ -111,6 +111,8 @@ export const events = sqliteTable(
     payload: text("payload", { mode: "json" }).notNull(),
     occurredAt: integer("occurred_at").notNull(),
     receivedAt: integer("received_at").notNull(),
+    /** The consumer pass that stored the row: only that pass adds the event's metrics to the rollups. */
+    batch: text("batch"),
   },
   (t) => [index("events_tenant_time").on(t.tenantId, t.occurredAt), index("events_conversation").on(t.tenantId, t.conversationId, t.rev)],
 );
@@ -163,3 +165,109 @@ export const routingConfig = sqliteTable("routing_config", {
   body: text("body", { mode: "json" }).notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+const rollupDims = {
+  tenantId: text("tenant_id").notNull(),
+  channel: text("channel").notNull(),
+  queue: text("queue").notNull(),
+  team: text("team").notNull(),
+  agent: text("agent").notNull(),
+  /** shared/analytics/contributions.ts METRIC; `bin` is a duration's bin (shared/analytics/bins.ts) or 0. */
+  metric: text("metric").notNull(),
+  bin: integer("bin").notNull(),
+  n: integer("n").notNull(),
+  total: real("total").notNull(),
+};
+
+/** Sums of every stored event's metric deltas per UTC hour; written by the events consumer with the event log. */
+export const rollupHourly = sqliteTable("rollup_hourly", { ...rollupDims, hour: integer("hour").notNull() }, (t) => [
+  primaryKey({ columns: [t.tenantId, t.hour, t.metric, t.channel, t.queue, t.team, t.agent, t.bin] }),
+]);
+
+/** The hourly rollups summed per local day of the tenant's time zone; rebuilt by the cron for days late events touched. */
+export const rollupDaily = sqliteTable("rollup_daily", { ...rollupDims, day: text("day").notNull() }, (t) => [
+  primaryKey({ columns: [t.tenantId, t.day, t.metric, t.channel, t.queue, t.team, t.agent, t.bin] }),
+]);
+
+/** Hours whose rollups changed since the cron last rebuilt the days and patterns that contain them. */
+export const rollupDirty = sqliteTable("rollup_dirty", { tenantId: text("tenant_id").notNull(), hour: integer("hour").notNull() }, (t) => [primaryKey({ columns: [t.tenantId, t.hour] })]);
+
+/** One row per conversation: its newest facts (shared/analytics/facts.ts), first contact resolution once decided. */
+export const analyticsConversations = sqliteTable(
+  "analytics_conversations",
+  {
+    tenantId: text("tenant_id").notNull(),
+    conversationId: text("conversation_id").notNull(),
+    channel: text("channel").notNull(),
+    contactId: text("contact_id").notNull(),
+    status: text("status").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    rev: integer("rev").notNull(),
+    queue: text("queue"),
+    team: text("team"),
+    agent: text("agent"),
+    intent: text("intent"),
+    bot: integer("bot").notNull(),
+    firstResponseMs: real("first_response_ms"),
+    firstHumanResponseMs: real("first_human_response_ms"),
+    answered: integer("answered").notNull(),
+    abandoned: integer("abandoned").notNull(),
+    waitMs: real("wait_ms").notNull(),
+    handleMs: real("handle_ms").notNull(),
+    transfers: integer("transfers").notNull(),
+    reopens: integer("reopens").notNull(),
+    agentsCount: integer("agents_count").notNull(),
+    resolutions: integer("resolutions").notNull(),
+    firstResolvedAt: integer("first_resolved_at"),
+    agentsAtFirstResolution: integer("agents_at_first_resolution"),
+    resolvedBy: text("resolved_by"),
+    reopenedAt: integer("reopened_at"),
+    endedAt: integer("ended_at"),
+    csat: integer("csat"),
+    nps: integer("nps"),
+    /** 1 or 0 once the window after the first resolution has passed; null before. */
+    fcr: integer("fcr"),
+    /** A late event changed a conversation whose first contact resolution was already decided: decide again. */
+    fcrDirty: integer("fcr_dirty").notNull().default(0),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.conversationId] }),
+    index("analytics_conversations_created").on(t.tenantId, t.createdAt),
+    index("analytics_conversations_contact").on(t.tenantId, t.contactId, t.createdAt),
+    index("analytics_conversations_resolved").on(t.tenantId, t.firstResolvedAt),
+    index("analytics_conversations_received").on(t.tenantId, t.receivedAt),
+  ],
+);
+
+/** Behaviour patterns per local day (contact reasons, heat map, channel mix, repeat contact, containment by intent). */
+export const analyticsPatterns = sqliteTable(
+  "analytics_patterns",
+  { tenantId: text("tenant_id").notNull(), day: text("day").notNull(), kind: text("kind").notNull(), key: text("key").notNull(), n: integer("n").notNull(), total: real("total").notNull() },
+  (t) => [primaryKey({ columns: [t.tenantId, t.day, t.kind, t.key] })],
+);
+
+/** A tenant's analytics settings (shared/analytics/settings.ts) and where its cron run stands. */
+export const analyticsSettings = sqliteTable("analytics_settings", {
+  tenantId: text("tenant_id").primaryKey(),
+  body: text("body", { mode: "json" }).notNull(),
+  /** The cron's last pass over this tenant (epoch ms): conversations received since then may touch decided windows. */
+  lastRunAt: integer("last_run_at").notNull().default(0),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** Orders the tenant reports, for conversion after a conversation. */
+export const analyticsOrders = sqliteTable(
+  "analytics_orders",
+  {
+    tenantId: text("tenant_id").notNull(),
+    orderId: text("order_id").notNull(),
+    contactId: text("contact_id").notNull(),
+    conversationId: text("conversation_id"),
+    amount: real("amount").notNull(),
+    currency: text("currency").notNull(),
+    orderedAt: integer("ordered_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.orderId] }), index("analytics_orders_contact").on(t.tenantId, t.contactId, t.orderedAt)],
+);
