@@ -3,6 +3,7 @@ import { consumeEvents } from "./consumers/events";
 import { consumeInbound } from "./consumers/inbound";
 import { consumeOutbound } from "./consumers/outbound";
 import { handleEmail } from "./email";
+import { runAnalyticsCron } from "./analytics/cron";
 
 export { Conversation } from "../objects/conversation";
 export { RoutingDesk } from "../objects/routing-desk";
@@ -11,6 +12,11 @@ export { Assistant } from "../objects/assistant";
 export default {
   fetch: app.fetch,
   email: handleEmail,
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(
+      runAnalyticsCron(env, controller.scheduledTime).then((report) => console.log(JSON.stringify({ level: "info", msg: "analytics cron", ...report }))),
+    );
+  },
   async queue(batch, env) {
     switch (batch.queue) {
       case "edgedesk-events":

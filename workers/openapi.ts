@@ -17,12 +17,27 @@ import { AgentRouting, RoutingConfig } from "../shared/routing-config";
 import { AgentStatus } from "../shared/routing/schemas";
 import { ConversationSnapshot } from "../shared/events";
 import { StandardMessage } from "../shared/message";
+import { AnalyticsTimeseries, BusinessQuery, ConversationsQuery, ReportOrders, SummaryQuery, TimeseriesQuery } from "./routes/analytics";
+import { AnalyticsSummary } from "../shared/analytics/summary";
+import { AnalyticsSettings } from "../shared/analytics/settings";
 
 type Auth = "operator" | "apiKey" | "agent" | "visitor" | "none";
 type Op = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; auth: Auth[]; body?: z.ZodType; query?: z.ZodObject; response?: z.ZodType; status?: number };
 
 /** Every REST operation, with the same zod schemas the routes validate with: the contract cannot drift. */
 export const OPERATIONS: Op[] = [
+  { method: "get", path: "/v1/analytics/summary", summary: "Headline metrics of a period (JSON, or CSV by Accept: text/csv or ?format=csv)", auth: ["apiKey", "agent"], query: SummaryQuery, response: AnalyticsSummary },
+  { method: "get", path: "/v1/analytics/timeseries", summary: "The summary per hour, day or week", auth: ["apiKey", "agent"], query: TimeseriesQuery, response: AnalyticsTimeseries },
+  { method: "get", path: "/v1/analytics/agents", summary: "The summary per agent", auth: ["apiKey", "agent"], query: SummaryQuery },
+  { method: "get", path: "/v1/analytics/queues", summary: "The summary per queue", auth: ["apiKey", "agent"], query: SummaryQuery },
+  { method: "get", path: "/v1/analytics/channels", summary: "The summary per channel", auth: ["apiKey", "agent"], query: SummaryQuery },
+  { method: "get", path: "/v1/analytics/intents", summary: "Contact reasons by intent with bot containment", auth: ["apiKey", "agent"], query: SummaryQuery },
+  { method: "get", path: "/v1/analytics/patterns", summary: "Behaviour patterns: day-of-week × hour heat map, channel mix, intents by day, repeat contact, containment by intent", auth: ["apiKey", "agent"], query: SummaryQuery },
+  { method: "get", path: "/v1/analytics/conversations", summary: "One row per conversation with its metrics (cursor pages; CSV export)", auth: ["apiKey", "agent"], query: ConversationsQuery },
+  { method: "get", path: "/v1/analytics/business", summary: "Response time before/after, routing right-first-time, conversion from reported orders", auth: ["apiKey", "agent"], query: BusinessQuery },
+  { method: "post", path: "/v1/analytics/orders", summary: "Report orders (idempotent by order_id) for conversion", auth: ["apiKey"], body: ReportOrders },
+  { method: "get", path: "/v1/analytics/settings", summary: "Analytics settings: time zone, FCR window, service-level thresholds, surveys, retention", auth: ["apiKey", "agent"], response: AnalyticsSettings },
+  { method: "put", path: "/v1/analytics/settings", summary: "Replace the analytics settings", auth: ["apiKey"], body: AnalyticsSettings, response: AnalyticsSettings },
   { method: "post", path: "/v1/admin/tenants", summary: "Create a tenant; returns its API key once", auth: ["operator"], body: CreateTenant, status: 201 },
   { method: "post", path: "/v1/admin/tenants/{id}/api-keys", summary: "Issue another API key for a tenant", auth: ["operator"], status: 201 },
   { method: "get", path: "/v1/tenant", summary: "The calling tenant's settings", auth: ["apiKey"] },

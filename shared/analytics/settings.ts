@@ -39,7 +39,8 @@ export const AnalyticsSettings = z.object({
     .default({ mode: "csat", ask_on: "resolved", valid_h: 72 }),
   retention: z
     .object({
-      events_days: z.int().min(1).max(3650).default(90),
+      // The event log is what drops redelivered events from the rollups, and Queues redeliver for up to 14 days.
+      events_days: z.int().min(14).max(3650).default(90),
       hourly_days: z.int().min(1).max(3650).default(90),
       daily_days: z.int().min(1).max(3650).default(1095),
       conversations_days: z.int().min(1).max(3650).default(400),

@@ -7,7 +7,8 @@ import { jsonBody, paramsOf } from "../http/validate";
 import { db } from "../db/client";
 import { agents, routingConfig } from "../db/schema";
 import { deskStub } from "../../objects/routing-desk";
-import { Agent, AgentStatus } from "../../shared/routing/schemas";
+import { deskAgent } from "../desk-roster";
+import { AgentStatus } from "../../shared/routing/schemas";
 import { AgentRouting, RoutingConfig } from "../../shared/routing-config";
 import { Id, newId, now } from "../../shared/ids";
 
@@ -22,7 +23,6 @@ export const CreateAgent = z.object({
 
 type Row = typeof agents.$inferSelect;
 const toJson = (a: Row) => ({ id: a.id, name: a.name, email: a.email, role: a.role, routing: a.routing, csat: a.csat, created_at: a.createdAt });
-const deskAgent = (a: Row) => Agent.parse({ id: a.id, name: a.name, ...(a.routing ?? {}), csat: a.csat });
 
 async function findAgent(env: Env, tenantId: string, id: string): Promise<Row> {
   const agent = await db(env).select().from(agents).where(and(eq(agents.tenantId, tenantId), eq(agents.id, id))).get();
