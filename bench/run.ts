@@ -17,10 +17,11 @@ import { hotpathOpen } from "./sections/hotpath-open.ts";
 import { nlp } from "./sections/nlp.ts";
 import { routing } from "./sections/routing.ts";
 import { webhooks } from "./sections/webhooks.ts";
+import { analytics } from "./sections/analytics.ts";
 import type { BenchContext, Section, Target } from "./sections/types.ts";
 
 /** Sections in their default order; a new section is a module here. */
-const SECTIONS: Section[] = [floor, hotpath, hotpathOpen, webhooks, routing, nlp];
+const SECTIONS: Section[] = [floor, hotpath, hotpathOpen, webhooks, routing, nlp, analytics];
 
 function devVars(): Record<string, string> {
   const file = path.join(ROOT, ".dev.vars");
@@ -81,7 +82,7 @@ async function main(): Promise<number> {
       if (!adminToken) throw new Error("--url needs --admin-token (or ADMIN_TOKEN in .dev.vars)");
       await healthy(args.url.replace(/\/$/, "") + "/v1/health");
       log(`main: using ${args.url}`);
-      return { url: args.url.replace(/\/$/, ""), pgid: null, adminToken };
+      return { url: args.url.replace(/\/$/, ""), pgid: null, adminToken, persistTo: null };
     }
     const persistTo = path.join(stateDir, "main");
     mkdirSync(persistTo, { recursive: true });
@@ -94,6 +95,7 @@ async function main(): Promise<number> {
     const dev = await WranglerDev.start({
       label: "main",
       configs: ["wrangler.toml"],
+      testScheduled: true,
       cwd: systemRoot,
       port,
       inspectorPort,
@@ -104,7 +106,7 @@ async function main(): Promise<number> {
     });
     devs.push(dev);
     log(`main: ready at ${dev.url}`);
-    return { url: dev.url, pgid: dev.pid, adminToken };
+    return { url: dev.url, pgid: dev.pid, adminToken, persistTo };
   };
 
   const startFloor = async (): Promise<Target> => {

@@ -21,6 +21,8 @@ export const meta = sqliteTable("meta", {
   insights: text("insights"),
   /** The conversation's metrics so far (shared/analytics/facts.ts ConversationFacts), as JSON. */
   analytics: text("analytics"),
+  /** The survey question the customer was asked and may still answer (shared/analytics/survey-state.ts), as JSON. */
+  survey: text("survey"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   rev: integer("rev").notNull(),
@@ -60,7 +62,7 @@ export const participants = sqliteTable("participants", {
 export const outbox = sqliteTable("outbox", {
   id: text("id").primaryKey(),
   /** `desk` rows are RPCs to the tenant's routing desk and `bot` rows turns for its assistant, retried like queue sends. */
-  queue: text("queue", { enum: ["events", "outbound", "desk", "bot"] }).notNull(),
+  queue: text("queue", { enum: ["events", "outbound", "desk", "bot", "survey"] }).notNull(),
   body: text("body").notNull(),
   createdAt: integer("created_at").notNull(),
 });

@@ -5,7 +5,8 @@ import type { RoutingRequest, TransferTarget } from "../shared/routing-config";
 import { deliversViaProvider, deliveryAdvances, type OutboundJob } from "../shared/outbound";
 import migrations from "../migrations/conversation/migrations.js";
 import * as schema from "./conversation-schema";
-import type { ContactHint, ConversationSnapshot, DomainEvent } from "../shared/events";
+import type { ContactHint, ConversationSnapshot, DomainEvent, SurveyKind } from "../shared/events";
+import type { SurveyState } from "../shared/analytics/survey-state";
 import type { ChannelName, DeliveryStatus, StandardMessage } from "../shared/message";
 import type { ConversationStatus } from "../shared/conversation-state";
 import { newId, now } from "../shared/ids";
@@ -116,10 +117,10 @@ export class ConversationStore {
     return this.meta;
   }
 
-  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId" | "lastAgentId" | "insights" | "analytics">): Promise<void> {
+  async create(init: Omit<Meta, "id" | "createdAt" | "updatedAt" | "rev" | "assigneeId" | "lastAgentId" | "insights" | "analytics" | "survey">): Promise<void> {
     await migrate(this.db, migrations);
     const t = now();
-    const row: Meta = { id: 1, assigneeId: null, lastAgentId: null, insights: null, analytics: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
+    const row: Meta = { id: 1, assigneeId: null, lastAgentId: null, insights: null, analytics: null, survey: null, ...init, createdAt: t, updatedAt: t, rev: 0 };
     this.db.insert(schema.meta).values(row).run();
     this.meta = row;
   }
@@ -239,6 +240,35 @@ export class ConversationStore {
     });
   }
 
+  /** The survey question asked at resolution, or none; set with the prompt's own write by the caller. */
+  setSurvey(state: SurveyState | null): void {
+    const survey = state ? JSON.stringify(state) : null;
+    if (survey === this.current.survey) return;
+    this.write((tx) => {
+      tx.update(schema.meta).set({ survey }).where(eq(schema.meta.id, 1)).run();
+      this.meta = { ...this.current, survey };
+    });
+  }
+
+  /**
+   * A customer's answer: its own revision (so the consumer keeps the facts it carries) and event, and the next
+   * question or none, in one write. `agent_id` is who held the conversation when it was resolved.
+   */
+  recordSurvey(kind: SurveyKind, score: number, next: SurveyState | null, comment?: string): void {
+    this.write((tx) => {
+      this.bump(tx, { survey: next ? JSON.stringify(next) : null });
+      const m = this.current;
+      this.emit({ type: "survey.responded", conversation: this.snapshot(), survey: kind, score, agent_id: m.assigneeId ?? m.lastAgentId, ...(comment ? { comment } : {}) } as EventDraft);
+    });
+  }
+
+  /** Asks the survey when the resolution's write has landed (the tenant's settings are read outside the write). */
+  enqueueSurvey(body: unknown): void {
+    this.write((tx) => {
+      tx.insert(schema.outbox).values({ id: newId("evt"), queue: "survey", body: JSON.stringify(body), createdAt: now() }).run();
+    });
+  }
+
   /** A job for the assistant (an outcome it should learn from), sent like desk operations. */
   enqueueBot(body: unknown): void {
     this.write((tx) => {
@@ -321,7 +351,7 @@ export class ConversationStore {
   }
 
   /** Outbox rows still to send, oldest first; event rows already sent (awaiting their lazy delete) are skipped. */
-  pendingEvents(limit: number): { rowid: number; id: string; queue: "events" | "outbound" | "desk" | "bot"; body: string }[] {
+  pendingEvents(limit: number): { rowid: number; id: string; queue: "events" | "outbound" | "desk" | "bot" | "survey"; body: string }[] {
     const o = schema.outbox;
     return this.db
       .select({ rowid: sql<number>`rowid`, id: o.id, queue: o.queue, body: o.body })

@@ -12,6 +12,9 @@ import { identityHash, timingSafeEqual } from "../shared/crypto";
 import type { Result } from "../workers/http/problem";
 import { Id, now } from "../shared/ids";
 import { TtlCache } from "../shared/ttl-cache";
+import { AnalyticsSettings } from "../shared/analytics/settings";
+import { openSurvey, startSurvey, surveysFor, type SurveyState } from "../shared/analytics/survey-state";
+import { parseSurveyReply, surveyPrompt } from "../shared/analytics/survey";
 
 /** What the gateway has verified about a socket; kept in the WebSocket attachment so it survives hibernation. */
 export const SocketIdentity = z.object({
@@ -38,6 +41,12 @@ export type CreateInit = {
 export type Posted = { message: StandardMessage; duplicate: boolean };
 /** Work for the tenant's assistant, carried by the outbox: a customer turn while the bot holds the conversation, or an outcome to learn from. */
 type BotJob = { op: "turn"; message_id: string; text: string; contact_id: string; channel: string } | { op: "outcome"; outcome: Outcome };
+/** Asks the tenant's survey after a resolution or a close (`from`: the status before it). */
+type SurveyJob = { trigger: "resolved" | "closed"; from: string; rev: number };
+
+/** Channels whose client shows quick replies as buttons; elsewhere the prompt is text and the reply is parsed. */
+const BUTTON_CHANNELS = new Set(["web", "app"]);
+const SURVEY_SENDER = { kind: "system", id: "survey" } as const;
 
 const BOT = { kind: "bot", id: "bot" } as const satisfies Actor;
 
@@ -123,7 +132,7 @@ export class Conversation extends DurableObject<Env> {
     for (const item of items) {
       const created = await this.create(item.init);
       if (!created.ok) return created;
-      if (this.store.current.status === "closed" && !this.store.byClientMsgId(item.input.client_msg_id)) {
+      if (this.store.current.status === "closed" && !this.store.byClientMsgId(item.input.client_msg_id) && !this.surveyAnswer(item.sender, item.input)) {
         this.apply("resume", { kind: "customer", id: item.sender.id });
       }
       const r = this.post(item.sender, item.input, item.providerMessageId);
@@ -151,6 +160,9 @@ export class Conversation extends DurableObject<Env> {
     if (!this.store.exists) return notFound;
     const prior = this.store.byClientMsgId(input.client_msg_id);
     if (prior) return { ok: true, value: { message: prior, duplicate: true } };
+    const answer = this.surveyAnswer(sender, input);
+    if (answer) return this.recordAnswer(sender, input, answer, providerMessageId, from);
+    if (sender.kind === "customer" && this.store.current.survey) this.store.setSurvey(null);
     const status = this.store.current.status;
     if (status === "closed") return { ok: false, status: 409, title: "conversation closed", detail: "a closed conversation takes no new messages" };
     if (status === "resolved" && sender.kind === "customer") this.apply("reopen", { kind: "customer", id: sender.id });
@@ -178,6 +190,56 @@ export class Conversation extends DurableObject<Env> {
     // A reply to a provider, a routing request or a bot turn is waited on; a plain chat message's event can ride along later.
     this.scheduleFlush(routed || toBot || message.delivery !== undefined);
     return { ok: true, value: { message, duplicate: false } };
+  }
+
+  /** A customer's reply to the survey question still open, parsed; anything else is an ordinary message. */
+  private surveyAnswer(sender: Sender, input: MessageInput): { state: SurveyState; score: number; comment?: string } | null {
+    if (sender.kind !== "customer") return null;
+    const state = openSurvey(this.store.current.survey, now());
+    if (!state) return null;
+    const parsed = parseSurveyReply(state.kind, customerText(input.parts));
+    return parsed ? { state, ...parsed } : null;
+  }
+
+  /** The answer is kept as the customer's message and as a survey response; it neither reopens nor routes. */
+  private recordAnswer(sender: Sender, input: MessageInput, a: { state: SurveyState; score: number; comment?: string }, providerMessageId?: string, from?: WebSocket): Result<Posted> {
+    const message = this.store.append(
+      { client_msg_id: input.client_msg_id, channel: this.store.current.channel as ChannelName, direction: "inbound", sender, parts: input.parts, metadata: input.metadata ?? {} },
+      providerMessageId,
+      {},
+    );
+    this.broadcast({ type: "message", message }, from);
+    const t = now();
+    const next = a.state.then ? { kind: a.state.then, asked_at: t, expires_at: a.state.expires_at, then: null } : null;
+    this.store.recordSurvey(a.state.kind, a.score, next, a.comment);
+    if (a.state.kind === "csat" && this.store.current.bot) this.store.enqueueBot({ op: "outcome", outcome: { kind: "csat", score: a.score } } satisfies BotJob);
+    if (next) this.promptSurvey(next.kind);
+    this.scheduleFlush();
+    return { ok: true, value: { message, duplicate: false } };
+  }
+
+  /** The question in the customer's language, as buttons where the channel has them; idempotent per revision. */
+  private promptSurvey(kind: SurveyState["kind"]): void {
+    const m = this.store.current;
+    const lang = this.store.insights<Insights>()?.lang === "zh" ? "zh" : "en";
+    const prompt = surveyPrompt(kind, lang);
+    const parts = BUTTON_CHANNELS.has(m.channel) ? [{ type: "quick_replies" as const, text: prompt.text, options: prompt.options }] : [{ type: "text" as const, text: prompt.text }];
+    if (this.store.byClientMsgId(`survey:${kind}:${m.rev}`)) return;
+    const message = this.store.append({ client_msg_id: `survey:${kind}:${m.rev}`, channel: m.channel as ChannelName, direction: "outbound", sender: SURVEY_SENDER, parts, metadata: { survey: kind } }, undefined, {});
+    this.broadcast({ type: "message", message });
+  }
+
+  /** Reads the tenant's survey settings (they change rarely; a stale read asks by the old ones once). */
+  private async askSurvey(job: SurveyJob): Promise<void> {
+    const row = await this.env.DB.prepare("SELECT body FROM analytics_settings WHERE tenant_id = ?").bind(this.store.current.tenantId).first<{ body: string }>();
+    const settings = AnalyticsSettings.parse(row ? JSON.parse(row.body) : {}).survey;
+    const m = this.store.current;
+    // A customer who wrote again since (the conversation moved on) is not asked about the old resolution.
+    if (m.rev !== job.rev || (m.status !== "resolved" && m.status !== "closed")) return;
+    const state = startSurvey(surveysFor(settings, job.trigger, job.from), settings, now());
+    if (!state) return;
+    this.promptSurvey(state.kind);
+    this.store.setSurvey(state);
   }
 
   insights(): Result<Insights> {
@@ -265,6 +327,10 @@ export class Conversation extends DurableObject<Env> {
       opts.fromDesk ? undefined : deskOpFor(action, from, actor, opts),
     );
     this.broadcast({ type: "state", conversation: snapshot });
+    // Nobody is asked about a wait they gave up on.
+    if ((action === "resolve" || action === "close") && !(from === "queued" && actor.kind === "customer")) {
+      this.store.enqueueSurvey({ trigger: action === "resolve" ? "resolved" : "closed", from, rev: snapshot.rev } satisfies SurveyJob);
+    }
     // A customer who leaves while the bot still holds the conversation is the policy's worst outcome.
     if (m.bot && from === "open" && (action === "close" || action === "resolve") && (actor.kind === "customer" || actor.kind === "system")) {
       this.store.enqueueBot({ op: "outcome", outcome: { kind: "abandoned" } } satisfies BotJob);
@@ -467,6 +533,10 @@ export class Conversation extends DurableObject<Env> {
         if (found.queue) this.store.noteRouting({ queue: found.queue });
         if (found.analysis) this.recordAnalysis(found.analysis);
         if (found.repeated) this.flag("repeated_contact", found.repeated);
+        this.store.ackNow([r.id]);
+      }
+      for (const r of rows.filter((x) => x.queue === "survey")) {
+        await this.askSurvey(JSON.parse(r.body) as SurveyJob);
         this.store.ackNow([r.id]);
       }
       // A turn's own writes (the bot's reply, a handoff) are new outbox rows, sent by the next round of this loop.

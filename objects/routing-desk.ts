@@ -15,6 +15,9 @@ import { agents, routingConfig } from "../workers/db/schema";
 import { conversationStub } from "../workers/conversation-stub";
 import type { Result } from "../workers/http/problem";
 import { now } from "../shared/ids";
+import { TodayCounters, countToday, liveCounters, liveKey } from "../shared/routing/desk-live";
+import { activityChanges, type Presence } from "../shared/routing/desk-activity";
+import type { AgentActivity, EventEnvelope } from "../shared/events";
 
 export const DESK_IDENTITY_HEADER = "x-edgedesk-desk-identity";
 const DeskIdentity = z.object({ agent_id: z.string(), role: z.enum(["agent", "supervisor", "admin"]) });
@@ -22,6 +25,22 @@ type DeskIdentity = z.infer<typeof DeskIdentity>;
 
 /** Routing state a caller can see: the decision in force and the decisions that led to it. */
 export type Explanation = { current: Breakdown | null; decisions: { offer_id: string; agent_id: string; decided_at: number; outcome: DecisionOutcome; breakdown: Breakdown }[] };
+
+/** Supervisors' live counters go out at most this often when they change… */
+const LIVE_THROTTLE_MS = 1000;
+/**
+ * …and, while anyone waits, at least this often even when no count changed: the longest waits grow with the clock
+ * alone and no command would otherwise carry them to the wallboard. Five seconds keeps them fresh enough to read
+ * while costing one alarm per five seconds, and only with a supervisor connected.
+ */
+const LIVE_HEARTBEAT_MS = 5000;
+/** An alarm this close to the desk's deadline runs the tick (ticking early is harmless: every deadline is compared with now). */
+const DEADLINE_SLACK_MS = 50;
+const TODAY_KEY = "live_today";
+/** Each agent's current activity interval, and the ended intervals not yet on the events queue. */
+const PRESENCE_KEY = "agent_presence";
+const ACTIVITY_OUTBOX_KEY = "agent_activity_outbox";
+const ACTIVITY_BATCH = 100;
 
 const OUTCOME: Partial<Record<Effect["type"], DecisionOutcome>> = { assigned: "accepted", offer_expired: "expired" };
 
@@ -37,10 +56,24 @@ export class RoutingDesk extends DurableObject<Env> {
   private tenantId = "";
   private rules: RoutingRule[] = [];
   private defaultQueue = "default";
+  /** Today's answered and abandoned contacts (the desk state keeps no dated history); also in KV, so a restart keeps it. */
+  private today: TodayCounters | null = null;
+  /**
+   * The desk's own next deadline, from its last `timer` effect; undefined: not known (a state stored before desks
+   * kept `quiet_until`). The single alarm serves it and the pending live push, whichever comes first.
+   */
+  private deadline: number | null | undefined = undefined;
+  private live: { pushed_at: number; key: string | null; due: number | null } = { pushed_at: -Infinity, key: null, due: null };
+  /** Sockets accepted but not yet sent their hello, which carries the live counters: no live frame comes before it. */
+  private readonly greeting = new Set<WebSocket>();
+  /** What the alarm was last set to by this instance; undefined: not known. */
+  private alarmAt: number | null | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new DeskStore(ctx.storage);
+    const today = TodayCounters.safeParse(ctx.storage.kv.get(TODAY_KEY));
+    if (today.success) this.today = today.data;
     ctx.blockConcurrencyWhile(async () => {
       await this.store.migrate();
       const loaded = this.store.load();
@@ -48,6 +81,7 @@ export class RoutingDesk extends DurableObject<Env> {
         this.tenantId = loaded.tenantId;
         this.rules = loaded.rules;
         this.desk = new Desk(loaded.state);
+        this.deadline = loaded.state.quiet_until;
         // After a crash or a restart no console socket survived (after hibernation they all did): stored
         // presence is only what was true before.
         await this.syncConnections(Object.keys(loaded.state.agents));
@@ -157,10 +191,11 @@ export class RoutingDesk extends DurableObject<Env> {
     const t = now();
     let fx = desk.claim(conversationId, agentId, t);
     if (fx.some((e) => e.type === "invalid")) fx = [...fx.filter((e) => e.type !== "invalid"), ...desk.resolve(conversationId, t)];
-    // The conversation is already assigned; the desk's "assigned" effect must not assign it again.
+    // The conversation is already assigned; the desk's "assigned" effect must not assign it again (but it was answered).
     await this.run(
       fx.filter((e) => !(e.type === "assigned" && e.conversation_id === conversationId)),
       { conversations: [conversationId], agents: [agentId] },
+      fx,
     );
   }
 
@@ -196,6 +231,7 @@ export class RoutingDesk extends DurableObject<Env> {
     const t = now();
     return {
       summary: this.summary(),
+      live: liveCounters(s, t, this.today),
       agents: Object.values(s.agents).map((a) => ({
         id: a.id,
         name: a.name,
@@ -233,11 +269,17 @@ export class RoutingDesk extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [who.data.agent_id, who.data.role === "agent" ? "agent" : "supervisor"]);
     server.serializeAttachment(who.data);
     const agent = desk.state.agents[who.data.agent_id];
-    if (agent) await this.run(desk.connect(agent.id, now()), { agents: [agent.id] });
+    this.greeting.add(server);
+    try {
+      if (agent) await this.run(desk.connect(agent.id, now()), { agents: [agent.id] });
+    } finally {
+      this.greeting.delete(server);
+    }
     const offers = Object.values(desk.state.offers)
       .filter((o) => o.agent_id === who.data.agent_id)
       .map((o) => ({ offer_id: o.offer_id, conversation_id: o.conversation_id, queue_id: o.breakdown.queue_id, expires_at: o.expires_at, breakdown: o.breakdown }));
-    this.send(server, { type: "hello", agent_id: who.data.agent_id, status: agent?.status ?? null, offers, queue: this.summary() });
+    const live = who.data.role === "agent" ? {} : { live: liveCounters(desk.state, now(), this.today) };
+    this.send(server, { type: "hello", agent_id: who.data.agent_id, status: agent?.status ?? null, offers, queue: this.summary(), ...live });
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -280,16 +322,25 @@ export class RoutingDesk extends DurableObject<Env> {
     await this.run(this.desk.disconnect(who.agent_id, now()), { agents: [who.agent_id] });
   }
 
+  /** The desk's deadline, a pending live push, or both: the tick runs only when the deadline has come. */
   override async alarm(): Promise<void> {
-    if (this.desk) await this.run(this.desk.tick(now()), {});
+    this.alarmAt = null;
+    if (!this.desk) return;
+    const t = now();
+    if (this.deadline === undefined || (this.deadline !== null && this.deadline <= t + DEADLINE_SLACK_MS)) {
+      await this.run(this.desk.tick(t), {});
+      return;
+    }
+    this.pushLive(t);
+    await this.syncAlarm();
   }
 
   private reply(ws: WebSocket, fx: Effect[]): void {
     for (const e of fx) if (e.type === "invalid") this.send(ws, { type: "error", code: e.reason, message: `${e.action} refused: ${e.reason}` });
   }
 
-  /** Persists what the command touched, then carries out its effects. */
-  private async run(fx: Effect[], args: { conversations?: string[]; agents?: string[]; offers?: string[] } | "all"): Promise<Effect[]> {
+  /** Persists what the command touched, then carries out its effects. `counted`: the effects today's counters see (default fx). */
+  private async run(fx: Effect[], args: { conversations?: string[]; agents?: string[]; offers?: string[] } | "all", counted: readonly Effect[] = fx): Promise<Effect[]> {
     const desk = this.desk!;
     try {
       this.store.save(this.tenantId, desk.state, this.rules, args === "all" ? "all" : touchedBy(fx, args));
@@ -299,6 +350,7 @@ export class RoutingDesk extends DurableObject<Env> {
       this.desk = this.reload();
       throw err;
     }
+    this.recordActivity(desk);
     for (const e of fx) {
       if (e.type === "offer") this.store.recordOffer(e.offer_id, e.breakdown);
       const outcome = e.type === "offer_revoked" ? (e.reason === "rejected" ? "rejected" : "revoked") : OUTCOME[e.type];
@@ -342,8 +394,7 @@ export class RoutingDesk extends DurableObject<Env> {
           this.toSupervisors({ type: "alert", kind: e.type, conversation_id: e.conversation_id, queue_id: e.queue_id });
           break;
         case "timer":
-          if (e.at === null) await this.ctx.storage.deleteAlarm();
-          else await this.ctx.storage.setAlarm(e.at);
+          this.deadline = e.at;
           break;
         case "queued":
         case "abandoned":
@@ -359,7 +410,85 @@ export class RoutingDesk extends DurableObject<Env> {
       }
     }
     if (queueChanged) this.toSupervisors({ type: "queue", summary: this.summary() });
+    const t = now();
+    this.countToday(counted, t);
+    this.pushLive(t);
+    await this.syncAlarm();
     return fx;
+  }
+
+  private countToday(fx: readonly Effect[], t: number): void {
+    if (!fx.some((e) => e.type === "assigned" || e.type === "abandoned")) return;
+    this.today = countToday(this.today, fx, this.desk!.state, t);
+    this.ctx.storage.kv.put(TODAY_KEY, this.today);
+  }
+
+  /**
+   * Throttled live counters: a change (anything but the waits) goes out at once when the last push is at least
+   * LIVE_THROTTLE_MS old, else at last push + LIVE_THROTTLE_MS; while anyone waits, a push also goes out
+   * LIVE_HEARTBEAT_MS after the last. `live.due` is when the next one is owed; syncAlarm wakes the desk for it.
+   */
+  private pushLive(t: number): void {
+    const live = this.live;
+    if (!this.desk || this.ctx.getWebSockets("supervisor").length === 0) {
+      live.due = null;
+      return;
+    }
+    const counters = liveCounters(this.desk.state, t, this.today);
+    const key = liveKey(counters);
+    const changed = key !== live.key;
+    if ((changed && t >= live.pushed_at + LIVE_THROTTLE_MS) || (counters.waiting > 0 && t >= live.pushed_at + LIVE_HEARTBEAT_MS)) {
+      for (const ws of this.ctx.getWebSockets("supervisor")) if (!this.greeting.has(ws)) this.send(ws, { type: "live", counters });
+      live.pushed_at = t;
+      live.key = key;
+      live.due = counters.waiting > 0 ? t + LIVE_HEARTBEAT_MS : null;
+    } else if (changed) live.due = live.pushed_at + LIVE_THROTTLE_MS;
+    else live.due = counters.waiting > 0 ? live.pushed_at + LIVE_HEARTBEAT_MS : null;
+  }
+
+  /** One alarm: the desk's deadline or the owed live push, whichever is first. */
+  private async syncAlarm(): Promise<void> {
+    // Deadline not known: keep whatever alarm is set (when it fires, the tick reports the deadline).
+    const deadline = this.deadline === undefined ? await this.ctx.storage.getAlarm() : this.deadline;
+    const due = this.live.due;
+    const at = deadline === null ? due : due === null ? deadline : Math.min(deadline, due);
+    if (at === this.alarmAt) return;
+    this.alarmAt = at;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * Ended activity intervals go to an outbox in the same synchronous turn as the state save (one implicit storage
+   * transaction), then to the events queue; an unsent interval is sent with the next command's.
+   */
+  private recordActivity(desk: Desk): void {
+    const kv = this.ctx.storage.kv;
+    const prev = (kv.get(PRESENCE_KEY) as Record<string, Presence> | undefined) ?? {};
+    const { next, events } = activityChanges(prev, desk.state, this.tenantId, now());
+    kv.put(PRESENCE_KEY, next);
+    if (events.length) kv.put(ACTIVITY_OUTBOX_KEY, [...((kv.get(ACTIVITY_OUTBOX_KEY) as AgentActivity[] | undefined) ?? []), ...events]);
+    this.sendActivity().catch((err) => console.error(JSON.stringify({ level: "error", msg: "agent activity not sent; kept for the next command", error: String(err) })));
+  }
+
+  private sendingActivity = false;
+
+  private async sendActivity(): Promise<void> {
+    if (this.sendingActivity) return;
+    this.sendingActivity = true;
+    try {
+      for (;;) {
+        const pending = (this.ctx.storage.kv.get(ACTIVITY_OUTBOX_KEY) as AgentActivity[] | undefined) ?? [];
+        if (!pending.length) return;
+        const batch = pending.slice(0, ACTIVITY_BATCH);
+        await this.env.EVENTS.send({ events: batch } satisfies EventEnvelope);
+        const sent = new Set(batch.map((e) => e.id));
+        const left = ((this.ctx.storage.kv.get(ACTIVITY_OUTBOX_KEY) as AgentActivity[] | undefined) ?? []).filter((e) => !sent.has(e.id));
+        this.ctx.storage.kv.put(ACTIVITY_OUTBOX_KEY, left);
+      }
+    } finally {
+      this.sendingActivity = false;
+    }
   }
 
   private reload(): Desk | null {

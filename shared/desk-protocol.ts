@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgentStatus } from "./routing/schemas";
 import { Id } from "./ids";
+import { LiveCounters } from "./routing/desk-live";
 
 /** Frames an agent console sends on its desk socket. */
 export const DeskClientFrame = z.discriminatedUnion("type", [
@@ -32,7 +33,7 @@ export type OfferFrame = z.infer<typeof OfferFrame>;
 
 /** Frames the desk sends. Supervisors additionally receive SLA alerts and the live queue summary. */
 export const DeskServerFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), agent_id: z.string(), status: AgentStatus.nullable(), offers: z.array(OfferFrame), queue: QueueSummary }),
+  z.object({ type: z.literal("hello"), agent_id: z.string(), status: AgentStatus.nullable(), offers: z.array(OfferFrame), queue: QueueSummary, live: LiveCounters.optional() }),
   OfferFrame.extend({ type: z.literal("offer") }),
   z.object({ type: z.literal("offer_revoked"), offer_id: z.string(), conversation_id: z.string(), reason: z.string() }),
   z.object({ type: z.literal("offer_expired"), offer_id: z.string(), conversation_id: z.string() }),
@@ -48,6 +49,8 @@ export const DeskServerFrame = z.discriminatedUnion("type", [
     detail: z.string().optional(),
   }),
   z.object({ type: z.literal("queue"), summary: QueueSummary }),
+  /** Supervisors: the desk's live counters (shared/routing/desk-live.ts), on change at most once a second. */
+  z.object({ type: z.literal("live"), counters: LiveCounters }),
   z.object({ type: z.literal("pong") }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);

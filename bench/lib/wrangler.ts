@@ -76,6 +76,8 @@ export type DevOptions = {
   inspectorPort: number;
   persistTo: string;
   vars?: Record<string, string>;
+  /** Serve `/__scheduled`, which runs the Worker's scheduled handler (the analytics cron). */
+  testScheduled?: boolean;
   /** Path polled until it answers 200. */
   healthPath: string;
   timeoutMs?: number;
@@ -131,6 +133,7 @@ export class WranglerDev {
     args.push("--ip", "127.0.0.1", "--port", String(opts.port), "--inspector-port", String(opts.inspectorPort));
     args.push("--persist-to", opts.persistTo, "--show-interactive-dev-session=false", "--local", "--log-level", "warn");
     for (const [k, v] of Object.entries(opts.vars ?? {})) args.push("--var", `${k}:${v}`);
+    if (opts.testScheduled) args.push("--test-scheduled");
     // A private dev registry: with the shared one (~/.config/.wrangler/registry), every other `wrangler dev`
     // or vitest run on the machine that starts or stops makes this wrangler reload its worker, which resets
     // the Durable Objects and drops every socket mid-run.

@@ -5,8 +5,8 @@ export type Target = { url: string; pgid: number | null };
 
 export type BenchContext = {
   args: BenchArgs;
-  /** The edgedesk system (wrangler.toml); adminToken provisions tenants. */
-  main: (Target & { adminToken: string }) | null;
+  /** The edgedesk system (wrangler.toml); adminToken provisions tenants; persistTo is its local state when this bench started it. */
+  main: (Target & { adminToken: string; persistTo: string | null }) | null;
   /** The floor relay worker (bench/floor/wrangler.toml). */
   floor: Target | null;
   /** Unique per run; prefixes names so repeated runs against one system never collide. */
