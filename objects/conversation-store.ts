@@ -441,11 +441,14 @@ export class ConversationStore {
     const h = happeningOf(draft, this.current.bot);
     if (h.type === "other") return {};
     const { facts, metrics } = track(factsOf(this.current.analytics), h, at);
-    if (!metrics && !("actor" in draft)) return {};
     facts.intent = intentOf(this.current.insights) ?? facts.intent;
     const analytics = JSON.stringify(facts);
-    this.hot.setAnalytics.run({ analytics });
-    this.meta = { ...this.current, analytics };
+    // A change that adds nothing to the rollups (the customer's first message) is still kept: later deltas depend on it.
+    if (analytics !== this.current.analytics) {
+      this.hot.setAnalytics.run({ analytics });
+      this.meta = { ...this.current, analytics };
+    }
+    if (!metrics && !("actor" in draft)) return {};
     return metrics ? { metrics, facts } : { facts };
   }
 

@@ -15,6 +15,8 @@ import { TtlCache } from "../shared/ttl-cache";
 import { AnalyticsSettings } from "../shared/analytics/settings";
 import { openSurvey, startSurvey, surveysFor, type SurveyState } from "../shared/analytics/survey-state";
 import { parseSurveyReply, surveyPrompt } from "../shared/analytics/survey";
+import { factsOf } from "../shared/analytics/tracker";
+import type { ConversationFacts } from "../shared/analytics/facts";
 
 /** What the gateway has verified about a socket; kept in the WebSocket attachment so it survives hibernation. */
 export const SocketIdentity = z.object({
@@ -240,6 +242,13 @@ export class Conversation extends DurableObject<Env> {
     if (!state) return;
     this.promptSurvey(state.kind);
     this.store.setSurvey(state);
+  }
+
+  /** The conversation's metrics so far, with where its status stands, for live views. */
+  facts(): Result<{ status: string; channel: string; facts: ConversationFacts }> {
+    if (!this.store.exists) return notFound;
+    const m = this.store.current;
+    return { ok: true, value: { status: m.status, channel: m.channel, facts: factsOf(m.analytics) } };
   }
 
   insights(): Result<Insights> {

@@ -19,6 +19,7 @@ import { ConversationSnapshot } from "../shared/events";
 import { StandardMessage } from "../shared/message";
 import { AnalyticsTimeseries, BusinessQuery, ConversationsQuery, ReportOrders, SummaryQuery, TimeseriesQuery } from "./routes/analytics";
 import { AnalyticsSummary } from "../shared/analytics/summary";
+import { ConversationLive } from "../shared/analytics/live";
 import { AnalyticsSettings } from "../shared/analytics/settings";
 
 type Auth = "operator" | "apiKey" | "agent" | "visitor" | "none";
@@ -68,6 +69,7 @@ export const OPERATIONS: Op[] = [
   { method: "get", path: "/v1/routing/staffing", summary: "Staffing estimate for a queue (Erlang C, or Erlang A given patience)", auth: ["apiKey", "agent"], query: StaffingQuery },
   { method: "get", path: "/v1/routing/desk/ws", summary: "Agent console desk socket (offers, presence)", auth: ["agent"], status: 101 },
   { method: "get", path: "/v1/media/telegram/{fileId}", summary: "Telegram media, proxied without the bot token", auth: ["apiKey", "agent"] },
+  { method: "get", path: "/v1/conversations/{id}/metrics", summary: "Live metrics: waiting since, first response due, holding so far", auth: ["apiKey", "agent"], response: ConversationLive },
   { method: "get", path: "/v1/conversations/{id}/insights", summary: "Intent, sentiment trend, entities, handoff reason and quality flags", auth: ["apiKey", "agent"] },
   { method: "get", path: "/v1/conversations/{id}/assist", summary: "Agent assist: knowledge entries and a suggested reply for the latest customer message", auth: ["apiKey", "agent"] },
   { method: "post", path: "/v1/widget/events", summary: "Report the visitor's behaviour (page, product, cart, checkout, order, help); answers with a predicted intent and greeting", auth: ["visitor"], body: ReportBehaviour },

@@ -33,7 +33,14 @@ describe("surveys at resolution", () => {
     const init = { tenantId: t.id, conversationId: id, channel: "whatsapp" as const, contactId: "ctc_wa_1", externalThreadId: null, actor: { kind: "customer" as const, id: "ctc_wa_1" }, contact: { channel: "whatsapp", external_id: "wa1" } };
     const say = (n: number, words: string) => stub.ingest([{ init, sender: { kind: "customer", id: "ctc_wa_1" }, input: { client_msg_id: `wa${n}`, parts: text(words) }, providerMessageId: `wamid.${n}` }]);
     await say(1, "my parcel is late");
+    const waiting = await ok(call(`/v1/conversations/${id}/metrics`, { auth: t.key }));
+    expect(waiting).toMatchObject({ status: "queued", first_response_overdue: false, first_response_ms: null });
+    expect(waiting.first_response_due_at - waiting.first_customer_at).toBe(20_000);
+    expect(waiting.waiting_since).not.toBeNull();
     await state(t.key, id, "assign", { assignee_id: t.agentId });
+    const held = await ok(call(`/v1/conversations/${id}/metrics`, { auth: t.key }));
+    expect(held).toMatchObject({ status: "assigned", waiting_since: null, waited_ms: null });
+    expect(held.assigned_since).not.toBeNull();
     await state(t.key, id, "resolve");
 
     const csat = await prompt(t.key, id, "csat");
@@ -66,7 +73,16 @@ describe("surveys at resolution", () => {
       ok(call(`/v1/conversations/${v.conversationId}/messages`, { method: "POST", auth: v.token, json: { client_msg_id: `w${n}`, parts: text(words) } }));
     await post(1, "hello, I need help with a refund");
     await state(t.key, v.conversationId, "assign", { assignee_id: t.agentId });
+    await ok(call(`/v1/conversations/${v.conversationId}/messages`, { method: "POST", auth: t.agentToken, json: { client_msg_id: "agent1", parts: text("Sure, let me look") } }));
     await state(t.key, v.conversationId, "resolve");
+    // Through the real objects and queue: the conversation's first responses reach the rollups.
+    await waitFor(async () => {
+      const s = await ok(call("/v1/analytics/summary", { auth: t.key }));
+      expect(s).toMatchObject({ conversations: 1, transfer_rate: 0 });
+      expect(s.first_response_time_s.avg).not.toBeNull();
+      expect(s.first_human_response_time_s.avg).not.toBeNull();
+      expect(s.aht_s).not.toBeNull();
+    });
     const csat = await prompt(t.key, v.conversationId, "csat");
     expect(csat.parts[0].type).toBe("quick_replies");
     expect(csat.parts[0].options.map((o: any) => o.value)).toEqual(["1", "2", "3", "4", "5"]);

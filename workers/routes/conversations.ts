@@ -16,6 +16,9 @@ import { Id, newId, now } from "../../shared/ids";
 import { CONNECT_HEADER, IDENTITY_SECRET_HEADER, type Actor, type SocketIdentity } from "../../objects/conversation";
 import { checkOrigin, tenantById } from "../tenants";
 import { identityHash, timingSafeEqual } from "../../shared/crypto";
+import { loadSettings } from "../analytics/settings-store";
+import { slThreshold } from "../../shared/analytics/settings";
+import { conversationLive } from "../../shared/analytics/live";
 
 /** Agent assist reads the customer's latest message among this many recent ones. */
 const ASSIST_LOOKBACK = 50;
@@ -211,6 +214,13 @@ export const conversationRoutes = new Hono<AuthEnv>()
   .get("/:id/insights", requireAuth("api", "agent"), paramsOf(Params), async (c) => {
     const stub = await stubFor(c.env, c.get("principal"), c.req.valid("param").id);
     return c.json(unwrap(await stub.insights()));
+  })
+  /** Live metrics: waiting since, first response due (the tenant's service-level threshold), holding so far. */
+  .get("/:id/metrics", requireAuth("api", "agent"), paramsOf(Params), async (c) => {
+    const p = c.get("principal");
+    const stub = await stubFor(c.env, p, c.req.valid("param").id);
+    const [{ status, channel, facts }, settings] = await Promise.all([stub.facts().then(unwrap), loadSettings(c.env, p.tenantId)]);
+    return c.json(conversationLive(status, facts, slThreshold(settings, facts.queue ?? "", channel), now()));
   })
   /** Agent assist: knowledge entries and a suggested reply for the customer's latest message. */
   .get("/:id/assist", requireAuth("api", "agent"), paramsOf(Params), async (c) => {
