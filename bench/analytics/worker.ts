@@ -1,13 +1,14 @@
 /**
- * Bench-only worker for the analytics section (bench/sections/analytics.ts). `/progress` reads how far the rollups and the
- * cron got; `/seed` writes the
+ * Bench-only worker for the analytics section (bench/sections/analytics.ts). `/consume` runs the events consumer on
+ * synthetic batches; `/progress` reads how far the rollups and the cron got; `/seed` writes the
  * hourly rollups a stream of synthetic events (./synthetic.ts) would have produced, computed with the consumer's
  * own `contributions()`, so the summary query runs over a month of history without a month of queueing.
  */
 import { contributions } from "../../shared/analytics/contributions";
 import { syntheticConversations, syntheticPresence } from "./synthetic";
+import { consumeEvents } from "../../workers/consumers/events";
 
-type Env = { DB: D1Database };
+type Env = { DB: D1Database; ARCHIVE: R2Bucket };
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
@@ -17,6 +18,18 @@ export default {
     switch (url.pathname) {
       case "/__bench_analytics/health":
         return json({ ok: true });
+      case "/__bench_analytics/consume": {
+        // The events consumer itself, fed batches of 100 one-event messages as the Queues runtime would hand them over.
+        const q = (await request.json()) as { tenant: string; seed: number; conversations: number };
+        const events = syntheticConversations(q.tenant, q.seed, q.conversations, Date.now(), 3_600_000);
+        let batches = 0;
+        for (let i = 0; i < events.length; i += 100) {
+          const messages = events.slice(i, i + 100).map((e) => ({ id: e.id, timestamp: new Date(), attempts: 1, body: { events: [e] }, ack() {}, retry() {} }));
+          await consumeEvents({ queue: "edgedesk-events", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>, env as unknown as Parameters<typeof consumeEvents>[1]);
+          batches++;
+        }
+        return json({ events: events.length, batches });
+      }
       case "/__bench_analytics/progress": {
         const tenant = url.searchParams.get("tenant") ?? "";
         const [done, dirty] = await env.DB.batch<{ n: number }>([

@@ -7,9 +7,9 @@ import type { Section } from "./types.ts";
 
 /**
  * analytics (issue 8), through `wrangler dev`:
- * 1. throughput: a burst of conversations created through the REST API; each conversation object writes its
- *    creation event to the events queue, the real consumer stores it in batches of up to 100 and adds it to the
- *    rollups. Events per second from the first request until the rollups hold them all (the producers are part of it);
+ * 1. throughput: the events consumer (workers/consumers/events.ts) run by the seeder worker on batches of 100
+ *    one-event messages of synthetic conversations, into the shared local D1; then, end to end, conversations
+ *    created through the REST API until the rollups count them all (object → queue → consumer);
  * 2. lag: conversations created at a steady rate, each one's time from the API's acknowledgement until the rollups
  *    count it (sampled every 20 ms);
  * 3. summary: 30 days holding 1,000,000 seeded events (rollups computed with the consumer's contributions() by
@@ -19,7 +19,8 @@ import type { Section } from "./types.ts";
 
 const SEEDED_EVENTS = 1_000_000;
 const DAYS = 30;
-const BURST_CONVERSATIONS = 2_000;
+const CONSUMER_CONVERSATIONS = 2_000;
+const BURST_CONVERSATIONS = 1_000;
 const BURST_CONCURRENCY = 16;
 const LAG_SECONDS = 10;
 const LAG_PER_S = 20;
@@ -37,14 +38,14 @@ export const analytics: Section = {
     const port = await freePort(ctx.args.port + 2, new Set());
     const seeder = await WranglerDev.start({ label: "analytics-seeder", configs: ["bench/analytics/wrangler.toml"], port, inspectorPort: await freePort(ctx.args.port + 102, new Set([port])), persistTo: main.persistTo, healthPath: "/__bench_analytics/health" });
     try {
-      return await measure(ctx.runId, main, api, seeder.url);
+      return await measure(ctx.runId, main, api, seeder.url, seeder.pid);
     } finally {
       await seeder.stop();
     }
   },
 };
 
-async function measure(runId: string, main: { url: string; pgid: number | null; adminToken: string }, api: Api, seederUrl: string) {
+async function measure(runId: string, main: { url: string; pgid: number | null; adminToken: string }, api: Api, seederUrl: string, seederPgid: number | null) {
     const bench = (path: string, body?: unknown) =>
       fetch(`${seederUrl}/__bench_analytics/${path}`, { method: body === undefined ? "GET" : "POST", ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }), signal: AbortSignal.timeout(300_000) }).then(async (r) => {
         if (!r.ok) throw new Error(`/__bench_analytics/${path} -> ${r.status}: ${(await r.text()).slice(0, 300)}`);
@@ -64,15 +65,25 @@ async function measure(runId: string, main: { url: string; pgid: number | null; 
       }
     };
 
-    log(`analytics: throughput: ${BURST_CONVERSATIONS} conversations created at concurrency ${BURST_CONCURRENCY}`);
+    log(`analytics: consumer: ${CONSUMER_CONVERSATIONS} conversations' events in batches of 100 messages`);
+    const consumerTenant = await api.createTenant(main.adminToken, `bench analytics consumer ${runId}`);
+    const c0 = seederPgid ? groupCpuSeconds(seederPgid) : null;
+    const tc = performance.now();
+    const consumed = await bench("consume", { tenant: consumerTenant.id, seed: 7, conversations: CONSUMER_CONVERSATIONS });
+    const consumerS = (performance.now() - tc) / 1000;
+    const c1 = seederPgid ? groupCpuSeconds(seederPgid) : null;
+    const eventsPerS = round(consumed.events / consumerS, 0);
+    log(`analytics: ${consumed.events} events in ${consumed.batches} batches, ${round(consumerS, 2)} s: ${eventsPerS} events/s`);
+
+    log(`analytics: end to end: ${BURST_CONVERSATIONS} conversations created through the API at concurrency ${BURST_CONCURRENCY}`);
     const cpu0 = main.pgid ? groupCpuSeconds(main.pgid) : null;
     const t0 = performance.now();
     await mapLimit(Array.from({ length: BURST_CONVERSATIONS }), BURST_CONCURRENCY, create);
     await until(BURST_CONVERSATIONS, 300_000);
     const burstS = (performance.now() - t0) / 1000;
     const cpu1 = main.pgid ? groupCpuSeconds(main.pgid) : null;
-    const eventsPerS = round(BURST_CONVERSATIONS / burstS, 0);
-    log(`analytics: ${BURST_CONVERSATIONS} events in ${round(burstS, 2)} s: ${eventsPerS} events/s`);
+    const e2ePerS = round(BURST_CONVERSATIONS / burstS, 0);
+    log(`analytics: ${BURST_CONVERSATIONS} conversations in ${round(burstS, 2)} s: ${e2ePerS}/s`);
 
     log(`analytics: lag at ${LAG_PER_S} conversations/s for ${LAG_SECONDS} s`);
     const lag = new LatencyRecorder(LAG_SECONDS * LAG_PER_S);
@@ -126,8 +137,10 @@ async function measure(runId: string, main: { url: string; pgid: number | null; 
     log(`analytics: summary over ${DAYS} days (${conversations} conversations): p50 ${s.p50_ms} ms, p99 ${s.p99_ms} ms`);
     return {
       events_per_s: eventsPerS,
-      // The whole path per event: the REST request, the conversation object, the queue and the consumer.
-      cpu_ms_per_event: cpu0 !== null && cpu1 !== null ? round(((cpu1 - cpu0) * 1000) / BURST_CONVERSATIONS, 3) : null,
+      consumer_cpu_ms_per_event: c0 !== null && c1 !== null ? round(((c1 - c0) * 1000) / consumed.events, 3) : null,
+      // The whole path of a conversation's creation: the REST request, the conversation object, the queue and the consumer.
+      e2e_conversations_per_s: e2ePerS,
+      e2e_cpu_ms_per_conversation: cpu0 !== null && cpu1 !== null ? round(((cpu1 - cpu0) * 1000) / BURST_CONVERSATIONS, 3) : null,
       lag_p50_ms: lagSummary.p50_ms === null ? null : round(lagSummary.p50_ms, 1),
       lag_p99_ms: lagSummary.p99_ms === null ? null : round(lagSummary.p99_ms, 1),
       summary_p50_ms: s.p50_ms === null ? null : round(s.p50_ms, 2),

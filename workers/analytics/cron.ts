@@ -8,6 +8,7 @@ import { dayStart, localDay, nextDay } from "../../shared/analytics/calendar";
 import { HOUR_MS, METRIC } from "../../shared/analytics/contributions";
 import { patternsOf, type PatternInput } from "../../shared/analytics/patterns";
 import { loadSettings } from "./settings-store";
+import { ALL_AGENTS } from "./query";
 
 const DAY_MS = 24 * HOUR_MS;
 /** Work per tenant and run is bounded so one run stays well inside a cron invocation; the rest waits 15 minutes. */
@@ -134,6 +135,13 @@ async function rebuildDays(env: Env, tenantId: string, s: AnalyticsSettings, t: 
         `INSERT INTO rollup_daily (tenant_id, day, channel, queue, team, agent, metric, bin, n, total)
          SELECT tenant_id, ?2, channel, queue, team, agent, metric, bin, sum(n), sum(total) FROM rollup_hourly
          WHERE tenant_id = ?1 AND hour >= ?3 AND hour < ?4 GROUP BY channel, queue, team, agent, metric, bin`,
+      ).bind(tenantId, day, from, to),
+      // The same day summed over teams and agents (ALL_AGENTS): what a query neither filtered nor grouped by them
+      // reads, a fraction of the rows.
+      env.DB.prepare(
+        `INSERT INTO rollup_daily (tenant_id, day, channel, queue, team, agent, metric, bin, n, total)
+         SELECT tenant_id, ?2, channel, queue, '${ALL_AGENTS}', '${ALL_AGENTS}', metric, bin, sum(n), sum(total) FROM rollup_hourly
+         WHERE tenant_id = ?1 AND hour >= ?3 AND hour < ?4 GROUP BY channel, queue, metric, bin`,
       ).bind(tenantId, day, from, to),
       env.DB.prepare("DELETE FROM analytics_patterns WHERE tenant_id = ? AND day = ?").bind(tenantId, day),
       env.DB.prepare(

@@ -8,6 +8,9 @@ export type Grouping = "none" | Granularity | "agent" | "queue" | "channel" | "t
 
 const DAY_MS = 86_400_000;
 
+/** The team and agent of daily cells summed over every team and agent; no id can be it (shared/ids.ts Id). */
+export const ALL_AGENTS = "*";
+
 /**
  * Rollup cells of a period, summed per group. Whole local days come from the daily rollups when they are current
  * (the cron rebuilt them and no event touched them since) and the request's time zone is the tenant's; the rest
@@ -17,6 +20,7 @@ const DAY_MS = 86_400_000;
 export async function rollupCells(env: Env, tenantId: string, s: AnalyticsSettings, range: Range, tz: string, f: Filters, group: Grouping): Promise<Map<string, Cell[]>> {
   const { days, spans } = await plan(env, tenantId, s, range, tz, group);
   const where = filterSql(f, group);
+  const byAgent = group === "agent" || group === "team" || f.team !== undefined || f.agent !== undefined;
   const statements: D1PreparedStatement[] = [];
   const key = (source: "hour" | "day") => (group === "none" ? "''" : group === "hour" || group === "day" || group === "week" ? source : group);
   for (const span of spans) {
@@ -31,7 +35,7 @@ export async function rollupCells(env: Env, tenantId: string, s: AnalyticsSettin
     statements.push(
       env.DB.prepare(
         `SELECT ${key("day")} AS k, 'd' AS src, metric, bin, queue, channel, sum(n) AS n, sum(total) AS total FROM rollup_daily
-         WHERE tenant_id = ? AND day IN (SELECT value FROM json_each(?)) ${where.sql} GROUP BY k, metric, bin, queue, channel`,
+         WHERE tenant_id = ? AND day IN (SELECT value FROM json_each(?)) AND agent ${byAgent ? "!=" : "="} '${ALL_AGENTS}' ${where.sql} GROUP BY k, metric, bin, queue, channel`,
       ).bind(tenantId, JSON.stringify(days), ...where.params),
     );
   }
