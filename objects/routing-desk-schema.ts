@@ -1,4 +1,4 @@
-import { sqliteTable, text, integer, index, primaryKey } from "drizzle-orm/sqlite-core";
+import { sqliteTable, text, integer, real, index, primaryKey } from "drizzle-orm/sqlite-core";
 
 /**
  * The desk's own SQLite: its DeskState split into one row per entity, so a decision rewrites the rows it
@@ -35,3 +35,30 @@ export const deskDecisions = sqliteTable(
   },
   (t) => [index("desk_decisions_conversation").on(t.conversationId, t.decidedAt)],
 );
+
+/** Today's answered and abandoned contacts for the live counters (shared/routing/desk-live.ts): one row. */
+export const deskToday = sqliteTable("desk_today", {
+  id: integer("id").primaryKey(),
+  /** The tenant's analytics time zone, which draws the day's bounds; kept so a restart needs no D1 read. */
+  tz: text("tz").notNull(),
+  day: text("day").notNull(),
+  answered: integer("answered").notNull(),
+  answeredWithinSl: integer("answered_within_sl").notNull(),
+  abandoned: integer("abandoned").notNull(),
+});
+
+/** Each agent's activity interval in progress (shared/routing/desk-activity.ts Presence): where the next event starts. */
+export const deskPresence = sqliteTable("desk_presence", {
+  agentId: text("agent_id").primaryKey(),
+  status: text("status").notNull(),
+  conversations: integer("conversations").notNull(),
+  load: real("load").notNull(),
+  since: integer("since").notNull(),
+});
+
+/** Transactional outbox: ended activity intervals, written with the state that ended them, deleted once on the events queue. */
+export const deskOutbox = sqliteTable("desk_outbox", {
+  id: text("id").primaryKey(),
+  body: text("body").notNull(),
+  occurredAt: integer("occurred_at").notNull(),
+});

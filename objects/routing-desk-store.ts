@@ -1,12 +1,15 @@
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import type { z } from "zod";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import migrations from "../migrations/routing-desk/migrations.js";
 import * as schema from "./routing-desk-schema";
 import type { AgentState, Breakdown, DeskState, Effect, Waiting } from "../shared/routing/desk";
-import { Agent, DeskSettings, Queue, type RoutingRule } from "../shared/routing/schemas";
+import { Agent, DeskSettings, Queue, type AgentStatus, type RoutingRule } from "../shared/routing/schemas";
 import { asDict, dict } from "../shared/dict";
+import type { TodayCounters } from "../shared/routing/desk-live";
+import type { Presence } from "../shared/routing/desk-activity";
+import type { AgentActivity } from "../shared/events";
 
 type Meta = Pick<DeskState, "config" | "seq" | "rr_last" | "handle_ms" | "settled" | "last_arrival" | "queue_stats" | "quiet_until"> & { rules: RoutingRule[] };
 type Kind = (typeof schema.deskEntities.$inferSelect)["kind"];
@@ -26,6 +29,16 @@ export function touchedBy(effects: readonly Effect[], args: { conversations?: st
   }
   return t;
 }
+
+/**
+ * What analytics keeps of a command, written in the state's own transaction: an interval or an answer is counted
+ * exactly when the change that made it is stored. `presence` holds only the agents whose interval changed.
+ */
+export type Analytics = {
+  today?: { tz: string; counters: TodayCounters };
+  presence?: { set: Record<string, Presence>; drop: string[] };
+  events?: AgentActivity[];
+};
 
 export class DeskStore {
   private readonly db: DrizzleSqliteDODatabase<typeof schema>;
@@ -76,9 +89,10 @@ export class DeskStore {
     };
   }
 
-  /** Writes exactly the rows a command touched, plus the small meta row, in one transaction. */
-  save(tenantId: string, state: DeskState, rules: RoutingRule[], touched: Touched | "all"): void {
+  /** Writes exactly the rows a command touched, plus the small meta row and the command's analytics, in one transaction. */
+  save(tenantId: string, state: DeskState, rules: RoutingRule[], touched: Touched | "all", analytics: Analytics = {}): void {
     this.db.transaction((tx) => {
+      writeAnalytics(tx, analytics);
       const meta: Meta = { config: state.config, seq: state.seq, rr_last: state.rr_last, handle_ms: state.handle_ms, settled: state.settled, last_arrival: state.last_arrival, queue_stats: state.queue_stats, quiet_until: state.quiet_until ?? null, rules };
       tx.insert(schema.deskMeta)
         .values({ id: 1, tenantId, body: JSON.stringify(meta) })
@@ -105,6 +119,28 @@ export class DeskStore {
     });
   }
 
+  /** Today's counters and the time zone they were counted in; null before the first. */
+  today(): { tz: string; counters: TodayCounters } | null {
+    const r = this.db.select().from(schema.deskToday).get();
+    return r ? { tz: r.tz, counters: { day: r.day, answered: r.answered, answered_within_sl: r.answeredWithinSl, abandoned: r.abandoned } } : null;
+  }
+
+  presence(): Record<string, Presence> {
+    const out: Record<string, Presence> = dict();
+    for (const r of this.db.select().from(schema.deskPresence).all()) out[r.agentId] = { status: r.status as AgentStatus, conversations: r.conversations, load: r.load, since: r.since };
+    return out;
+  }
+
+  /** Activity events not yet on the events queue, oldest first, as stored JSON. */
+  pendingEvents(limit: number): { id: string; body: string }[] {
+    const o = schema.deskOutbox;
+    return this.db.select({ id: o.id, body: o.body }).from(o).orderBy(asc(o.occurredAt), asc(o.id)).limit(limit).all();
+  }
+
+  ackEvents(ids: string[]): void {
+    if (ids.length) this.db.delete(schema.deskOutbox).where(inArray(schema.deskOutbox.id, ids)).run();
+  }
+
   recordOffer(offerId: string, b: Breakdown): void {
     this.db
       .insert(schema.deskDecisions)
@@ -127,6 +163,24 @@ export class DeskStore {
       .all()
       .map((r) => ({ offer_id: r.offerId, agent_id: r.agentId, decided_at: r.decidedAt, outcome: r.outcome, breakdown: JSON.parse(r.breakdown) as Breakdown }));
   }
+}
+
+type Tx = Parameters<Parameters<DrizzleSqliteDODatabase<typeof schema>["transaction"]>[0]>[0];
+
+function writeAnalytics(tx: Tx, a: Analytics): void {
+  if (a.today) {
+    const { day, answered, answered_within_sl, abandoned } = a.today.counters;
+    const row = { tz: a.today.tz, day, answered, answeredWithinSl: answered_within_sl, abandoned };
+    tx.insert(schema.deskToday).values({ id: 1, ...row }).onConflictDoUpdate({ target: schema.deskToday.id, set: row }).run();
+  }
+  const p = schema.deskPresence;
+  for (const [agentId, x] of Object.entries(a.presence?.set ?? {})) {
+    const row = { status: x.status, conversations: x.conversations, load: x.load, since: x.since };
+    tx.insert(p).values({ agentId, ...row }).onConflictDoUpdate({ target: p.agentId, set: row }).run();
+  }
+  if (a.presence?.drop.length) tx.delete(p).where(inArray(p.agentId, a.presence.drop)).run();
+  // Ids are the agent and the interval's start, unique by construction; were one to recur, the command must not fail for it.
+  for (const e of a.events ?? []) tx.insert(schema.deskOutbox).values({ id: e.id, body: JSON.stringify(e), occurredAt: e.occurred_at }).onConflictDoNothing().run();
 }
 
 /** A stored value with the schema's defaults filled in; one that no longer parses is kept as it was. */

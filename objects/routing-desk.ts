@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
-import { DeskStore, touchedBy, type DecisionOutcome } from "./routing-desk-store";
+import { DeskStore, touchedBy, type Analytics, type DecisionOutcome } from "./routing-desk-store";
 import { Desk, type Breakdown, type Effect } from "../shared/routing/desk";
 import { observeQueue } from "../shared/routing/desk-estimates";
 import { onShift, used } from "../shared/routing/desk-capacity";
@@ -15,9 +15,10 @@ import { agents, routingConfig } from "../workers/db/schema";
 import { conversationStub } from "../workers/conversation-stub";
 import type { Result } from "../workers/http/problem";
 import { now } from "../shared/ids";
-import { TodayCounters, countToday, liveCounters, liveKey } from "../shared/routing/desk-live";
+import { countToday, countsToday, liveCounters, liveKey, todayOf, type LiveCounters, type TodayCounters } from "../shared/routing/desk-live";
 import { activityChanges, type Presence } from "../shared/routing/desk-activity";
-import type { AgentActivity, EventEnvelope } from "../shared/events";
+import { packEvents, type EventEnvelope } from "../shared/events";
+import { loadSettings } from "../workers/analytics/settings-store";
 
 export const DESK_IDENTITY_HEADER = "x-edgedesk-desk-identity";
 const DeskIdentity = z.object({ agent_id: z.string(), role: z.enum(["agent", "supervisor", "admin"]) });
@@ -36,11 +37,10 @@ const LIVE_THROTTLE_MS = 1000;
 const LIVE_HEARTBEAT_MS = 5000;
 /** An alarm this close to the desk's deadline runs the tick (ticking early is harmless: every deadline is compared with now). */
 const DEADLINE_SLACK_MS = 50;
-const TODAY_KEY = "live_today";
-/** Each agent's current activity interval, and the ended intervals not yet on the events queue. */
-const PRESENCE_KEY = "agent_presence";
-const ACTIVITY_OUTBOX_KEY = "agent_activity_outbox";
-const ACTIVITY_BATCH = 100;
+/** Activity events read from the outbox per queue send (packEvents splits them further by size). */
+const EVENT_BATCH = 100;
+/** A failed send of activity events is tried again by the alarm after this long, if no command tries first. */
+const EVENT_RETRY_MS = 10_000;
 
 const OUTCOME: Partial<Record<Effect["type"], DecisionOutcome>> = { assigned: "accepted", offer_expired: "expired" };
 
@@ -56,14 +56,19 @@ export class RoutingDesk extends DurableObject<Env> {
   private tenantId = "";
   private rules: RoutingRule[] = [];
   private defaultQueue = "default";
-  /** Today's answered and abandoned contacts (the desk state keeps no dated history); also in KV, so a restart keeps it. */
+  /** Today's answered and abandoned contacts (the desk state keeps no dated history), as stored in SQLite. */
   private today: TodayCounters | null = null;
+  /** The tenant's analytics time zone: "today" on the wallboard is the day its rollups and reports call today. */
+  private zone = "UTC";
+  /** Each agent's activity interval in progress, as stored in SQLite. */
+  private presence: Record<string, Presence> = {};
   /**
-   * The desk's own next deadline, from its last `timer` effect; undefined: not known (a state stored before desks
-   * kept `quiet_until`). The single alarm serves it and the pending live push, whichever comes first.
+   * The single alarm serves the desk's own deadline (its state's `quiet_until`), the owed live push and the retry
+   * of unsent activity events, whichever comes first.
    */
-  private deadline: number | null | undefined = undefined;
   private live: { pushed_at: number; key: string | null; due: number | null } = { pushed_at: -Infinity, key: null, due: null };
+  private retryAt: number | null = null;
+  private sendingEvents = false;
   /** Sockets accepted but not yet sent their hello, which carries the live counters: no live frame comes before it. */
   private readonly greeting = new Set<WebSocket>();
   /** What the alarm was last set to by this instance; undefined: not known. */
@@ -72,8 +77,6 @@ export class RoutingDesk extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new DeskStore(ctx.storage);
-    const today = TodayCounters.safeParse(ctx.storage.kv.get(TODAY_KEY));
-    if (today.success) this.today = today.data;
     ctx.blockConcurrencyWhile(async () => {
       await this.store.migrate();
       const loaded = this.store.load();
@@ -81,7 +84,11 @@ export class RoutingDesk extends DurableObject<Env> {
         this.tenantId = loaded.tenantId;
         this.rules = loaded.rules;
         this.desk = new Desk(loaded.state);
-        this.deadline = loaded.state.quiet_until;
+        const today = this.store.today();
+        if (today) [this.zone, this.today] = [today.tz, today.counters];
+        this.presence = this.store.presence();
+        // The stored zone holds until D1 answers: a restart neither waits for it nor moves the day's bounds.
+        void this.refreshZone(loaded.tenantId);
         // After a crash or a restart no console socket survived (after hibernation they all did): stored
         // presence is only what was true before.
         await this.syncConnections(Object.keys(loaded.state.agents));
@@ -96,6 +103,7 @@ export class RoutingDesk extends DurableObject<Env> {
     const [configRow, roster] = await Promise.all([
       d.select().from(routingConfig).where(eq(routingConfig.tenantId, tenantId)).get(),
       d.select().from(agents).where(eq(agents.tenantId, tenantId)).all(),
+      this.refreshZone(tenantId),
     ]);
     if (this.desk) return this.desk;
     const config = RoutingConfig.parse(configRow?.body ?? {});
@@ -107,7 +115,9 @@ export class RoutingDesk extends DurableObject<Env> {
       { settings: config.settings, queues, calendars: config.calendars, agents: roster.map((a) => Agent.parse({ id: a.id, name: a.name, ...(a.routing ?? {}), csat: a.csat })) },
       now(),
     );
-    this.store.save(tenantId, this.desk.state, this.rules, "all");
+    const analytics = this.analytics([], now());
+    this.store.save(tenantId, this.desk.state, this.rules, "all", analytics.write);
+    analytics.commit();
     await this.syncConnections(Object.keys(this.desk.state.agents));
     return this.desk;
   }
@@ -231,7 +241,7 @@ export class RoutingDesk extends DurableObject<Env> {
     const t = now();
     return {
       summary: this.summary(),
-      live: liveCounters(s, t, this.today),
+      live: this.counters(t),
       agents: Object.values(s.agents).map((a) => ({
         id: a.id,
         name: a.name,
@@ -278,7 +288,7 @@ export class RoutingDesk extends DurableObject<Env> {
     const offers = Object.values(desk.state.offers)
       .filter((o) => o.agent_id === who.data.agent_id)
       .map((o) => ({ offer_id: o.offer_id, conversation_id: o.conversation_id, queue_id: o.breakdown.queue_id, expires_at: o.expires_at, breakdown: o.breakdown }));
-    const live = who.data.role === "agent" ? {} : { live: liveCounters(desk.state, now(), this.today) };
+    const live = who.data.role === "agent" ? {} : { live: this.counters(now()) };
     this.send(server, { type: "hello", agent_id: who.data.agent_id, status: agent?.status ?? null, offers, queue: this.summary(), ...live });
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -322,12 +332,16 @@ export class RoutingDesk extends DurableObject<Env> {
     await this.run(this.desk.disconnect(who.agent_id, now()), { agents: [who.agent_id] });
   }
 
-  /** The desk's deadline, a pending live push, or both: the tick runs only when the deadline has come. */
+  /** The desk's deadline, a pending live push, a send retry, or several: the tick runs only when the deadline has come. */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    this.retryAt = null;
     if (!this.desk) return;
     const t = now();
-    if (this.deadline === undefined || (this.deadline !== null && this.deadline <= t + DEADLINE_SLACK_MS)) {
+    this.flushEvents();
+    const deadline = this.desk.state.quiet_until;
+    // A state stored before desks kept their deadline (undefined) ticks to learn it.
+    if (deadline === undefined || (deadline !== null && deadline <= t + DEADLINE_SLACK_MS)) {
       await this.run(this.desk.tick(t), {});
       return;
     }
@@ -342,15 +356,17 @@ export class RoutingDesk extends DurableObject<Env> {
   /** Persists what the command touched, then carries out its effects. `counted`: the effects today's counters see (default fx). */
   private async run(fx: Effect[], args: { conversations?: string[]; agents?: string[]; offers?: string[] } | "all", counted: readonly Effect[] = fx): Promise<Effect[]> {
     const desk = this.desk!;
+    const analytics = this.analytics(counted, now());
     try {
-      this.store.save(this.tenantId, desk.state, this.rules, args === "all" ? "all" : touchedBy(fx, args));
+      this.store.save(this.tenantId, desk.state, this.rules, args === "all" ? "all" : touchedBy(fx, args), analytics.write);
     } catch (err) {
       // The command already changed the state in memory; what is stored is the truth, so memory goes back to it
       // and no effect of the command is carried out.
       this.desk = this.reload();
       throw err;
     }
-    this.recordActivity(desk);
+    analytics.commit();
+    this.flushEvents();
     for (const e of fx) {
       if (e.type === "offer") this.store.recordOffer(e.offer_id, e.breakdown);
       const outcome = e.type === "offer_revoked" ? (e.reason === "rejected" ? "rejected" : "revoked") : OUTCOME[e.type];
@@ -394,7 +410,7 @@ export class RoutingDesk extends DurableObject<Env> {
           this.toSupervisors({ type: "alert", kind: e.type, conversation_id: e.conversation_id, queue_id: e.queue_id });
           break;
         case "timer":
-          this.deadline = e.at;
+          // The deadline is the state's quiet_until as well: syncAlarm, below, sets the alarm from it.
           break;
         case "queued":
         case "abandoned":
@@ -410,17 +426,41 @@ export class RoutingDesk extends DurableObject<Env> {
       }
     }
     if (queueChanged) this.toSupervisors({ type: "queue", summary: this.summary() });
-    const t = now();
-    this.countToday(counted, t);
-    this.pushLive(t);
+    this.pushLive(now());
     await this.syncAlarm();
     return fx;
   }
 
-  private countToday(fx: readonly Effect[], t: number): void {
-    if (!fx.some((e) => e.type === "assigned" || e.type === "abandoned")) return;
-    this.today = countToday(this.today, fx, this.desk!.state, t);
-    this.ctx.storage.kv.put(TODAY_KEY, this.today);
+  /**
+   * What a command adds to analytics, for the state's own transaction: today's outcomes (only when `counted` has
+   * any) and the agents' ended activity intervals. `commit` makes them this instance's once they are stored.
+   */
+  private analytics(counted: readonly Effect[], t: number): { write: Analytics; commit: () => void } {
+    const state = this.desk!.state;
+    const today = countsToday(counted) ? countToday(this.today, counted, state, t, this.zone) : null;
+    const prev = this.presence;
+    const { next, events } = activityChanges(prev, state, this.tenantId, t);
+    const set = Object.fromEntries(Object.entries(next).filter(([id, p]) => prev[id] !== p));
+    const drop = Object.keys(prev).filter((id) => !next[id]);
+    return {
+      write: { ...(today ? { today: { tz: this.zone, counters: today } } : {}), presence: { set, drop }, events },
+      commit: () => {
+        if (today) this.today = today;
+        this.presence = next;
+      },
+    };
+  }
+
+  private async refreshZone(tenantId: string): Promise<void> {
+    try {
+      this.zone = (await loadSettings(this.env, tenantId)).timezone;
+    } catch (err) {
+      console.error(JSON.stringify({ level: "warn", msg: "desk kept its time zone: analytics settings unreadable", error: String(err) }));
+    }
+  }
+
+  private counters(t: number): LiveCounters {
+    return liveCounters(this.desk!.state, todayOf(this.today, t, this.zone), t);
   }
 
   /**
@@ -430,15 +470,16 @@ export class RoutingDesk extends DurableObject<Env> {
    */
   private pushLive(t: number): void {
     const live = this.live;
-    if (!this.desk || this.ctx.getWebSockets("supervisor").length === 0) {
+    const sockets = this.ctx.getWebSockets("supervisor").filter((ws) => !this.greeting.has(ws));
+    if (!this.desk || sockets.length === 0) {
       live.due = null;
       return;
     }
-    const counters = liveCounters(this.desk.state, t, this.today);
+    const counters = this.counters(t);
     const key = liveKey(counters);
     const changed = key !== live.key;
     if ((changed && t >= live.pushed_at + LIVE_THROTTLE_MS) || (counters.waiting > 0 && t >= live.pushed_at + LIVE_HEARTBEAT_MS)) {
-      for (const ws of this.ctx.getWebSockets("supervisor")) if (!this.greeting.has(ws)) this.send(ws, { type: "live", counters });
+      for (const ws of sockets) this.send(ws, { type: "live", counters });
       live.pushed_at = t;
       live.key = key;
       live.due = counters.waiting > 0 ? t + LIVE_HEARTBEAT_MS : null;
@@ -446,12 +487,13 @@ export class RoutingDesk extends DurableObject<Env> {
     else live.due = counters.waiting > 0 ? live.pushed_at + LIVE_HEARTBEAT_MS : null;
   }
 
-  /** One alarm: the desk's deadline or the owed live push, whichever is first. */
+  /** One alarm: the desk's deadline, the owed live push or the send retry, whichever is first. */
   private async syncAlarm(): Promise<void> {
+    const quiet = this.desk?.state.quiet_until;
     // Deadline not known: keep whatever alarm is set (when it fires, the tick reports the deadline).
-    const deadline = this.deadline === undefined ? await this.ctx.storage.getAlarm() : this.deadline;
-    const due = this.live.due;
-    const at = deadline === null ? due : due === null ? deadline : Math.min(deadline, due);
+    const deadline = quiet === undefined ? await this.ctx.storage.getAlarm() : quiet;
+    const times = [deadline, this.live.due, this.retryAt].filter((x): x is number => x !== null);
+    const at = times.length ? Math.min(...times) : null;
     if (at === this.alarmAt) return;
     this.alarmAt = at;
     if (at === null) await this.ctx.storage.deleteAlarm();
@@ -459,35 +501,30 @@ export class RoutingDesk extends DurableObject<Env> {
   }
 
   /**
-   * Ended activity intervals go to an outbox in the same synchronous turn as the state save (one implicit storage
-   * transaction), then to the events queue; an unsent interval is sent with the next command's.
+   * Sends the outbox's activity events to the events queue, then deletes them: at least once, since the consumer
+   * dedupes by event id. A failure leaves them for the next command, or for the alarm's retry if none comes.
    */
-  private recordActivity(desk: Desk): void {
-    const kv = this.ctx.storage.kv;
-    const prev = (kv.get(PRESENCE_KEY) as Record<string, Presence> | undefined) ?? {};
-    const { next, events } = activityChanges(prev, desk.state, this.tenantId, now());
-    kv.put(PRESENCE_KEY, next);
-    if (events.length) kv.put(ACTIVITY_OUTBOX_KEY, [...((kv.get(ACTIVITY_OUTBOX_KEY) as AgentActivity[] | undefined) ?? []), ...events]);
-    this.sendActivity().catch((err) => console.error(JSON.stringify({ level: "error", msg: "agent activity not sent; kept for the next command", error: String(err) })));
+  private flushEvents(): void {
+    if (this.sendingEvents) return;
+    this.sendingEvents = true;
+    this.sendEvents()
+      .catch(async (err) => {
+        console.error(JSON.stringify({ level: "warn", msg: "agent activity not sent; kept in the outbox", error: String(err) }));
+        this.retryAt = now() + EVENT_RETRY_MS;
+        await this.syncAlarm();
+      })
+      .catch((err) => console.error(JSON.stringify({ level: "warn", msg: "no retry alarm for agent activity; the next command sends it", error: String(err) })));
   }
 
-  private sendingActivity = false;
-
-  private async sendActivity(): Promise<void> {
-    if (this.sendingActivity) return;
-    this.sendingActivity = true;
+  private async sendEvents(): Promise<void> {
     try {
-      for (;;) {
-        const pending = (this.ctx.storage.kv.get(ACTIVITY_OUTBOX_KEY) as AgentActivity[] | undefined) ?? [];
-        if (!pending.length) return;
-        const batch = pending.slice(0, ACTIVITY_BATCH);
-        await this.env.EVENTS.send({ events: batch } satisfies EventEnvelope);
-        const sent = new Set(batch.map((e) => e.id));
-        const left = ((this.ctx.storage.kv.get(ACTIVITY_OUTBOX_KEY) as AgentActivity[] | undefined) ?? []).filter((e) => !sent.has(e.id));
-        this.ctx.storage.kv.put(ACTIVITY_OUTBOX_KEY, left);
+      for (let rows = this.store.pendingEvents(EVENT_BATCH); rows.length; rows = this.store.pendingEvents(EVENT_BATCH)) {
+        await Promise.all(packEvents(rows.map((r) => r.body)).map((events) => this.env.EVENTS.send({ events } satisfies EventEnvelope)));
+        this.store.ackEvents(rows.map((r) => r.id));
       }
     } finally {
-      this.sendingActivity = false;
+      // Cleared in the same turn as the last empty read: rows a command writes after it start a new send.
+      this.sendingEvents = false;
     }
   }
 

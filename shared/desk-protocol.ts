@@ -33,7 +33,15 @@ export type OfferFrame = z.infer<typeof OfferFrame>;
 
 /** Frames the desk sends. Supervisors additionally receive SLA alerts and the live queue summary. */
 export const DeskServerFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("hello"), agent_id: z.string(), status: AgentStatus.nullable(), offers: z.array(OfferFrame), queue: QueueSummary, live: LiveCounters.optional() }),
+  z.object({
+    type: z.literal("hello"),
+    agent_id: z.string(),
+    status: AgentStatus.nullable(),
+    offers: z.array(OfferFrame),
+    queue: QueueSummary,
+    /** Supervisors only: a new wallboard shows the counters at once instead of waiting for the next change. */
+    live: LiveCounters.optional(),
+  }),
   OfferFrame.extend({ type: z.literal("offer") }),
   z.object({ type: z.literal("offer_revoked"), offer_id: z.string(), conversation_id: z.string(), reason: z.string() }),
   z.object({ type: z.literal("offer_expired"), offer_id: z.string(), conversation_id: z.string() }),

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { call, Client, DeskClient, ok, tenant, text, visitor } from "./helpers";
+import { LiveCounters } from "../shared/routing/desk-live";
+import { AgentActivity } from "../shared/events";
+import type { DeskServerFrame } from "../shared/desk-protocol";
 
 const skills = (...s: [string, number][]) => ({ skills: s.map(([skill, proficiency]) => ({ skill, proficiency })), teams: [], languages: ["en"], capacity: { voice: 1, chat: 1, email: 5 } });
 
@@ -193,5 +196,100 @@ describe("customer profile (R2.1)", () => {
     await ok(call("/v1/tenant", { method: "PATCH", auth: t.key, json: { crm_lookup: { url: "https://crm-down.example/lookup" } } }));
     vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("down", { status: 503 }));
     expect(await valueSeen(t)).toBeCloseTo(0.3 * 0.25, 9);
+  });
+});
+
+describe("live counters for supervisors", () => {
+  async function supervisorDesk(t: Awaited<ReturnType<typeof tenant>>) {
+    const sup = await ok(call("/v1/agents", { method: "POST", auth: t.key, json: { name: "Sam", email: `sam-${crypto.randomUUID()}@example.com`, role: "supervisor" } }), 201);
+    const { token } = await ok(call(`/v1/agents/${sup.id}/token`, { method: "POST", auth: t.key }), 201);
+    const ws = await DeskClient.open(token);
+    return { ws, hello: await ws.next("hello") };
+  }
+  const deskOf = (tenantId: string) => env.DESK.get(env.DESK.idFromName(`${tenantId}:desk`));
+  const waitingOnDesk = async (key: string) => (await ok(call("/v1/routing/desk", { auth: key }))).waiting.length as number;
+
+  it("a supervisor gets them on hello and again once a conversation waits; the overview has them too", async () => {
+    const t = await tenant();
+    const { ws, hello } = await supervisorDesk(t);
+    expect(hello.live).toMatchObject({ waiting: 0, longest_wait_ms: null, offers_pending: 0 });
+    // Nobody is available, so the conversation waits.
+    await customerWrites(t.id);
+    const live = await ws.next("live", (f) => f.counters.waiting === 1);
+    expect(LiveCounters.parse(live.counters).per_queue.default).toMatchObject({ waiting: 1 });
+    expect(live.counters.longest_wait_ms).not.toBeNull();
+    const overview = await ok(call("/v1/routing/desk", { auth: t.key }));
+    expect(LiveCounters.parse(overview.live)).toMatchObject({ waiting: 1, offers_pending: 0 });
+  });
+
+  it("pushes a burst of changes as one frame a second, and the growing waits alone every five seconds", async () => {
+    const t = await tenant();
+    const { ws } = await supervisorDesk(t);
+    const pushed: LiveCounters[] = [];
+    ws.ws.addEventListener("message", (e) => {
+      const f = JSON.parse(e.data as string) as DeskServerFrame;
+      if (f.type === "live") pushed.push(f.counters);
+    });
+    // The desk's clock stands still, ahead of the real one so no real alarm fires meanwhile: the burst is one instant.
+    let clock = Date.now() + 60_000;
+    vi.spyOn(Date, "now").mockImplementation(() => clock);
+    const burst = 4;
+    for (let i = 0; i < burst; i++) await customerWrites(t.id);
+    await expect.poll(() => waitingOnDesk(t.key), { timeout: 10_000 }).toBe(burst);
+    // A second later the alarm carries what changed since the first push.
+    clock += 1000;
+    expect(await runDurableObjectAlarm(deskOf(t.id))).toBe(true);
+    await ws.next("live", (f) => f.counters.waiting === burst);
+    // Nothing changes but the waits: no push two seconds on, one (the heartbeat) five seconds after the last.
+    clock += 2000;
+    expect(await runDurableObjectAlarm(deskOf(t.id))).toBe(true);
+    clock += 3000;
+    expect(await runDurableObjectAlarm(deskOf(t.id))).toBe(true);
+    await ws.next("live", (f) => f.counters.longest_wait_ms! >= 6000);
+    // The first arrival went out at once; the three after it waited for the second.
+    expect(pushed.map((c) => [c.waiting, c.longest_wait_ms])).toEqual([
+      [1, 0],
+      [burst, 1000],
+      [burst, 6000],
+    ]);
+  });
+
+  it("counts today's abandonments and keeps them across a restart", async () => {
+    const t = await tenant();
+    const v = await customerWrites(t.id);
+    await v.socket.next("state", (f) => f.conversation.status === "queued");
+    await ok(call(`/v1/conversations/${v.conversationId}/state`, { method: "POST", auth: v.token, json: { action: "close" } }));
+    const today = async () => LiveCounters.parse((await ok(call("/v1/routing/desk", { auth: t.key }))).live).today;
+    await expect.poll(today, { timeout: 5000 }).toMatchObject({ answered: 0, abandoned: 1, abandonment_rate: 1, day: new Date().toISOString().slice(0, 10) });
+    await abortAllDurableObjects();
+    expect(await today()).toMatchObject({ abandoned: 1 });
+  });
+});
+
+describe("agent activity through the desk object", () => {
+  it("sends each ended interval to the events queue once stored, and empties the outbox", async () => {
+    const t = await tenant();
+    const ws = await DeskClient.open(t.agentToken);
+    await ws.next("hello");
+    ws.send({ type: "status", status: "available" });
+    await ws.next("agent_status", (f) => f.status === "available");
+    ws.send({ type: "status", status: "away" });
+    await ws.next("agent_status", (f) => f.status === "away");
+    const rows = await vi.waitFor(
+      async () => {
+        const r = await env.DB.prepare("SELECT payload FROM events WHERE tenant_id = ? AND type = 'agent.status' ORDER BY payload->>'from'").bind(t.id).all<{ payload: string }>();
+        expect(r.results.length).toBeGreaterThanOrEqual(2);
+        return r.results.map((x) => AgentActivity.parse(JSON.parse(x.payload)));
+      },
+      { timeout: 8000, interval: 50 },
+    );
+    const [offline, available] = rows.slice(-2);
+    expect(offline).toMatchObject({ agent_id: t.agentId, status: "offline", next_status: "available", conversations: 0, load: 0 });
+    expect(available).toMatchObject({ agent_id: t.agentId, status: "available", next_status: "away", from: offline!.to });
+    expect(available!.id).toBe(`evt_agent_${t.id}_${t.agentId}_${available!.from}`);
+    const staffed = await env.DB.prepare("SELECT sum(total) AS ms FROM rollup_hourly WHERE tenant_id = ? AND metric = 'agent_staffed' AND agent = ?").bind(t.id, t.agentId).first<{ ms: number }>();
+    expect(staffed?.ms).toBe(available!.to - available!.from);
+    const pending = () => runInDurableObject(env.DESK.get(env.DESK.idFromName(`${t.id}:desk`)), (_desk, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM desk_outbox").one().n);
+    await expect.poll(pending, { timeout: 5000 }).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AgentStatus } from "./schemas";
 import type { DeskState, Effect, Waiting } from "./desk-types";
+import { localDay } from "../analytics/calendar";
 
 /**
  * Live counters for supervisors, as plain values computed from the desk state at an instant. The desk state keeps
@@ -12,8 +13,8 @@ const count = z.int().nonnegative();
 const ratio = z.number().min(0).max(1).nullable();
 
 export const TodayCounters = z.object({
-  /** UTC day, YYYY-MM-DD. */
-  day: z.string(),
+  /** Local day (YYYY-MM-DD) in the tenant's analytics time zone, the day boundary of its rollups. */
+  day: z.iso.date(),
   answered: count,
   answered_within_sl: count,
   abandoned: count,
@@ -32,7 +33,7 @@ export const LiveCounters = z.object({
   assigned: count,
   /** Waiting contacts past their queue's SLA warning point (the desk's sla_warning instant) and not yet answered. */
   sla_at_risk: count,
-  today: TodayCounters.omit({ day: true }).extend({
+  today: TodayCounters.extend({
     /** Answered within the queue's first-response SLA ÷ (answered + abandoned); null before any. */
     service_level: ratio,
     abandonment_rate: ratio,
@@ -41,17 +42,20 @@ export const LiveCounters = z.object({
 });
 export type LiveCounters = z.infer<typeof LiveCounters>;
 
-export function utcDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
+/** Today's counters at `t`: `prev` while it is still its day, else a new day from zero. */
+export function todayOf(prev: TodayCounters | null, t: number, tz: string): TodayCounters {
+  const day = localDay(t, tz);
+  return prev !== null && prev.day === day ? prev : { day, answered: 0, answered_within_sl: 0, abandoned: 0 };
 }
 
-/** The desk's own SLA warning instant (desk-deadlines.ts processDue): null when the contact has no running first-response clock. */
+/** The desk's own SLA warning instant (desk-deadlines.ts processDue): never for a contact without a running first-response clock. */
 function atRisk(w: Waiting, warnRatio: number, t: number): boolean {
   if (w.sla_due === null) return false;
   return t >= w.sla_due - w.queue.sla_first_response_s * 1000 * (1 - warnRatio);
 }
 
-export function liveCounters(state: DeskState, t: number, today: TodayCounters | null = null): LiveCounters {
+/** `today` as todayOf gives it for `t`. */
+export function liveCounters(state: DeskState, today: TodayCounters, t: number): LiveCounters {
   const agents = { ...(Object.fromEntries(AgentStatus.options.map((s) => [s, 0])) as Record<AgentStatus, number>), disconnected: 0 };
   for (const a of Object.values(state.agents)) {
     agents[a.status] += 1;
@@ -64,6 +68,7 @@ export function liveCounters(state: DeskState, t: number, today: TodayCounters |
   let longest: number | null = null;
   let risk = 0;
   for (const w of Object.values(state.waiting)) {
+    // A removed queue's contacts still wait in their copy of it, and are shown under its id.
     const q = (per_queue[w.queue.id] ??= { waiting: 0, longest_wait_ms: null, sla_at_risk: 0 });
     const waited = Math.max(0, t - w.enqueued_at);
     waiting += 1;
@@ -75,11 +80,7 @@ export function liveCounters(state: DeskState, t: number, today: TodayCounters |
       q.sla_at_risk += 1;
     }
   }
-  const day = today !== null && today.day === utcDay(t) ? today : null;
-  const answered = day?.answered ?? 0;
-  const within = day?.answered_within_sl ?? 0;
-  const abandoned = day?.abandoned ?? 0;
-  const settled = answered + abandoned;
+  const settled = today.answered + today.abandoned;
   return {
     waiting,
     longest_wait_ms: longest,
@@ -88,34 +89,37 @@ export function liveCounters(state: DeskState, t: number, today: TodayCounters |
     assigned: Object.keys(state.assignments).length,
     sla_at_risk: risk,
     today: {
-      answered,
-      answered_within_sl: within,
-      abandoned,
-      service_level: settled > 0 ? within / settled : null,
-      abandonment_rate: settled > 0 ? abandoned / settled : null,
+      ...today,
+      service_level: settled > 0 ? today.answered_within_sl / settled : null,
+      abandonment_rate: settled > 0 ? today.abandoned / settled : null,
     },
     per_queue,
   };
 }
 
 /**
- * Today's outcomes after a command's effects (applied to `state` already), restarting on a new UTC day. An
+ * Today's outcomes after a command's effects (applied to `state` already), restarting on a new local day. An
  * `assigned` effect is a contact answered for the first time unless a transfer note says an agent had it before
  * (a re-assignment after a hand-over is no new answer); its own `waited_ms` (since it entered its current queue)
  * is compared with the queue's first-response SLA. Every `abandoned` effect counts. Returns a new object.
  */
-export function countToday(prev: TodayCounters | null, effects: readonly Effect[], state: DeskState, t: number): TodayCounters {
-  const day = utcDay(t);
-  const next: TodayCounters = prev !== null && prev.day === day ? { ...prev } : { day, answered: 0, answered_within_sl: 0, abandoned: 0 };
+export function countToday(prev: TodayCounters | null, effects: readonly Effect[], state: DeskState, t: number, tz: string): TodayCounters {
+  const next = { ...todayOf(prev, t, tz) };
   for (const e of effects) {
     if (e.type === "abandoned") next.abandoned += 1;
     else if (e.type === "assigned" && e.notes.every((n) => n.from_agent_id === null)) {
       next.answered += 1;
+      // The queue as the contact entered it, as the desk's own SLA clock uses it.
       const queue = state.assignments[e.conversation_id]?.queue ?? state.config.queues[e.queue_id];
       if (queue && e.waited_ms <= queue.sla_first_response_s * 1000) next.answered_within_sl += 1;
     }
   }
   return next;
+}
+
+/** Whether any effect changes today's outcomes: only then are they written. */
+export function countsToday(effects: readonly Effect[]): boolean {
+  return effects.some((e) => e.type === "assigned" || e.type === "abandoned");
 }
 
 /** What decides whether a push is news: everything but the waits, which grow with the clock alone. */
