@@ -43,8 +43,8 @@ export type CreateInit = {
 export type Posted = { message: StandardMessage; duplicate: boolean };
 /** Work for the tenant's assistant, carried by the outbox: a customer turn while the bot holds the conversation, or an outcome to learn from. */
 type BotJob = { op: "turn"; message_id: string; text: string; contact_id: string; channel: string } | { op: "outcome"; outcome: Outcome };
-/** Asks the tenant's survey after a resolution or a close (`from`: the status before it). */
-type SurveyJob = { trigger: "resolved" | "closed"; from: string; rev: number };
+/** Asks the tenant's survey after a resolution or a close, unless the conversation moved on since (`rev`). */
+type SurveyJob = { trigger: "resolved" | "closed"; rev: number };
 
 /** Channels whose client shows quick replies as buttons; elsewhere the prompt is text and the reply is parsed. */
 const BUTTON_CHANNELS = new Set(["web", "app"]);
@@ -238,7 +238,7 @@ export class Conversation extends DurableObject<Env> {
     const m = this.store.current;
     // A customer who wrote again since (the conversation moved on) is not asked about the old resolution.
     if (m.rev !== job.rev || (m.status !== "resolved" && m.status !== "closed")) return;
-    const state = startSurvey(surveysFor(settings, job.trigger, job.from), settings, now());
+    const state = startSurvey(surveysFor(settings, job.trigger), settings, now());
     if (!state) return;
     this.promptSurvey(state.kind);
     this.store.setSurvey(state);
@@ -338,7 +338,7 @@ export class Conversation extends DurableObject<Env> {
     this.broadcast({ type: "state", conversation: snapshot });
     // Nobody is asked about a wait they gave up on.
     if ((action === "resolve" || action === "close") && !(from === "queued" && actor.kind === "customer")) {
-      this.store.enqueueSurvey({ trigger: action === "resolve" ? "resolved" : "closed", from, rev: snapshot.rev } satisfies SurveyJob);
+      this.store.enqueueSurvey({ trigger: action === "resolve" ? "resolved" : "closed", rev: snapshot.rev } satisfies SurveyJob);
     }
     // A customer who leaves while the bot still holds the conversation is the policy's worst outcome.
     if (m.bot && from === "open" && (action === "close" || action === "resolve") && (actor.kind === "customer" || actor.kind === "system")) {

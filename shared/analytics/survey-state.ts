@@ -7,12 +7,11 @@ export const SurveyState = z.object({ kind: SurveyKind, asked_at: z.number(), ex
 export type SurveyState = z.infer<typeof SurveyState>;
 
 /**
- * The questions a resolution or a close asks, in order. With `ask_on: "resolved"` a close right after a resolution
- * asks nothing more (the customer was asked already); a conversation closed without being resolved is asked then.
+ * The questions a resolution or a close asks, in order: only the moment the tenant chose asks, so a close right after
+ * a resolution does not ask twice and a conversation closed unresolved (the customer left) is not asked by default.
  */
-export function surveysFor(s: AnalyticsSettings["survey"], trigger: "resolved" | "closed", from: string): SurveyKind[] {
-  if (s.mode === "none") return [];
-  if (s.ask_on === "closed" ? trigger !== "closed" : trigger === "closed" && from === "resolved") return [];
+export function surveysFor(s: AnalyticsSettings["survey"], trigger: "resolved" | "closed"): SurveyKind[] {
+  if (s.mode === "none" || s.ask_on !== trigger) return [];
   return s.mode === "both" ? ["csat", "nps"] : [s.mode];
 }
 

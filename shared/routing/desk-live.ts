@@ -48,10 +48,14 @@ export function todayOf(prev: TodayCounters | null, t: number, tz: string): Toda
   return prev !== null && prev.day === day ? prev : { day, answered: 0, answered_within_sl: 0, abandoned: 0 };
 }
 
-/** The desk's own SLA warning instant (desk-deadlines.ts processDue): never for a contact without a running first-response clock. */
+/**
+ * Past the desk's own SLA warning instant (desk-deadlines.ts processDue), whether or not a tick has seen it yet. A
+ * contact warned in one queue and moved to another with a shorter SLA stays at risk: its clock kept running.
+ * Never for a contact without a running first-response clock (answered before a transfer).
+ */
 function atRisk(w: Waiting, warnRatio: number, t: number): boolean {
   if (w.sla_due === null) return false;
-  return t >= w.sla_due - w.queue.sla_first_response_s * 1000 * (1 - warnRatio);
+  return w.sla_warned || t >= w.sla_due - w.queue.sla_first_response_s * 1000 * (1 - warnRatio);
 }
 
 /** `today` as todayOf gives it for `t`. */

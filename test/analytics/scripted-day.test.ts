@@ -108,6 +108,12 @@ describe("analytics over a scripted day", () => {
     await runAnalyticsCron(env, CRON_AT);
     expect(await summary(inOrder.key)).toEqual(EXPECTED);
 
+    // The raw events in R2, by tenant and UTC date, one JSON event per line.
+    const listed = await env.ARCHIVE.list({ prefix: `events/tenant=${inOrder.id}/` });
+    expect(listed.objects.map((o) => o.key.split("/")[2]).sort()).toEqual(expect.arrayContaining(["date=2026-11-10", "date=2026-11-11", "date=2026-11-13"]));
+    const archived = (await Promise.all(listed.objects.map(async (o) => (await (await env.ARCHIVE.get(o.key))!.text()).trim().split("\n")))).flat().map((l) => JSON.parse(l).id);
+    expect(new Set(archived)).toEqual(new Set(ordered.map((e) => e.id)));
+
     // Every event twice, in a random order, in random envelopes, and a whole batch redelivered.
     const all = [...dayEvents(messy.id, messy.agentId), ...dayEvents(messy.id, messy.agentId)];
     const order = fc.sample(fc.shuffledSubarray(all.map((_, i) => i), { minLength: all.length, maxLength: all.length }), { numRuns: 1, seed: 11 })[0]!;

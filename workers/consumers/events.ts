@@ -33,20 +33,23 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
   const receivedAt = now();
   const deliveries = parseDeliveries(batch.messages);
   if (deliveries.length > 1 && (await appliedTogether(d, deliveries, receivedAt))) {
-    await Promise.all(deliveries.map((x) => archived(env, x)));
+    await archived(env, deliveries);
     return;
   }
-  for (const delivery of deliveries) if (await applyAlone(d, delivery, receivedAt)) await archived(env, delivery);
+  for (const delivery of deliveries) if (await applyAlone(d, delivery, receivedAt)) await archived(env, [delivery]);
 }
 
-/** Acknowledged once archived too; a failed archive retries the message, whose D1 writes are already idempotent. */
-async function archived(env: Env, { msg, events: list }: Delivery): Promise<void> {
+/**
+ * Acknowledged once archived too, one R2 object per (tenant, date) for what was stored together; a failed archive
+ * retries the messages, whose D1 writes are already idempotent.
+ */
+async function archived(env: Env, stored: Delivery[]): Promise<void> {
   try {
-    await archiveEvents(env.ARCHIVE, msg.id, list);
-    msg.ack();
+    await archiveEvents(env.ARCHIVE, stored[0]!.msg.id, stored.flatMap((x) => x.events));
+    for (const { msg } of stored) msg.ack();
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "event archive failed; retrying the message", id: msg.id, error: describeError(err) }));
-    msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
+    console.error(JSON.stringify({ level: "error", msg: "event archive failed; retrying the messages", ids: stored.map((x) => x.msg.id), error: describeError(err) }));
+    for (const { msg } of stored) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
 }
 

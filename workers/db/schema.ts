@@ -187,6 +187,8 @@ export const rollupHourly = sqliteTable("rollup_hourly", { ...rollupDims, hour: 
 /** The hourly rollups summed per local day of the tenant's time zone; rebuilt by the cron for days late events touched. */
 export const rollupDaily = sqliteTable("rollup_daily", { ...rollupDims, day: text("day").notNull() }, (t) => [
   primaryKey({ columns: [t.tenantId, t.day, t.metric, t.channel, t.queue, t.team, t.agent, t.bin] }),
+  // Unfiltered queries read only the cells summed over agents (workers/analytics/query.ts ALL_AGENTS).
+  index("rollup_daily_agent").on(t.tenantId, t.agent, t.day),
 ]);
 
 /** Hours whose rollups changed since the cron last rebuilt the days and patterns that contain them. */

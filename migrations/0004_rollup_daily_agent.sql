@@ -1,0 +1,1 @@
+CREATE INDEX `rollup_daily_agent` ON `rollup_daily` (`tenant_id`,`agent`,`day`);
