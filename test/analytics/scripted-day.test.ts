@@ -198,3 +198,30 @@ describe("analytics over a scripted day", () => {
     expect(agentOnly.status).toBe(403);
   });
 });
+
+describe("retention", () => {
+  it("drops what is older than the tenant's retention and keeps the rest", async () => {
+    const t = await tenant();
+    await ok(call("/v1/analytics/settings", { method: "PUT", auth: t.key, json: { retention: { events_days: 30, hourly_days: 30, daily_days: 60, conversations_days: 60 } } }));
+    await deliver(dayEvents(t.id, t.agentId).map((e, i) => ({ id: `r${i}`, body: { events: [e] } })));
+    const count = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE tenant_id = ?`).bind(t.id).first<{ n: number }>())!.n;
+    await runAnalyticsCron(env, CRON_AT);
+    const kept = { events: await count("events"), hourly: await count("rollup_hourly"), daily: await count("rollup_daily"), conversations: await count("analytics_conversations") };
+    expect(Object.values(kept).every((n) => n > 0)).toBe(true);
+    // 45 days on: events and hourly cells are past 30 days, daily cells and conversation rows within 60.
+    await runAnalyticsCron(env, T0 + 45 * DAY * 1000);
+    expect({ events: await count("events"), hourly: await count("rollup_hourly"), daily: await count("rollup_daily"), conversations: await count("analytics_conversations") }).toEqual({
+      events: 0, hourly: 0, daily: kept.daily, conversations: kept.conversations,
+    });
+    await runAnalyticsCron(env, T0 + 75 * DAY * 1000);
+    expect(await count("rollup_daily")).toBe(0);
+    expect(await count("analytics_conversations")).toBe(0);
+  });
+
+  it("refuses an events retention shorter than the queue's redelivery window", async () => {
+    const t = await tenant();
+    const r = await call("/v1/analytics/settings", { method: "PUT", auth: t.key, json: { retention: { events_days: 3 } } });
+    expect(r.status).toBe(422);
+    expect((await r.json<any>()).errors[0].field).toBe("retention.events_days");
+  });
+});
