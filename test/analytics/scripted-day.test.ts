@@ -150,7 +150,13 @@ describe("analytics over a scripted day", () => {
 
     const days = await ok(call(`/v1/analytics/timeseries?${RANGE}&granularity=day&tz=UTC`, { auth: t.key }));
     const byDay = Object.fromEntries(days.buckets.map((b: any) => [b.start.slice(0, 10), b.conversations]));
-    expect(byDay).toMatchObject({ "2026-11-10": 6, "2026-11-11": 1 });
+    // Every day of the range, the empty ones as zeros.
+    expect(byDay).toEqual({ "2026-11-10": 6, "2026-11-11": 1, "2026-11-12": 0, "2026-11-13": 0, "2026-11-14": 0, "2026-11-15": 0, "2026-11-16": 0, "2026-11-17": 0, "2026-11-18": 0 });
+    const weeks = await ok(call(`/v1/analytics/timeseries?${RANGE}&granularity=week&tz=Asia/Shanghai`, { auth: t.key }));
+    // Weeks start on Monday 00:00 in the zone: 2026-11-09 and 2026-11-16 (UTC+8, so 16:00 UTC the day before).
+    expect(weeks.buckets.map((b: any) => [b.start, b.conversations])).toEqual([["2026-11-08T16:00:00.000Z", 7], ["2026-11-15T16:00:00.000Z", 0]]);
+    const hours = await ok(call(`/v1/analytics/timeseries?from=2026-11-10T08:00:00Z&to=2026-11-10T12:00:00Z&granularity=hour`, { auth: t.key }));
+    expect(hours.buckets.map((b: any) => b.conversations)).toEqual([0, 6, 0, 0]);
 
     const agents = await ok(call(`/v1/analytics/agents?${RANGE}`, { auth: t.key }));
     const ada = agents.data.find((a: any) => a.agent_id === t.agentId);

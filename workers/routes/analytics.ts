@@ -12,7 +12,7 @@ import { rollupCells, type Filters, type Grouping } from "../analytics/query";
 import { AnalyticsSettings, slThreshold } from "../../shared/analytics/settings";
 import { AnalyticsSummary, summarize, type Cell } from "../../shared/analytics/summary";
 import { Bound, Granularity, MAX_RANGE_DAYS, instantOf, resolveRange, type Range } from "../../shared/analytics/range";
-import { localDay, nextDay } from "../../shared/analytics/calendar";
+import { dayStart, localDay, nextDay, weekStart } from "../../shared/analytics/calendar";
 import { toCsv } from "../../shared/analytics/csv";
 import { TimeZone } from "../../shared/nlp/settings";
 import { ChannelName } from "../../shared/message";
@@ -126,9 +126,9 @@ export const analyticsRoutes = new Hono<AuthEnv>()
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS[q.granularity]);
     const byBucket = await summaries(c, x, q.granularity);
-    const buckets = [...byBucket]
-      .map(([k, s]) => ({ start: iso(Number(k))!, start_ms: Number(k), ...s }))
-      .sort((a, b) => a.start_ms - b.start_ms);
+    // Every bucket of the range, empty ones too, so a chart's x axis has no gaps.
+    const empty = summarize(EMPTY, () => 0);
+    const buckets = bucketStarts(x.range, q.granularity, x.tz).map((start) => ({ start: iso(start)!, start_ms: start, ...(byBucket.get(String(start)) ?? empty) }));
     return respond(c, q.format, { granularity: q.granularity, tz: x.tz, buckets }, () => buckets, "timeseries");
   })
   .get("/agents", queryOf(SummaryQuery), async (c) => {
@@ -281,6 +281,20 @@ export const analyticsRoutes = new Hono<AuthEnv>()
     await saveSettings(c.env, c.get("principal").tenantId, next, now());
     return c.json(next);
   });
+
+/** Starts of the hours, local days or local weeks (Monday) that overlap the range. */
+function bucketStarts(r: Range, g: z.infer<typeof Granularity>, tz: string): number[] {
+  const out: number[] = [];
+  if (g === "hour") {
+    for (let t = Math.floor(r.from / 3_600_000) * 3_600_000; t < r.to; t += 3_600_000) out.push(t);
+    return out;
+  }
+  for (let day = localDay(g === "week" ? weekStart(r.from, tz) : r.from, tz); ; day = nextDay(day)) {
+    const start = dayStart(day, tz);
+    if (start >= r.to) return out;
+    if (g === "day" || weekStart(start, tz) === start) out.push(start);
+  }
+}
 
 type PatternRow = { day: string; kind: string; key: string; n: number; total: number };
 
