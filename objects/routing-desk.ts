@@ -451,6 +451,12 @@ export class RoutingDesk extends DurableObject<Env> {
     };
   }
 
+  /** The tenant changed its analytics settings: "today" follows the new time zone from now on. */
+  async analyticsSettingsChanged(tenantId: string): Promise<void> {
+    await this.ready(tenantId);
+    await this.refreshZone(tenantId);
+  }
+
   private async refreshZone(tenantId: string): Promise<void> {
     try {
       this.zone = (await loadSettings(this.env, tenantId)).timezone;

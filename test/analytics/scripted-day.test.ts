@@ -224,6 +224,18 @@ describe("retention", () => {
     expect(await count("analytics_conversations")).toBe(0);
   });
 
+  it("moves the desk's today to a new time zone at once", async () => {
+    const t = await tenant();
+    // A zone whose date differs from UTC's right now (UTC+14 from 10:00 UTC, UTC−11 before 11:00), so a desk that
+    // kept UTC would be caught.
+    const zone = new Date().getUTCHours() >= 10 ? "Pacific/Kiritimati" : "Pacific/Pago_Pago";
+    const utcDay = new Date().toISOString().slice(0, 10);
+    expect((await ok(call("/v1/routing/desk", { auth: t.key }))).live.today.day).toBe(utcDay);
+    await ok(call("/v1/analytics/settings", { method: "PUT", auth: t.key, json: { timezone: zone } }));
+    const desk = await ok(call("/v1/routing/desk", { auth: t.key }));
+    expect(desk.live.today.day).toBe(new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date()));
+  });
+
   it("refuses an events retention shorter than the queue's redelivery window", async () => {
     const t = await tenant();
     const r = await call("/v1/analytics/settings", { method: "PUT", auth: t.key, json: { retention: { events_days: 3 } } });

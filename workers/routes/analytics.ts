@@ -18,6 +18,7 @@ import { TimeZone } from "../../shared/nlp/settings";
 import { ChannelName } from "../../shared/message";
 import { RoutingConfig, queuesOf } from "../../shared/routing-config";
 import { now } from "../../shared/ids";
+import { deskStub } from "../../objects/routing-desk";
 
 const Dimension = z.string().min(1).max(64);
 const Format = z.enum(["json", "csv"]).optional();
@@ -278,7 +279,9 @@ export const analyticsRoutes = new Hono<AuthEnv>()
   .get("/settings", async (c) => c.json(await loadSettings(c.env, c.get("principal").tenantId)))
   .put("/settings", requireAuth("api"), jsonBody(AnalyticsSettings), async (c) => {
     const next = c.req.valid("json");
-    await saveSettings(c.env, c.get("principal").tenantId, next, now());
+    const tenantId = c.get("principal").tenantId;
+    await saveSettings(c.env, tenantId, next, now());
+    await deskStub(c.env, tenantId).analyticsSettingsChanged(tenantId);
     return c.json(next);
   });
 
