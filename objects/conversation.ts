@@ -12,7 +12,7 @@ import { identityHash, timingSafeEqual } from "../shared/crypto";
 import type { Result } from "../workers/http/problem";
 import { Id, now } from "../shared/ids";
 import { TtlCache } from "../shared/ttl-cache";
-import { AnalyticsSettings } from "../shared/analytics/settings";
+import { loadSettings } from "./analytics-settings";
 import { openSurvey, startSurvey, surveysFor, type SurveyState } from "../shared/analytics/survey-state";
 import { parseSurveyReply, surveyPrompt } from "../shared/analytics/survey";
 import { factsOf } from "../shared/analytics/tracker";
@@ -231,10 +231,9 @@ export class Conversation extends DurableObject<Env> {
     this.broadcast({ type: "message", message });
   }
 
-  /** Reads the tenant's survey settings (they change rarely; a stale read asks by the old ones once). */
+  /** Reads the tenant's survey settings when it asks (they change rarely; a stale read asks by the old ones once). */
   private async askSurvey(job: SurveyJob): Promise<void> {
-    const row = await this.env.DB.prepare("SELECT body FROM analytics_settings WHERE tenant_id = ?").bind(this.store.current.tenantId).first<{ body: string }>();
-    const settings = AnalyticsSettings.parse(row ? JSON.parse(row.body) : {}).survey;
+    const settings = (await loadSettings(this.env, this.store.current.tenantId)).survey;
     const m = this.store.current;
     // A customer who wrote again since (the conversation moved on) is not asked about the old resolution.
     if (m.rev !== job.rev || (m.status !== "resolved" && m.status !== "closed")) return;

@@ -18,7 +18,7 @@ import { now } from "../shared/ids";
 import { countToday, countsToday, liveCounters, liveKey, todayOf, type LiveCounters, type TodayCounters } from "../shared/routing/desk-live";
 import { activityChanges, type Presence } from "../shared/routing/desk-activity";
 import { packEvents, type EventEnvelope } from "../shared/events";
-import { loadSettings } from "../workers/analytics/settings-store";
+import { loadSettings } from "./analytics-settings";
 
 export const DESK_IDENTITY_HEADER = "x-edgedesk-desk-identity";
 const DeskIdentity = z.object({ agent_id: z.string(), role: z.enum(["agent", "supervisor", "admin"]) });

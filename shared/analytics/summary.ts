@@ -32,6 +32,8 @@ export type AnalyticsSummary = z.infer<typeof AnalyticsSummary>;
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 /** Rates and seconds are rounded for reading; counts stay exact. */
 const round = (x: number | null, digits = 4) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+/** A rate as every analytics response gives it: 0…1 to four places, null without a denominator. */
+export const rate = (a: number, b: number) => round(ratio(a, b));
 
 export function summarize(cells: readonly Cell[], thresholdOf: (queue: string, channel: string) => number): AnalyticsSummary {
   const sums = new Map<string, { n: number; total: number }>();

@@ -7,7 +7,7 @@ import type { AnalyticsSettings } from "../../shared/analytics/settings";
 import { dayStart, localDay, nextDay } from "../../shared/analytics/calendar";
 import { HOUR_MS, METRIC } from "../../shared/analytics/contributions";
 import { patternsOf, type PatternInput } from "../../shared/analytics/patterns";
-import { loadSettings } from "./settings-store";
+import { loadSettings } from "../../objects/analytics-settings";
 import { ALL_AGENTS } from "./query";
 
 const DAY_MS = 24 * HOUR_MS;

@@ -7,10 +7,10 @@ import { HttpError, invalidField } from "../http/problem";
 import { jsonBody, queryOf } from "../http/validate";
 import { db } from "../db/client";
 import { agents, routingConfig } from "../db/schema";
-import { loadSettings, saveSettings } from "../analytics/settings-store";
+import { loadSettings, saveSettings } from "../../objects/analytics-settings";
 import { rollupCells, type Filters, type Grouping } from "../analytics/query";
 import { AnalyticsSettings, slThreshold } from "../../shared/analytics/settings";
-import { AnalyticsSummary, summarize, type Cell } from "../../shared/analytics/summary";
+import { AnalyticsSummary, rate, summarize, type Cell } from "../../shared/analytics/summary";
 import { Bound, Granularity, MAX_RANGE_DAYS, instantOf, resolveRange, type Range } from "../../shared/analytics/range";
 import { dayStart, localDay, nextDay, weekStart } from "../../shared/analytics/calendar";
 import { toCsv } from "../../shared/analytics/csv";
@@ -163,7 +163,7 @@ export const analyticsRoutes = new Hono<AuthEnv>()
       const handled = bot.reduce((a, p) => a + p.n, 0);
       const resolved = bot.reduce((a, p) => a + p.total, 0);
       const conversations = list.reduce((a, p) => a + p.n, 0);
-      return { intent: intent || null, conversations, share: ratio(conversations, total), bot_handled: handled, bot_resolved: resolved, bot_containment_rate: ratio(resolved, handled) };
+      return { intent: intent || null, conversations, share: rate(conversations, total), bot_handled: handled, bot_resolved: resolved, bot_containment_rate: rate(resolved, handled) };
     });
     data.sort((a, b) => b.conversations - a.conversations);
     return respond(c, q.format, { data }, () => data, "intents");
@@ -180,7 +180,7 @@ export const analyticsRoutes = new Hono<AuthEnv>()
     });
     const channels = [...groupBy(cells.filter((p) => p.kind === "channel"), (p) => p.key)].map(([channel, list]) => {
       const n = list.reduce((a, p) => a + p.n, 0);
-      return { channel, conversations: n, share: ratio(n, total) };
+      return { channel, conversations: n, share: rate(n, total) };
     });
     const repeat = cells.filter((p) => p.kind === "repeat");
     const repeated = repeat.reduce((a, p) => a + p.total, 0);
@@ -192,9 +192,9 @@ export const analyticsRoutes = new Hono<AuthEnv>()
       bot_containment_by_intent: [...groupBy(cells.filter((p) => p.kind === "intent_bot"), (p) => p.key)].map(([intent, list]) => {
         const handled = list.reduce((a, p) => a + p.n, 0);
         const resolved = list.reduce((a, p) => a + p.total, 0);
-        return { intent: intent || null, bot_handled: handled, bot_resolved: resolved, rate: ratio(resolved, handled) };
+        return { intent: intent || null, bot_handled: handled, bot_resolved: resolved, rate: rate(resolved, handled) };
       }),
-      repeat_contact: { conversations: total, repeat: repeated, rate: ratio(repeated, total), window_h: x.settings.fcr_window_h },
+      repeat_contact: { conversations: total, repeat: repeated, rate: rate(repeated, total), window_h: x.settings.fcr_window_h },
     };
     return respond(c, q.format, body, () => cells, "patterns");
   })
@@ -236,9 +236,9 @@ export const analyticsRoutes = new Hono<AuthEnv>()
     const threshold = (queue: string, channel: string) => slThreshold(x.settings, queue, channel);
     const view = (cells: Cell[]) => {
       const s = summarize(cells, threshold);
-      const assigned = cells.filter((k) => k.metric === "assigned").reduce((a, k) => a + k.n, 0);
-      const transferred = cells.filter((k) => k.metric === "transferred").reduce((a, k) => a + k.n, 0);
-      return { first_response_time_s: s.first_response_time_s, first_human_response_time_s: s.first_human_response_time_s, right_first_time_rate: ratio(assigned - transferred, assigned) };
+      // Right first time: assigned and never transferred.
+      const rightFirstTime = s.transfer_rate === null ? null : Math.round((1 - s.transfer_rate) * 10_000) / 10_000;
+      return { first_response_time_s: s.first_response_time_s, first_human_response_time_s: s.first_human_response_time_s, right_first_time_rate: rightFirstTime };
     };
     const a = view(after.get("") ?? EMPTY);
     const b = view(before.get("") ?? EMPTY);
@@ -321,7 +321,6 @@ function groupBy<T>(list: T[], key: (x: T) => string): Map<string, T[]> {
   return out;
 }
 
-const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
 
 /**
  * Conversations of the period followed by an order of the same contact within the window (or an order that names
@@ -350,7 +349,7 @@ async function conversionOf(env: Env, tenantId: string, range: Range, windowDays
     window_days: windowDays,
     conversations: n,
     converted,
-    rate: ratio(converted, n),
+    rate: rate(converted, n),
     revenue: revenue!.results.map((r) => ({ currency: String(r.currency), amount: Number(r.amount), orders: Number(r.orders) })),
   };
 }

@@ -16,7 +16,7 @@ import { Id, newId, now } from "../../shared/ids";
 import { CONNECT_HEADER, IDENTITY_SECRET_HEADER, type Actor, type SocketIdentity } from "../../objects/conversation";
 import { checkOrigin, tenantById } from "../tenants";
 import { identityHash, timingSafeEqual } from "../../shared/crypto";
-import { loadSettings } from "../analytics/settings-store";
+import { loadSettings } from "../../objects/analytics-settings";
 import { slThreshold } from "../../shared/analytics/settings";
 import { conversationLive } from "../../shared/analytics/live";
 

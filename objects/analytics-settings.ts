@@ -1,4 +1,4 @@
-import { AnalyticsSettings, DEFAULT_ANALYTICS_SETTINGS } from "../../shared/analytics/settings";
+import { AnalyticsSettings, DEFAULT_ANALYTICS_SETTINGS } from "../shared/analytics/settings";
 
 /** A tenant's analytics settings; a tenant that never set them has the defaults. */
 export async function loadSettings(env: Env, tenantId: string): Promise<AnalyticsSettings> {
