@@ -45,6 +45,16 @@ export const messages = sqliteTable(
     deliveryStatus: text("delivery_status"),
     deliveryReason: text("delivery_reason"),
     deliveryAt: integer("delivery_at"),
+    /** The provider's own send time, when it gives one. */
+    sentAt: integer("sent_at"),
+    editedAt: integer("edited_at"),
+    /** Earlier versions as JSON [{parts, at}], oldest first. */
+    edits: text("edits"),
+    retractedAt: integer("retracted_at"),
+    /** JSON [{emoji, sender, at}]. */
+    reactions: text("reactions"),
+    /** Conversation revision of the last change after creation; a resuming client asks for changes after its revision. */
+    changedRev: integer("changed_rev"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [uniqueIndex("messages_client_msg_id").on(t.clientMsgId), uniqueIndex("messages_id").on(t.id), index("messages_provider_id").on(t.providerMessageId)],

@@ -10,9 +10,13 @@ import type { SurveyState } from "../shared/analytics/survey-state";
 import type { ChannelName, DeliveryStatus, StandardMessage } from "../shared/message";
 import type { ConversationStatus } from "../shared/conversation-state";
 import { newId, now } from "../shared/ids";
+import type { ChangeKind } from "../shared/message-change";
 import { factsOf, track, type Happening, type RoutingHint } from "../shared/analytics/tracker";
 
 type Meta = typeof schema.meta.$inferSelect;
+
+/** A watermark touches at most this many recent replies: older ones were settled by earlier reports. */
+const WATERMARK_SCAN = 200;
 
 /** What the conversation asks of the routing desk, delivered through the outbox in order. */
 export type DeskOp =
@@ -82,6 +86,7 @@ export class ConversationStore {
           deliveryStatus: p("deliveryStatus"),
           deliveryReason: p("deliveryReason"),
           deliveryAt: p("deliveryAt"),
+          sentAt: p("sentAt"),
           createdAt: p("createdAt"),
         })
         .prepare(),
@@ -197,6 +202,7 @@ export class ConversationStore {
         deliveryStatus: message.delivery?.status ?? null,
         deliveryReason: message.delivery?.reason ?? null,
         deliveryAt: message.delivery?.at ?? null,
+        sentAt: message.sent_at ?? null,
         createdAt: created,
       });
       this.lastSeq = seq;
@@ -332,13 +338,15 @@ export class ConversationStore {
   setDelivery(messageId: string, status: Exclude<DeliveryStatus, "pending">, reason: string | null, providerMessageId?: string): StandardMessage | null {
     return this.write((tx) => {
       const row = tx.select().from(schema.messages).where(eq(schema.messages.id, messageId)).get();
-      if (!row || !deliveryAdvances(row.deliveryStatus as DeliveryStatus | null, status)) return null;
+      // Only replies have a delivery: a provider status naming a customer's message must not mark it sent (S2).
+      if (!row || row.direction !== "outbound" || !deliveryAdvances(row.deliveryStatus as DeliveryStatus | null, status)) return null;
       const at = now();
+      this.bump(tx, {});
+      const changedRev = this.current.rev;
       tx.update(schema.messages)
-        .set({ deliveryStatus: status, deliveryReason: reason, deliveryAt: at, ...(providerMessageId ? { providerMessageId } : {}) })
+        .set({ deliveryStatus: status, deliveryReason: reason, deliveryAt: at, changedRev, ...(providerMessageId ? { providerMessageId } : {}) })
         .where(eq(schema.messages.id, messageId))
         .run();
-      this.bump(tx, {});
       this.emit({
         type: "message.delivery",
         message_id: messageId,
@@ -346,8 +354,65 @@ export class ConversationStore {
         ...(reason ? { reason } : {}),
         ...(providerMessageId ?? row.providerMessageId ? { provider_message_id: providerMessageId ?? row.providerMessageId! } : {}),
       });
-      return this.toMessage({ ...row, deliveryStatus: status, deliveryReason: reason, deliveryAt: at, providerMessageId: providerMessageId ?? row.providerMessageId });
+      return this.toMessage({ ...row, deliveryStatus: status, deliveryReason: reason, deliveryAt: at, changedRev, providerMessageId: providerMessageId ?? row.providerMessageId });
     });
+  }
+
+  byId(id: string): StandardMessage | null {
+    const row = this.db.select().from(schema.messages).where(eq(schema.messages.id, id)).get();
+    return row ? this.toMessage(row) : null;
+  }
+
+  /**
+   * Stores an edit, retraction or reaction (shared/message-change.ts computed `next`) with its revision and a
+   * `message.updated` event in one write; the returned message carries the revision as `changed_rev`.
+   */
+  changeMessage(next: StandardMessage, change: ChangeKind): StandardMessage {
+    return this.write((tx) => {
+      this.bump(tx, {});
+      const changedRev = this.current.rev;
+      tx.update(schema.messages)
+        .set({
+          parts: JSON.stringify(next.parts),
+          metadata: JSON.stringify(next.metadata),
+          editedAt: next.edited_at ?? null,
+          edits: next.edits?.length ? JSON.stringify(next.edits) : null,
+          retractedAt: next.retracted_at ?? null,
+          reactions: next.reactions?.length ? JSON.stringify(next.reactions) : null,
+          changedRev,
+        })
+        .where(eq(schema.messages.id, next.id))
+        .run();
+      const message = { ...next, changed_rev: changedRev };
+      this.emit({ type: "message.updated", conversation: this.snapshot(), message, change });
+      return message;
+    });
+  }
+
+  /** Messages up to `throughSeq` changed after revision `sinceRev`: what a resuming client has not seen. */
+  changedSince(sinceRev: number, throughSeq: number): StandardMessage[] {
+    const m = schema.messages;
+    return this.db
+      .select()
+      .from(m)
+      .where(and(gt(m.changedRev, sinceRev), lte(m.seq, throughSeq)))
+      .orderBy(asc(m.seq))
+      .all()
+      .map((r) => this.toMessage(r));
+  }
+
+  /** Replies sent through the provider at or before `upTo` whose delivery can still move to `status`. */
+  outboundThrough(upTo: number, status: DeliveryStatus): StandardMessage[] {
+    const m = schema.messages;
+    return this.db
+      .select()
+      .from(m)
+      .where(and(eq(m.direction, "outbound"), isNotNull(m.deliveryStatus), lte(m.createdAt, upTo)))
+      .orderBy(sql`seq DESC`)
+      .limit(WATERMARK_SCAN)
+      .all()
+      .filter((r) => deliveryAdvances(r.deliveryStatus as DeliveryStatus | null, status))
+      .map((r) => this.toMessage(r));
   }
 
   /** Outbox rows still to send, oldest first; event rows already sent (awaiting their lazy delete) are skipped. */
@@ -496,6 +561,12 @@ export class ConversationStore {
       parts: JSON.parse(r.parts),
       metadata: JSON.parse(r.metadata),
       ...(r.deliveryStatus ? { delivery: { status: r.deliveryStatus as "sent", ...(r.deliveryReason ? { reason: r.deliveryReason } : {}), ...(r.deliveryAt ? { at: r.deliveryAt } : {}) } } : {}),
+      ...(r.sentAt !== null ? { sent_at: r.sentAt } : {}),
+      ...(r.editedAt !== null ? { edited_at: r.editedAt } : {}),
+      ...(r.edits ? { edits: JSON.parse(r.edits) } : {}),
+      ...(r.retractedAt !== null ? { retracted_at: r.retractedAt } : {}),
+      ...(r.reactions ? { reactions: JSON.parse(r.reactions) } : {}),
+      ...(r.changedRev !== null ? { changed_rev: r.changedRev } : {}),
       created_at: r.createdAt,
     };
   }

@@ -16,6 +16,8 @@ import { loadSettings } from "./analytics-settings";
 import { openSurvey, startSurvey, surveysFor, type SurveyState } from "../shared/analytics/survey-state";
 import { parseSurveyReply, surveyPrompt } from "../shared/analytics/survey";
 import { factsOf } from "../shared/analytics/tracker";
+import { applyChange, type MessageChange } from "../shared/message-change";
+import type { RoutingRequest } from "../shared/routing-config";
 import type { ConversationFacts } from "../shared/analytics/facts";
 
 /** What the gateway has verified about a socket; kept in the WebSocket attachment so it survives hibernation. */
@@ -52,8 +54,24 @@ const SURVEY_SENDER = { kind: "system", id: "survey" } as const;
 
 const BOT = { kind: "bot", id: "bot" } as const satisfies Actor;
 
-/** One verified inbound item from a channel adapter, addressed to its deterministic conversation. */
-export type Ingest = { init: CreateInit & { contact: ContactHint }; sender: Sender; input: MessageInput; providerMessageId: string };
+/**
+ * One verified inbound item from a channel adapter, addressed to its deterministic conversation. `sentAt` is the
+ * provider's send time; `event` marks something that happened (a call, an auto-reply) rather than the customer
+ * writing; `routing` asks for a person with these hints (an IVR choice).
+ */
+export type Ingest = {
+  init: CreateInit & { contact: ContactHint };
+  sender: Sender;
+  input: MessageInput;
+  providerMessageId: string;
+  sentAt?: number;
+  event?: boolean;
+  routing?: RoutingRequest;
+};
+/** An edit, retraction or reaction reported by a provider, for the message it names. */
+export type IngestChange = { providerMessageId: string; sender: Sender; change: MessageChange; at?: number };
+/** How a message is written besides its content: the provider's id and send time, and whether it is a channel event. */
+type PostOptions = { providerMessageId?: string; sentAt?: number; event?: boolean; from?: WebSocket };
 
 const EVENT_BATCH = 100;
 const OUTBOX_RETRY_MS = 10_000;
@@ -134,14 +152,65 @@ export class Conversation extends DurableObject<Env> {
     for (const item of items) {
       const created = await this.create(item.init);
       if (!created.ok) return created;
-      if (this.store.current.status === "closed" && !this.store.byClientMsgId(item.input.client_msg_id) && !this.surveyAnswer(item.sender, item.input)) {
-        this.apply("resume", { kind: "customer", id: item.sender.id });
+      const fresh = !this.store.byClientMsgId(item.input.client_msg_id);
+      const wantsPerson = !item.event || item.routing !== undefined;
+      if (fresh && wantsPerson && this.store.current.status === "closed" && !this.surveyAnswer(item.sender, item.input)) {
+        this.apply("resume", { kind: "customer", id: item.init.contactId });
       }
-      const r = this.post(item.sender, item.input, item.providerMessageId);
+      const r = this.post(item.sender, item.input, { providerMessageId: item.providerMessageId, sentAt: item.sentAt, event: item.event });
       if (!r.ok) return r;
       out.push(r.value);
+      if (fresh && item.routing) this.askForPerson(item.init.contactId, item.routing, customerText(item.input.parts));
     }
     return { ok: true, value: out };
+  }
+
+  /** An IVR choice or a call: the conversation goes to a person with these hints unless one already has it. */
+  private askForPerson(contactId: string, routing: RoutingRequest, text: string): void {
+    const customer = { kind: "customer", id: contactId } as const;
+    if (this.store.current.status === "resolved") this.apply("reopen", customer);
+    if (this.store.current.status === "open") this.apply("queue", customer, { routing, ...(text ? { text } : {}) });
+    this.scheduleFlush();
+  }
+
+  /**
+   * Edits, retractions and reactions from a provider. A change to a message edgedesk never stored is dropped,
+   * except an edit, which is the message as the customer now wants it read: it is stored as that message.
+   */
+  change(items: IngestChange[]): Result<StandardMessage[]> {
+    if (!this.store.exists) return notFound;
+    const out: StandardMessage[] = [];
+    for (const item of items) {
+      const target = this.store.byProviderId(item.providerMessageId);
+      if (!target) {
+        if (item.change.type === "edit") {
+          const r = this.post(item.sender, { client_msg_id: `${this.store.current.channel}:${item.providerMessageId}`.slice(0, 128), parts: item.change.parts, metadata: { ...item.change.metadata, edited: true } }, { providerMessageId: item.providerMessageId, sentAt: item.at });
+          if (r.ok) out.push(r.value.message);
+        }
+        continue;
+      }
+      const changed = this.applyMessageChange(target, item.change, item.sender, item.at ?? now());
+      if (changed.ok && changed.value) out.push(changed.value);
+    }
+    return { ok: true, value: out };
+  }
+
+  private applyMessageChange(target: StandardMessage, change: MessageChange, by: Sender, at: number): Result<StandardMessage | null> {
+    const outcome = applyChange(target, change, by, at);
+    if (!outcome.ok) return { ok: false, status: 403, title: "forbidden", detail: outcome.reason };
+    if (!outcome.message) return { ok: true, value: null };
+    const message = this.store.changeMessage(outcome.message, outcome.kind);
+    this.broadcast({ type: "message_update", message });
+    this.scheduleFlush(false);
+    return { ok: true, value: message };
+  }
+
+  /** "Delivered/read up to here" (Messenger and Instagram watermarks) applied to every reply it covers. */
+  watermark(status: "delivered" | "read", upTo: number): Result<number> {
+    if (!this.store.exists) return notFound;
+    const covered = this.store.outboundThrough(upTo, status);
+    for (const m of covered) this.delivery({ messageId: m.id }, status);
+    return { ok: true, value: covered.length };
   }
 
   /** Delivery progress from the outbound consumer (by message id) or a provider status callback (by provider id). */
@@ -158,12 +227,14 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /** `from` is the sending socket: it gets an ack carrying id and seq, not an echo of its own message. */
-  post(sender: Sender, input: MessageInput, providerMessageId?: string, from?: WebSocket): Result<Posted> {
+  post(sender: Sender, input: MessageInput, opts: PostOptions = {}): Result<Posted> {
     if (!this.store.exists) return notFound;
+    const { providerMessageId, from } = opts;
     const prior = this.store.byClientMsgId(input.client_msg_id);
     if (prior) return { ok: true, value: { message: prior, duplicate: true } };
+    if (opts.event) return this.recordEvent(sender, input, opts);
     const answer = this.surveyAnswer(sender, input);
-    if (answer) return this.recordAnswer(sender, input, answer, providerMessageId, from);
+    if (answer) return this.recordAnswer(sender, input, answer, opts);
     if (sender.kind === "customer" && this.store.current.survey) this.store.setSurvey(null);
     const status = this.store.current.status;
     if (status === "closed") return { ok: false, status: 409, title: "conversation closed", detail: "a closed conversation takes no new messages" };
@@ -184,6 +255,7 @@ export class Conversation extends DurableObject<Env> {
       sender,
       parts: input.parts,
       metadata: input.metadata ?? {},
+      ...(opts.sentAt !== undefined ? { sent_at: opts.sentAt } : {}),
     }, providerMessageId, extras);
     this.broadcast({ type: "message", message }, from);
     // Without the bot, a customer who writes in an open conversation is waiting for a person.
@@ -191,6 +263,29 @@ export class Conversation extends DurableObject<Env> {
     if (routed) this.apply("queue", { kind: "system", id: "router" }, { text });
     // A reply to a provider, a routing request or a bot turn is waited on; a plain chat message's event can ride along later.
     this.scheduleFlush(routed || toBot || message.delivery !== undefined);
+    return { ok: true, value: { message, duplicate: false } };
+  }
+
+  /**
+   * What the channel reported (a call ringing, an IVR choice, an auto-reply): kept in the conversation, in any
+   * state, as an inbound system message that is nobody's reply and asks nobody for anything.
+   */
+  private recordEvent(sender: Sender, input: MessageInput, opts: PostOptions): Result<Posted> {
+    const message = this.store.append(
+      {
+        client_msg_id: input.client_msg_id,
+        channel: this.store.current.channel as ChannelName,
+        direction: "inbound",
+        sender: sender.kind === "system" ? sender : { kind: "system", id: this.store.current.channel },
+        parts: input.parts,
+        metadata: input.metadata ?? {},
+        ...(opts.sentAt !== undefined ? { sent_at: opts.sentAt } : {}),
+      },
+      opts.providerMessageId,
+      {},
+    );
+    this.broadcast({ type: "message", message });
+    this.scheduleFlush(false);
     return { ok: true, value: { message, duplicate: false } };
   }
 
@@ -204,13 +299,13 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /** The answer is kept as the customer's message and as a survey response; it neither reopens nor routes. */
-  private recordAnswer(sender: Sender, input: MessageInput, a: { state: SurveyState; score: number; comment?: string }, providerMessageId?: string, from?: WebSocket): Result<Posted> {
+  private recordAnswer(sender: Sender, input: MessageInput, a: { state: SurveyState; score: number; comment?: string }, opts: PostOptions): Result<Posted> {
     const message = this.store.append(
-      { client_msg_id: input.client_msg_id, channel: this.store.current.channel as ChannelName, direction: "inbound", sender, parts: input.parts, metadata: input.metadata ?? {} },
-      providerMessageId,
+      { client_msg_id: input.client_msg_id, channel: this.store.current.channel as ChannelName, direction: "inbound", sender, parts: input.parts, metadata: input.metadata ?? {}, ...(opts.sentAt !== undefined ? { sent_at: opts.sentAt } : {}) },
+      opts.providerMessageId,
       {},
     );
-    this.broadcast({ type: "message", message }, from);
+    this.broadcast({ type: "message", message }, opts.from);
     const t = now();
     const next = a.state.then ? { kind: a.state.then, asked_at: t, expires_at: a.state.expires_at, then: null } : null;
     this.store.recordSurvey(a.state.kind, a.score, next, a.comment);
@@ -356,7 +451,9 @@ export class Conversation extends DurableObject<Env> {
       if (who.participant.id !== this.store.current.contactId) return new Response("not your conversation", { status: 403 });
       this.store.setIdentitySecret(request.headers.get(IDENTITY_SECRET_HEADER));
     }
-    const lastSeq = Math.max(0, Number(new URL(request.url).searchParams.get("last_seq") ?? 0) || 0);
+    const query = new URL(request.url).searchParams;
+    const lastSeq = Math.max(0, Number(query.get("last_seq") ?? 0) || 0);
+    const sinceRev = Number(query.get("since_rev") ?? NaN);
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [who.participant.kind, who.participant.id]);
     server.serializeAttachment(who);
@@ -368,6 +465,10 @@ export class Conversation extends DurableObject<Env> {
       for (const message of page) this.send(server, { type: "message", message });
       if (page.length < HISTORY_PAGE) break;
       after = page[page.length - 1]!.seq;
+    }
+    // Messages the client already has but that changed while it was away (edits, reactions, deliveries).
+    if (lastSeq > 0 && Number.isSafeInteger(sinceRev) && sinceRev >= 0) {
+      for (const message of this.store.changedSince(sinceRev, lastSeq)) this.send(server, { type: "message_update", message });
     }
     this.broadcast({ type: "presence", participant: who.participant, status: "online" }, server);
     return new Response(null, { status: 101, webSocket: client });
@@ -404,10 +505,9 @@ export class Conversation extends DurableObject<Env> {
     const frame = parsed.data;
     switch (frame.type) {
       case "message": {
-        const kind = who.participant.kind === "supervisor" ? "agent" : who.participant.kind;
         let r: Result<Posted>;
         try {
-          r = this.post({ kind, id: who.participant.id, ...(who.participant.name ? { name: who.participant.name } : {}) }, frame, undefined, ws);
+          r = this.post(this.senderOf(who), frame, { from: ws });
         } catch (err) {
           // Nothing was stored (the write rolled back): the client may retry the same client_msg_id.
           console.error(JSON.stringify({ level: "error", msg: "message not stored", error: String(err) }));
@@ -428,9 +528,28 @@ export class Conversation extends DurableObject<Env> {
       }
       case "ping":
         return this.send(ws, { type: "pong" });
+      case "edit":
+      case "retract":
+      case "react": {
+        const target = this.store.byId(frame.message_id);
+        if (!target) return this.fail(ws, "not_found", `no message ${frame.message_id} in this conversation`);
+        // A change made here would not reach a provider's app, so the two sides would read different things.
+        if (target.delivery || (target.direction === "inbound" && this.store.current.externalThreadId !== null)) {
+          return this.fail(ws, "conflict", `changes to messages on ${target.channel} are not sent to the provider`);
+        }
+        const change: MessageChange = frame.type === "edit" ? { type: "edit", parts: frame.parts } : frame.type === "retract" ? { type: "retract" } : { type: "reaction", emoji: frame.emoji, remove: !frame.on };
+        const r = this.applyMessageChange(target, change, this.senderOf(who), now());
+        if (!r.ok) return this.fail(ws, "forbidden", r.detail ?? r.title);
+        return;
+      }
       default:
         assertNever(frame);
     }
+  }
+
+  private senderOf(who: SocketIdentity): Sender {
+    const kind = who.participant.kind === "supervisor" ? "agent" : who.participant.kind;
+    return { kind, id: who.participant.id, ...(who.participant.name ? { name: who.participant.name } : {}) };
   }
 
   /** Re-checked on every customer frame against the tenant secret the conversation holds now. */

@@ -91,6 +91,8 @@ export const DomainEvent = z.discriminatedUnion("type", [
   stateEvent("conversation.reopened"),
   stateEvent("conversation.closed"),
   z.object({ ...base, type: z.literal("message.created"), conversation: ConversationSnapshot, message: StandardMessage, ...analytics }),
+  /** An edit, retraction or reaction; `message` is the message as it is now. */
+  z.object({ ...base, type: z.literal("message.updated"), conversation: ConversationSnapshot, message: StandardMessage, change: z.enum(["edited", "retracted", "reaction"]) }),
   /** A customer's answer to a survey; `agent_id` is who held the conversation when it was resolved. */
   z.object({
     ...base,

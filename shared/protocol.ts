@@ -13,6 +13,10 @@ export const ClientFrame = z.discriminatedUnion("type", [
   z.object({ type: z.literal("typing"), on: z.boolean() }),
   z.object({ type: z.literal("read"), seq: z.int().nonnegative() }),
   z.object({ type: z.literal("ping") }),
+  /** The author changes or takes back their own message; anyone in the conversation reacts to any message. */
+  z.object({ type: z.literal("edit"), message_id: z.string().min(1).max(64), parts: z.array(ContentPart).min(1).max(20) }),
+  z.object({ type: z.literal("retract"), message_id: z.string().min(1).max(64) }),
+  z.object({ type: z.literal("react"), message_id: z.string().min(1).max(64), emoji: z.string().min(1).max(64), on: z.boolean() }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -31,6 +35,7 @@ export const ErrorCode = z.enum([
   "identity_invalid",
   "conflict",
   "closed",
+  "not_found",
   "internal",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -44,6 +49,8 @@ export const ServerFrame = z.discriminatedUnion("type", [
     resumed_from: z.int().nonnegative(),
   }),
   z.object({ type: z.literal("message"), message: StandardMessage }),
+  /** A message already sent was edited, retracted or reacted to: `message` is how it reads now. */
+  z.object({ type: z.literal("message_update"), message: StandardMessage }),
   z.object({
     type: z.literal("ack"),
     client_msg_id: z.string(),

@@ -1,6 +1,6 @@
 import type { Conversation } from "../objects/conversation";
 
-type Rpc = Pick<Conversation, "create" | "get" | "history" | "post" | "act" | "ingest" | "delivery" | "queueStatus" | "systemNotice" | "insights" | "flag" | "facts">;
+type Rpc = Pick<Conversation, "create" | "get" | "history" | "post" | "act" | "ingest" | "delivery" | "queueStatus" | "systemNotice" | "insights" | "flag" | "facts" | "change" | "watermark">;
 
 /**
  * The object's RPC surface with its declared return types: the values are plain JSON-shaped data,

@@ -62,7 +62,7 @@ export function withFlag(i: Insights, flag: QualityFlag, at: number, detail?: st
 /** The text a customer wrote, as intent, sentiment and the bot read it: text, captions and transcripts. */
 export function customerText(parts: readonly ContentPart[]): string {
   return parts
-    .map((p) => (p.type === "text" ? p.text : p.type === "quick_replies" ? (p.text ?? "") : p.type === "image" ? (p.caption ?? "") : p.type === "audio" ? (p.transcript ?? "") : ""))
+    .map((p) => (p.type === "text" ? p.text : p.type === "quick_replies" ? (p.text ?? "") : p.type === "image" ? (p.caption ?? "") : p.type === "audio" ? (p.transcript ?? "") : p.type === "choice" ? (p.label ?? p.value) : ""))
     .filter(Boolean)
     .join("\n")
     .slice(0, 4000);

@@ -51,16 +51,15 @@ describe("telegram documented updates", () => {
     });
   });
 
-  it("edited message: same chat, its own id, marked edited", async () => {
+  it("edited message: a change of the message it names, with the whole new content, at the edit's time", async () => {
     expect(await parse(editedFixture)).toEqual({
       items: [
         {
-          kind: "message",
+          kind: "change",
           externalThreadId: "1111111",
-          providerMessageId: "1111111:1365:edit:1441646600",
+          providerMessageId: "1111111:1365",
           contact: TEST_USER,
-          parts: [{ type: "text", text: "Edited text" }],
-          metadata: { username: "Testusername", edited: true, edit_of: "1111111:1365" },
+          change: { type: "edit", parts: [{ type: "text", text: "Edited text" }], metadata: { username: "Testusername" } },
           occurredAt: 1_441_646_600_000,
         },
       ],
@@ -89,7 +88,7 @@ describe("telegram documented updates", () => {
     ]);
   });
 
-  it("callback query: the data as text and payload, answered in the webhook response", async () => {
+  it("callback query: the data as a choice and payload, answered in the webhook response", async () => {
     expect(await parse(callbackFixture)).toEqual({
       items: [
         {
@@ -97,7 +96,7 @@ describe("telegram documented updates", () => {
           externalThreadId: "1111111",
           providerMessageId: "callback:4382bfdwdsb323b2d9",
           contact: TEST_USER,
-          parts: [{ type: "text", text: "Data from button callback" }],
+          parts: [{ type: "choice", value: "Data from button callback" }],
           metadata: { payload: "Data from button callback" },
         },
       ],
@@ -146,7 +145,7 @@ describe("telegram other updates", () => {
       },
     });
     expect((await parse(body)).items).toEqual([
-      { kind: "message", externalThreadId: "42", providerMessageId: "callback:cb1", contact: { externalId: "42", name: "Ada" }, parts: [{ type: "text", text: "M" }], metadata: { payload: "size_m", reply_to: "42:9" } },
+      { kind: "message", externalThreadId: "42", providerMessageId: "callback:cb1", contact: { externalId: "42", name: "Ada" }, parts: [{ type: "choice", value: "size_m", label: "M" }], metadata: { payload: "size_m", reply_to: "42:9" } },
     ]);
   });
 

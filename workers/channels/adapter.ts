@@ -1,6 +1,9 @@
 import { z } from "zod";
 import type { ChannelName, ContentPart, DeliveryStatus } from "../../shared/message";
 import { verifyStandardWebhook } from "../../shared/standard-webhooks";
+import { assertNever } from "../../shared/protocol";
+import type { RoutingRequest } from "../../shared/routing-config";
+import type { MessageChange } from "../../shared/message-change";
 
 /** A webhook as it arrived: the raw bytes are what signatures are computed over. */
 export type InboundRequest = {
@@ -29,7 +32,15 @@ export type InboundMessage = {
   contact: ContactHint;
   parts: ContentPart[];
   metadata: Record<string, unknown>;
+  /** When the provider says the customer sent it (kept as `sent_at`; `created_at` is our receipt). */
   occurredAt?: number;
+  /**
+   * Not a customer's words but something that happened in the conversation (a call ringing, an IVR choice, an
+   * auto-reply): stored as a system message, which neither reopens, routes nor counts as the customer writing.
+   */
+  event?: boolean;
+  /** Ask for a person with these routing hints (an IVR choice), even when `event` is set. */
+  routing?: RoutingRequest;
 };
 
 export type InboundStatus = {
@@ -42,7 +53,28 @@ export type InboundStatus = {
   occurredAt?: number;
 };
 
-export type InboundItem = InboundMessage | InboundStatus;
+
+export type InboundChange = {
+  kind: "change";
+  externalThreadId: string;
+  /** The provider's id of the message that changed. */
+  providerMessageId: string;
+  /** Who made the change. */
+  contact: ContactHint;
+  change: MessageChange;
+  occurredAt?: number;
+};
+
+/** "Everything we sent up to this moment was delivered/read" (Messenger and Instagram watermarks). */
+export type InboundWatermark = {
+  kind: "watermark";
+  externalThreadId: string;
+  status: "delivered" | "read";
+  /** Epoch ms: outbound messages created at or before it take the status. */
+  upTo: number;
+};
+
+export type InboundItem = InboundMessage | InboundStatus | InboundChange | InboundWatermark;
 
 /** What to answer the provider with, when it expects more than an empty 200 (Slack challenge, TwiML, "success"). */
 export type ProviderResponse = { status: number; contentType: string; body: string };
@@ -120,7 +152,19 @@ export function textOf(parts: ContentPart[]): string {
         case "video":
           return [("caption" in p && p.caption) || ("name" in p && p.name) || "", p.url].filter(Boolean).join(" ");
         case "call_event":
-          return `call ${p.event}`;
+          return [`call ${p.event}`, p.digits, p.speech, p.transcript].filter(Boolean).join(": ");
+        case "contact":
+          return [p.name, p.organization, ...(p.phones ?? []).map((x) => x.number), ...(p.emails ?? []).map((x) => x.address)].filter(Boolean).join("\n");
+        case "choice":
+          return p.label ?? p.value;
+        case "form":
+          return [p.name, ...Object.entries(p.fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : String(v)}`)].filter(Boolean).join("\n");
+        case "product":
+          return p.title ?? `product ${p.product_id}`;
+        case "unsupported":
+          return p.description ?? `(${p.provider_type})`;
+        default:
+          return assertNever(p);
       }
     })
     .join("\n\n");

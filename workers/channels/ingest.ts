@@ -2,8 +2,8 @@ import { z } from "zod";
 import { sha256Hex } from "../../shared/crypto";
 import { MessageInput, type ChannelName } from "../../shared/message";
 import { conversationStub } from "../conversation-stub";
-import type { Ingest } from "../../objects/conversation";
-import type { InboundItem, InboundStatus } from "./adapter";
+import type { Ingest, IngestChange } from "../../objects/conversation";
+import type { InboundItem, InboundStatus, InboundWatermark } from "./adapter";
 import { ChannelError } from "./adapter";
 
 /** Deterministic ids: the same provider thread always lands in the same conversation object, with no lookup. */
@@ -22,6 +22,9 @@ export const InboundBatch = z.object({
   conversation_id: z.string(),
   ingest: z.array(z.custom<Ingest>()),
   statuses: z.array(z.custom<InboundStatus>()),
+  /** Edits, retractions and reactions; absent in batches queued before they existed. */
+  changes: z.array(z.custom<IngestChange>()).optional(),
+  watermarks: z.array(z.custom<Pick<InboundWatermark, "status" | "upTo">>()).optional(),
   received_at: z.number(),
 });
 export type InboundBatch = z.infer<typeof InboundBatch>;
@@ -36,13 +39,30 @@ export async function planInbound(tenantId: string, channel: ChannelName, items:
   const batchFor = async (thread: string) => {
     const id = await threadConversationId(tenantId, channel, thread);
     let b = byConversation.get(id);
-    if (!b) byConversation.set(id, (b = { tenant_id: tenantId, channel, conversation_id: id, ingest: [], statuses: [], received_at: receivedAt }));
+    if (!b) byConversation.set(id, (b = { tenant_id: tenantId, channel, conversation_id: id, ingest: [], statuses: [], changes: [], watermarks: [], received_at: receivedAt }));
     return b;
   };
   for (const item of items) {
     if (item.kind === "status") {
       if (item.externalThreadId) (await batchFor(item.externalThreadId)).statuses.push(item);
       else orphanStatuses.push(item);
+      continue;
+    }
+    if (item.kind === "watermark") {
+      (await batchFor(item.externalThreadId)).watermarks!.push({ status: item.status, upTo: item.upTo });
+      continue;
+    }
+    if (item.kind === "change") {
+      if (item.change.type === "edit" && !MessageInput.shape.parts.safeParse(item.change.parts).success) {
+        throw new ChannelError(422, `edit of ${item.providerMessageId}: the new content is not representable`);
+      }
+      const contactId = await channelContactId(tenantId, channel, item.contact.externalId);
+      (await batchFor(item.externalThreadId)).changes!.push({
+        providerMessageId: item.providerMessageId,
+        sender: { kind: "customer", id: contactId, ...(item.contact.name ? { name: item.contact.name } : {}) },
+        change: item.change,
+        ...(item.occurredAt ? { at: item.occurredAt } : {}),
+      });
       continue;
     }
     const input = MessageInput.safeParse({ client_msg_id: `${channel}:${item.providerMessageId}`.slice(0, 128), parts: item.parts, metadata: item.metadata });
@@ -67,9 +87,13 @@ export async function planInbound(tenantId: string, channel: ChannelName, items:
           ...(item.contact.email ? { email: item.contact.email } : {}),
         },
       },
-      sender: { kind: "customer", id: contactId, ...(item.contact.name ? { name: item.contact.name } : {}) },
+      // An event (a call ringing, an auto-reply) is the channel speaking, not the customer.
+      sender: item.event ? { kind: "system", id: channel } : { kind: "customer", id: contactId, ...(item.contact.name ? { name: item.contact.name } : {}) },
       input: input.data,
       providerMessageId: item.providerMessageId,
+      ...(item.occurredAt ? { sentAt: item.occurredAt } : {}),
+      ...(item.event ? { event: true } : {}),
+      ...(item.routing ? { routing: item.routing } : {}),
     });
   }
   return { batches: [...byConversation.values()], orphanStatuses };
@@ -81,6 +105,14 @@ export async function applyInbound(env: Env, b: InboundBatch): Promise<void> {
   if (b.ingest.length) {
     const r = await stub.ingest(b.ingest);
     if (!r.ok) throw new Error(`ingest refused: ${r.status} ${r.title} ${r.detail ?? ""}`);
+  }
+  if (b.changes?.length) {
+    const r = await stub.change(b.changes);
+    if (!r.ok && r.status !== 404) throw new Error(`change refused: ${r.status} ${r.title}`);
+  }
+  for (const w of b.watermarks ?? []) {
+    const r = await stub.watermark(w.status, w.upTo);
+    if (!r.ok && r.status !== 404) throw new Error(`watermark refused: ${r.status} ${r.title}`);
   }
   for (const s of b.statuses) {
     const r = await stub.delivery({ providerMessageId: s.providerMessageId }, s.status, s.reason);

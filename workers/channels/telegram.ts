@@ -10,8 +10,8 @@
  */
 import { z } from "zod";
 import { timingSafeEqual } from "../../shared/crypto";
-import type { ContentPart } from "../../shared/message";
-import { ChannelError, clip, count, epochMs, httpOutcome, jsonBody, jsonOrNull, ProviderId, textOf, textParts, trimSlash, uriPart, withPrompts } from "./adapter";
+import { ChannelError, epochMs, httpOutcome, jsonBody, jsonOrNull, textOf, trimSlash, withPrompts } from "./adapter";
+import { content, forwarded, Update, type Message, type ReactionType, type User } from "./telegram-content";
 import type { ChannelAdapter, InboundItem, InboundMessage, OutgoingPart, ProviderRequest, SendOutcome } from "./adapter";
 
 export const TelegramConfig = z.object({
@@ -24,91 +24,18 @@ export const TelegramConfig = z.object({
 });
 export type TelegramConfig = z.infer<typeof TelegramConfig>;
 
-const User = z.object({
-  id: z.number(),
-  is_bot: z.boolean().optional(),
-  first_name: z.string().optional(),
-  last_name: z.string().optional(),
-  username: z.string().optional(),
-});
-/** A file id becomes a path segment of the proxy URL; "." and ".." would be resolved away as dot segments. */
-const FileId = ProviderId.refine((id) => id !== "." && id !== "..", "not a Telegram file id");
-const File = z.object({
-  file_id: FileId,
-  file_name: z.string().optional(),
-  mime_type: z.string().optional(),
-  file_size: z.number().optional(),
-  duration: z.number().optional(),
-});
-const Location = z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) });
-const Message = z.object({
-  message_id: z.number(),
-  date: z.number().optional(),
-  edit_date: z.number().optional(),
-  chat: z.object({ id: z.number() }),
-  from: User.optional(),
-  text: z.string().optional(),
-  caption: z.string().optional(),
-  photo: z.array(z.object({ file_id: FileId })).optional(),
-  document: File.optional(),
-  voice: File.optional(),
-  audio: File.optional(),
-  video: File.optional(),
-  video_note: File.optional(),
-  sticker: z.object({ emoji: z.string().optional() }).optional(),
-  location: Location.optional(),
-  venue: z.object({ location: Location, title: z.string(), address: z.string() }).optional(),
-  contact: z.object({ phone_number: z.string(), first_name: z.string().optional() }).optional(),
-  reply_to_message: z.object({ message_id: z.number() }).optional(),
-  reply_markup: z
-    .object({ inline_keyboard: z.array(z.array(z.object({ text: z.string(), callback_data: z.string().optional() }))) })
-    .optional(),
-});
-type Message = z.infer<typeof Message>;
-
-const Update = z.object({
-  update_id: z.number(),
-  message: Message.optional(),
-  edited_message: Message.optional(),
-  callback_query: z
-    .object({ id: ProviderId, from: User, message: Message.optional(), data: z.string().optional() })
-    .optional(),
-});
-
-/** The gateway's media proxy for a file id, on the origin the webhook arrived at; no credentials in it. */
-export function telegramMediaUrl(fileId: string, webhookUrl: string): string {
-  return new URL(`/v1/media/telegram/${uriPart(fileId)}`, webhookUrl).toString();
-}
-
-/** Parts and the file ids behind them. Service messages (joins, pins …) have no content and yield none. */
-function content(m: Message, webhookUrl: string): { parts: ContentPart[]; media: { id: string; mime_type?: string }[] } {
-  const media: { id: string; mime_type?: string }[] = [];
-  const file = (f: { file_id: string; mime_type?: string }) => {
-    media.push({ id: f.file_id, ...(f.mime_type ? { mime_type: f.mime_type } : {}) });
-    return { url: telegramMediaUrl(f.file_id, webhookUrl), mime_type: clip(f.mime_type, 100) };
-  };
-  const parts: ContentPart[] = [...textParts(m.text)];
-  // Telegram sends each photo in several sizes, smallest first.
-  const photo = m.photo?.at(-1);
-  if (photo) parts.push({ type: "image", ...file(photo), caption: clip(m.caption, 4000) });
-  if (m.document) parts.push({ type: "file", ...file(m.document), name: clip(m.document.file_name, 255), size: count(m.document.file_size) });
-  for (const a of [m.voice, m.audio]) if (a) parts.push({ type: "audio", ...file(a), duration_s: count(a.duration) });
-  for (const v of [m.video, m.video_note]) if (v) parts.push({ type: "video", ...file(v), duration_s: count(v.duration) });
-  if (!photo) parts.push(...textParts(m.caption));
-  if (m.sticker) parts.push(...textParts(`(sticker${m.sticker.emoji ? ` ${m.sticker.emoji}` : ""})`));
-  const place = m.venue?.location ?? m.location;
-  if (place) parts.push({ type: "location", ...place, name: clip(m.venue?.title, 255), address: clip(m.venue?.address, 1000) });
-  if (m.contact) parts.push(...textParts(`(contact) ${[m.contact.first_name, m.contact.phone_number].filter(Boolean).join(" ")}`));
-  return { parts, media };
-}
-
 function contact(user: z.infer<typeof User> | undefined, chatId: number): InboundMessage["contact"] {
   if (!user) return { externalId: String(chatId) };
   const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
   return { externalId: String(user.id), ...(name ? { name } : {}) };
 }
 
-function messageItem(m: Message, webhookUrl: string, edited: boolean): InboundMessage | null {
+/**
+ * A message, or an edit of one: the edit names the message it changes (its id stays the original's) and carries
+ * the whole new content, so the conversation keeps the earlier text as history. Service messages (joins, pins …)
+ * have no content and yield nothing.
+ */
+function messageItem(m: Message, webhookUrl: string, edited: boolean, business?: string): InboundItem | null {
   if (m.from?.is_bot) return null;
   const { parts, media } = content(m, webhookUrl);
   if (parts.length === 0) return null;
@@ -117,18 +44,26 @@ function messageItem(m: Message, webhookUrl: string, edited: boolean): InboundMe
   if (media.length > 0) metadata.media = media;
   if (m.reply_to_message) metadata.reply_to = `${m.chat.id}:${m.reply_to_message.message_id}`;
   if (m.from?.username) metadata.username = m.from.username;
-  if (edited) Object.assign(metadata, { edited: true, edit_of: id });
-  const item: InboundMessage = {
-    kind: "message",
-    externalThreadId: String(m.chat.id),
-    providerMessageId: edited ? `${id}:edit:${m.edit_date ?? 0}` : id,
-    contact: contact(m.from, m.chat.id),
-    parts,
-    metadata,
-  };
-  const at = epochMs(edited ? m.edit_date : m.date);
-  if (at) item.occurredAt = at;
-  return item;
+  const origin = forwarded(m);
+  if (origin) metadata.forwarded = origin;
+  if (business) metadata.business_connection_id = business;
+  const occurredAt = epochMs(edited ? m.edit_date : m.date);
+  const base = { externalThreadId: String(m.chat.id), providerMessageId: id, contact: contact(m.from, m.chat.id), ...(occurredAt ? { occurredAt } : {}) };
+  if (edited) return { kind: "change", ...base, change: { type: "edit", parts, metadata } };
+  return { kind: "message", ...base, parts, metadata };
+}
+
+/** One reaction update says what the user's reactions were and are; each difference is one change. */
+function reactionItems(r: NonNullable<z.infer<typeof Update>["message_reaction"]>): InboundItem[] {
+  const label = (t: z.infer<typeof ReactionType>) => (t.type === "emoji" ? t.emoji : t.type === "custom_emoji" ? `custom:${t.custom_emoji_id}` : t.type === "paid" ? "⭐" : undefined);
+  const before = new Set(r.old_reaction.map(label).filter((e): e is string => !!e));
+  const after = new Set(r.new_reaction.map(label).filter((e): e is string => !!e));
+  const who = r.user ? contact(r.user, r.chat.id) : { externalId: `chat:${r.actor_chat?.id ?? r.chat.id}`, ...(r.actor_chat?.title ? { name: r.actor_chat.title } : {}) };
+  const base = { kind: "change" as const, externalThreadId: String(r.chat.id), providerMessageId: `${r.chat.id}:${r.message_id}`, contact: who, occurredAt: epochMs(r.date) };
+  return [
+    ...[...before].filter((e) => !after.has(e)).map((emoji): InboundItem => ({ ...base, change: { type: "reaction", emoji, remove: true } })),
+    ...[...after].filter((e) => !before.has(e)).map((emoji): InboundItem => ({ ...base, change: { type: "reaction", emoji } })),
+  ];
 }
 
 function chatRequest(config: TelegramConfig, method: string, chatId: string, body: Record<string, unknown>): ProviderRequest {
@@ -172,7 +107,16 @@ function outgoing(part: OutgoingPart): [method: string, body: Record<string, unk
       const markup = rows.length ? { reply_markup: { inline_keyboard: rows } } : {};
       return part.image_url ? ["sendPhoto", { photo: part.image_url, caption: text, ...markup }] : ["sendMessage", { text, ...markup }];
     }
+    case "contact": {
+      const phone = part.phones?.[0]?.number;
+      if (phone) return ["sendContact", { phone_number: phone, first_name: part.name }];
+      return ["sendMessage", { text: textOf([part]) }];
+    }
     case "call_event":
+    case "choice":
+    case "form":
+    case "product":
+    case "unsupported":
       return ["sendMessage", { text: textOf([part]) }];
   }
 }
@@ -193,10 +137,15 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
   async parse(req) {
     const update = jsonBody(req.rawBody, Update);
     const items: InboundItem[] = [];
-    for (const [m, edited] of [[update.message, false], [update.edited_message, true]] as const) {
-      const item = m && messageItem(m, req.url, edited);
+    for (const [m, edited] of [[update.message, false], [update.edited_message, true], [update.business_message, false], [update.edited_business_message, true]] as const) {
+      const item = m && messageItem(m, req.url, edited, m.business_connection_id);
       if (item) items.push(item);
     }
+    const deleted = update.deleted_business_messages;
+    for (const id of deleted?.message_ids ?? []) {
+      items.push({ kind: "change", externalThreadId: String(deleted!.chat.id), providerMessageId: `${deleted!.chat.id}:${id}`, contact: { externalId: String(deleted!.chat.id) }, change: { type: "retract" } });
+    }
+    if (update.message_reaction) items.push(...reactionItems(update.message_reaction));
     const q = update.callback_query;
     if (!q?.data) return { items };
     // The button's label is what the customer saw and tapped; the update carries only its data.
@@ -208,7 +157,7 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
       externalThreadId: String(chatId),
       providerMessageId: `callback:${q.id}`,
       contact: contact(q.from, chatId),
-      parts: textParts(label ?? q.data),
+      parts: [{ type: "choice", value: q.data.slice(0, 1000), ...(label ? { label: label.slice(0, 255) } : {}) }],
       metadata: { payload: q.data, ...(q.message ? { reply_to: `${chatId}:${q.message.message_id}` } : {}) },
     });
     // Answering in the webhook response stops the button's spinner without another API call.
