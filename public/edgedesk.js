@@ -1,9 +1,11 @@
 // Minimal browser client for the /v1 conversation protocol: resumes with last_seq and re-sends
-// unacknowledged messages with their original client_msg_id, so reconnects neither lose nor duplicate.
+// unacknowledged messages with their original client_msg_id, so reconnects neither lose nor duplicate;
+// since_rev brings the edits, reactions and retractions of messages it already had.
 export class ConversationSocket {
   constructor({ base = location.origin, conversationId, token, onFrame }) {
     Object.assign(this, { base, conversationId, token, onFrame });
     this.lastSeq = 0;
+    this.rev = null;
     this.pending = new Map();
     this.backoff = 500;
     this.connect();
@@ -13,6 +15,7 @@ export class ConversationSocket {
     const url = new URL(`/v1/conversations/${this.conversationId}/ws`, this.base.replace(/^http/, "ws"));
     url.searchParams.set("token", this.token);
     url.searchParams.set("last_seq", String(this.lastSeq));
+    if (this.rev !== null) url.searchParams.set("since_rev", String(this.rev));
     this.ws = new WebSocket(url);
     this.ws.onopen = () => {
       this.backoff = 500;
@@ -21,6 +24,10 @@ export class ConversationSocket {
     this.ws.onmessage = (e) => {
       const frame = JSON.parse(e.data);
       if (frame.type === "message") this.lastSeq = Math.max(this.lastSeq, frame.message.seq);
+      // Only the first welcome sets the revision: a resumed one is newer than the changes still being replayed.
+      if (frame.type === "welcome" && this.rev === null) this.rev = frame.conversation.rev;
+      if (frame.type === "state") this.rev = Math.max(this.rev ?? 0, frame.conversation.rev);
+      if (frame.type === "message_update") this.rev = Math.max(this.rev ?? 0, frame.message.changed_rev ?? 0);
       if (frame.type === "ack") {
         this.pending.delete(frame.client_msg_id);
         this.lastSeq = Math.max(this.lastSeq, frame.seq);
@@ -42,6 +49,22 @@ export class ConversationSocket {
     return frame;
   }
 
+  edit(messageId, text) {
+    this.frame({ type: "edit", message_id: messageId, parts: [{ type: "text", text }] });
+  }
+
+  retract(messageId) {
+    this.frame({ type: "retract", message_id: messageId });
+  }
+
+  react(messageId, emoji, on) {
+    this.frame({ type: "react", message_id: messageId, emoji, on });
+  }
+
+  frame(f) {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f));
+  }
+
   typing(on) {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "typing", on }));
   }
@@ -56,8 +79,89 @@ export class ConversationSocket {
   }
 }
 
+const PART_TEXT = {
+  call_event: (p) => `📞 call ${p.event}${p.digits ? ` · ${p.digits}` : ""}${p.speech ? ` · “${p.speech}”` : ""}${p.transcript ? `\n${p.transcript}` : ""}`,
+  contact: (p) => `👤 ${[p.name, ...(p.phones ?? []).map((x) => x.number), ...(p.emails ?? []).map((x) => x.address)].join(" · ")}`,
+  choice: (p) => `☑ ${p.label ?? p.value}`,
+  form: (p) => `📝 ${p.name ?? "form"}\n${Object.entries(p.fields).map(([k, v]) => `${k}: ${v}`).join("\n")}`,
+  product: (p) => `🛍 ${p.title ?? p.product_id}`,
+  unsupported: (p) => `(${p.provider_type}${p.description ? `: ${p.description}` : ""})`,
+  location: (p) => `📍 ${[p.name, p.address, p.url ?? `${p.latitude},${p.longitude}`].filter(Boolean).join(" · ")}`,
+};
+
 export function renderText(parts) {
-  return parts.map((p) => p.text ?? p.caption ?? p.title ?? p.url ?? (p.type === "call_event" ? `📞 call ${p.event}` : `[${p.type}]`)).join("\n");
+  return parts.map((p) => PART_TEXT[p.type]?.(p) ?? p.text ?? p.caption ?? p.title ?? p.url ?? `[${p.type}]`).join("\n");
+}
+
+// When a person reads a message as written: the provider's send time, never later than when it was stored.
+export const displayTime = (m) => (m.sent_at === undefined ? m.created_at : Math.min(m.sent_at, m.created_at));
+
+const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+// One message as both sides show it: content, "edited" with the earlier versions on hover, a retraction
+// notice instead of the content, and reactions. `actions` adds buttons: react for anyone, edit and unsend
+// for the author. The element is keyed by message id, so an update replaces it in place.
+export function renderMessage(m, { mine = false, me, actions } = {}) {
+  const el = document.createElement("div");
+  el.className = "msg" + (mine ? " mine" : "") + (m.sender?.kind === "system" ? " event" : "");
+  if (m.id) el.id = `m-${m.id}`;
+  el.dataset.t = String(displayTime(m));
+  el.dataset.seq = String(m.seq ?? Number.MAX_SAFE_INTEGER);
+  const who = document.createElement("small");
+  who.textContent = [mine ? null : m.sender?.name ?? m.sender?.kind, time(displayTime(m)), m.edited_at && !m.retracted_at ? "edited" : null].filter(Boolean).join(" · ");
+  if (m.edits?.length) who.title = m.edits.map((e) => `${time(e.at)}: ${renderText(e.parts)}`).join("\n");
+  el.append(who);
+  const body = document.createElement("span");
+  body.className = "body";
+  body.textContent = m.retracted_at ? "This message was unsent" : renderText(m.parts);
+  if (m.retracted_at) el.classList.add("retracted");
+  el.append(body);
+  const reactions = m.reactions ?? [];
+  if (reactions.length) {
+    const row = document.createElement("div");
+    row.className = "reactions";
+    const counts = new Map();
+    for (const r of reactions) counts.set(r.emoji, [...(counts.get(r.emoji) ?? []), r.sender.name ?? r.sender.kind]);
+    for (const [emoji, names] of counts) {
+      const chip = document.createElement("span");
+      chip.textContent = names.length > 1 ? `${emoji} ${names.length}` : emoji;
+      chip.title = names.join(", ");
+      row.append(chip);
+    }
+    el.append(row);
+  }
+  if (actions && m.id && !m.retracted_at) {
+    const bar = document.createElement("div");
+    bar.className = "msg-actions";
+    const button = (label, title, onclick) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.title = title;
+      b.setAttribute("aria-label", title);
+      b.onclick = onclick;
+      bar.append(b);
+    };
+    const reacted = reactions.some((r) => r.sender.id === me && r.emoji === "👍");
+    button("👍", reacted ? "Remove reaction" : "React", () => actions.react(m.id, "👍", !reacted));
+    if (mine && actions.edit) button("✎", "Edit", () => {
+      const next = prompt("Edit message", renderText(m.parts));
+      if (next && next.trim()) actions.edit(m.id, next.trim());
+    });
+    if (mine && actions.retract) button("↶", "Unsend", () => actions.retract(m.id));
+    el.append(bar);
+  }
+  return el;
+}
+
+// Places (or replaces) a rendered message in reading order: by display time, then by seq.
+export function placeMessage(log, el) {
+  const old = el.id && document.getElementById(el.id);
+  if (old) return old.replaceWith(el);
+  const key = (x) => [Number(x.dataset.t), Number(x.dataset.seq)];
+  const [t, seq] = key(el);
+  const after = [...log.children].find((x) => { const [xt, xs] = key(x); return xt > t || (xt === t && xs > seq); });
+  log.insertBefore(el, after ?? null);
 }
 
 // An anonymous visitor comes back with the resume token, a secret only this browser holds (the contact id is

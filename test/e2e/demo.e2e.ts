@@ -45,12 +45,30 @@ async function main(): Promise<void> {
     await widget.screenshot({ path: `${persistTo}/widget.png` });
     process.stdout.write("e2e: customer ↔ agent through widget, desk offer and console: ok\n");
 
+    // The customer edits their message, the agent reacts to it, the customer unsends it: both sides show each change.
+    widget.once("dialog", (d) => void d.accept("Hello, edited in the browser"));
+    const own = widget.locator("#log .msg.mine", { hasText: "Hello from the browser" });
+    await own.hover();
+    await own.locator("button[aria-label=Edit]").click();
+    const seenByAgent = consolePage.locator("#log .msg", { hasText: "Hello, edited in the browser" });
+    await seenByAgent.locator("small", { hasText: "edited" }).waitFor({ timeout: 15_000 });
+    await seenByAgent.hover();
+    await seenByAgent.locator("button[aria-label=React]").click();
+    await widget.locator("#log .msg.mine", { hasText: "Hello, edited in the browser" }).locator(".reactions span", { hasText: "👍" }).waitFor({ timeout: 15_000 });
+    const edited = widget.locator("#log .msg.mine", { hasText: "Hello, edited in the browser" });
+    await edited.hover();
+    await edited.locator("button[aria-label=Unsend]").click();
+    await consolePage.locator("#log .msg.retracted", { hasText: "This message was unsent" }).waitFor({ timeout: 15_000 });
+    if ((await consolePage.textContent("#log"))?.includes("Hello, edited in the browser")) throw new Error("the console still shows an unsent message's text");
+    process.stdout.write("e2e: edit, reaction and unsend shown on both sides: ok\n");
+
     // A returning visitor resumes with the stored resume token, which the session rotates.
     const stored = () => widget.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? "null"), `edgedesk:${tenant.id}`);
     const before = await stored();
     const shown = await widget.textContent("#ids");
     await widget.reload();
     await widget.waitForSelector("#log .msg:has-text('Hi! How can I help?')", { timeout: 15_000 });
+    await widget.waitForSelector("#log .msg.retracted", { timeout: 15_000 });
     const after = await stored();
     if ((await widget.textContent("#ids")) !== shown || after.contact_id !== before.contact_id || !after.resume_token?.startsWith("edr_") || after.resume_token === before.resume_token) {
       throw new Error(`reload did not resume with a rotated token: ${JSON.stringify({ before, after })}`);
