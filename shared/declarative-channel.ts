@@ -25,6 +25,29 @@ const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
 
 export const SIGNATURE_SCHEMES = ["hmac-sha256-hex", "hmac-sha256-base64", "standard-webhooks", "shared-token"] as const;
 
+/**
+ * Where a provider's webhook keeps the fields of a message. Used by declarative channels and by the API
+ * channel for senders that have their own event shape (a Standard Webhooks sender's `{type, data}` events).
+ */
+export const InboundMap = z.object({
+  /** Pointer to an array of items; absent means the body itself is the one item. */
+  items: pointer.optional(),
+  /** Only items whose value here is one of `equals` are messages; others (other event types) are acknowledged and ignored. */
+  when: z.object({ pointer, equals: z.array(z.string().max(200)).min(1).max(20) }).optional(),
+  thread_id: pointer,
+  message_id: pointer,
+  text: pointer.optional(),
+  image_url: pointer.optional(),
+  file_url: pointer.optional(),
+  contact_id: pointer,
+  contact_name: pointer.optional(),
+  contact_email: pointer.optional(),
+  contact_phone: pointer.optional(),
+  /** The provider's send time: epoch seconds or milliseconds, or an ISO 8601 string. */
+  sent_at: pointer.optional(),
+});
+export type InboundMap = z.infer<typeof InboundMap>;
+
 export const DeclarativeChannelSpec = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
   signature: z
@@ -44,18 +67,7 @@ export const DeclarativeChannelSpec = z.object({
       message: "standard-webhooks secrets are whsec_<base64>",
       path: ["secret"],
     }),
-  inbound: z.object({
-    /** Pointer to an array of items; absent means the body itself is the one item. */
-    items: pointer.optional(),
-    thread_id: pointer,
-    message_id: pointer,
-    text: pointer.optional(),
-    image_url: pointer.optional(),
-    contact_id: pointer,
-    contact_name: pointer.optional(),
-    contact_email: pointer.optional(),
-    contact_phone: pointer.optional(),
-  }),
+  inbound: InboundMap,
   outbound: z.object({
     url: template.refine((u) => /^https?:\/\//.test(u), "url must start with http:// or https://"),
     method: z.enum(["POST", "PUT"]).default("POST"),

@@ -9,6 +9,7 @@ import messageMedia from "../fixtures/api/message-media.json?raw";
 import messageText from "../fixtures/api/message-text.json?raw";
 import statusFailed from "../fixtures/api/status-failed.json?raw";
 import vectorBody from "../fixtures/api/standard-webhooks-vector.json?raw";
+import senderEvents from "../fixtures/api/standard-webhooks-events.json?raw";
 import { standardWebhookHeaders, standardWebhookSignature } from "../signers/api";
 import { parseNeverCrashes } from "./never-crashes";
 import { rejects } from "./support";
@@ -165,4 +166,46 @@ parseNeverCrashes({
   config,
   request: (bytes) => ({ ...signed(""), rawBody: bytes }),
   cases: { "on arbitrary bytes and JSON": fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.json(), shaped.map((o) => JSON.stringify(o) ?? "null")) },
+});
+
+describe("a sender with its own event shape", () => {
+  const [message, contact] = JSON.parse(senderEvents) as unknown[];
+  const mapped = apiAdapter.config.parse({
+    secret: SECRET,
+    outbound_url: "https://hooks.integrator.stub/edgedesk",
+    inbound_map: {
+      when: { pointer: "/type", equals: ["message.created"] },
+      thread_id: "/data/chat_id",
+      message_id: "/data/id",
+      text: "/data/body",
+      contact_id: "/data/author/id",
+      contact_name: "/data/author/display_name",
+      contact_email: "/data/author/email",
+      sent_at: "/timestamp",
+    },
+  });
+
+  it("is refused with a 422 that says how to map it when no map is configured", async () => {
+    const e = await rejects(apiAdapter.parse(signed(JSON.stringify(message)), config), 422);
+    expect(e.message).toMatch(/inbound_map/);
+  });
+
+  it("is mapped by inbound_map: the message event becomes a message, other event types are acknowledged and ignored", async () => {
+    expect((await apiAdapter.parse(signed(JSON.stringify(message)), mapped)).items).toEqual([
+      {
+        kind: "message",
+        externalThreadId: "chat_481",
+        providerMessageId: "m_7H2kq",
+        contact: { externalId: "u_19", name: "Grace Hopper", email: "grace@example.com" },
+        parts: [{ type: "text", text: "Is my order 1234 shipped yet?" }],
+        metadata: {},
+        occurredAt: Date.parse("2022-11-03T20:26:10.344Z"),
+      },
+    ]);
+    expect((await apiAdapter.parse(signed(JSON.stringify(contact)), mapped)).items).toEqual([]);
+  });
+
+  it("edgedesk's own shape still works beside a map", async () => {
+    expect((await apiAdapter.parse(signed(messageText), mapped)).items).toHaveLength(1);
+  });
 });

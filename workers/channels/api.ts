@@ -2,19 +2,24 @@
  * The generic API channel: an integrator posts messages already in our shape, signed with Standard
  * Webhooks, and receives our replies at its outbound_url signed the same way, so one library covers both.
  *
- * Inbound bodies: {thread_id, message_id, contact: {external_id, name?, email?, phone?}, parts, metadata?}
- * or {status: {message_id, status: sent|delivered|read|failed, reason?}} for replies it delivered.
+ * Inbound bodies: {thread_id, message_id, contact: {external_id, name?, email?, phone?}, parts, metadata?, sent_at?}
+ * or {status: {message_id, status: sent|delivered|read|failed, reason?}} for replies it delivered. A sender
+ * with its own event shape sets `inbound_map` (the declarative channels' field pointers) instead.
  */
 import { z } from "zod";
 import { ContentPart, Metadata } from "../../shared/message";
 import { isWebhookSecret, signStandardWebhook } from "../../shared/standard-webhooks";
 import { ChannelError, decodeJson, httpOutcome, jsonOrNull, verifyStandardWebhookRequest } from "./adapter";
 import type { ChannelAdapter, InboundItem } from "./adapter";
+import { mappedItems } from "./declarative";
+import { InboundMap } from "../../shared/declarative-channel";
 
 export const ApiConfig = z.object({
   /** "whsec_" + base64 key, as Standard Webhooks libraries generate it. */
   secret: z.string().refine(isWebhookSecret, "secret must be whsec_<base64 of at least 16 bytes>"),
   outbound_url: z.url({ protocol: /^https?$/ }),
+  /** Where the sender's own events keep a message's fields; bodies in edgedesk's shape are still accepted. */
+  inbound_map: InboundMap.optional(),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
@@ -36,7 +41,12 @@ const MessageBody = z.object({
   }),
   parts: z.array(ContentPart).min(1).max(20),
   metadata: Metadata.optional(),
+  /** When the message was sent on the integrator's side, epoch ms. */
+  sent_at: z.int().positive().optional(),
 });
+
+/** edgedesk's own body shape, recognised by its keys before anything is validated. */
+const ownShape = (body: unknown) => body !== null && typeof body === "object" && ("parts" in body || "status" in body);
 
 function shapeError(error: z.ZodError): ChannelError {
   const issue = error.issues[0];
@@ -51,8 +61,9 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
     await verifyStandardWebhookRequest(config.secret, req, nowMs);
   },
 
-  async parse(req) {
+  async parse(req, config) {
     const body = decodeJson(req.rawBody);
+    if (config.inbound_map && !ownShape(body)) return { items: mappedItems(config.inbound_map, body) };
     if (body !== null && typeof body === "object" && "status" in body) {
       const s = StatusBody.safeParse(body);
       if (!s.success) throw shapeError(s.error);
@@ -62,7 +73,10 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
       return { items: [item] };
     }
     const m = MessageBody.safeParse(body);
-    if (!m.success) throw shapeError(m.error);
+    if (!m.success) {
+      if (!ownShape(body)) throw new ChannelError(422, "the body is not edgedesk's message shape; map your own with the channel's inbound_map");
+      throw shapeError(m.error);
+    }
     const { contact } = m.data;
     return {
       items: [
@@ -78,6 +92,7 @@ export const apiAdapter: ChannelAdapter<ApiConfig> = {
           },
           parts: m.data.parts,
           metadata: m.data.metadata ?? {},
+          ...(m.data.sent_at ? { occurredAt: m.data.sent_at } : {}),
         },
       ],
     };

@@ -6,10 +6,10 @@
 import { z } from "zod";
 import { hmac, timingSafeEqual, toBase64, toHex } from "../../shared/crypto";
 import { DeclarativeChannelSpec } from "../../shared/declarative-channel";
-import type { JsonValue } from "../../shared/declarative-channel";
+import type { InboundMap, JsonValue } from "../../shared/declarative-channel";
 import { resolvePointer } from "../../shared/json-pointer";
 import { ContentPart } from "../../shared/message";
-import { ChannelError, decodeJson, httpOutcome, textOf, verifyStandardWebhookRequest } from "./adapter";
+import { ChannelError, decodeJson, epochMs, httpOutcome, textOf, verifyStandardWebhookRequest } from "./adapter";
 import type { ChannelAdapter, InboundMessage, InboundRequest, OutboundReply } from "./adapter";
 
 export const DeclarativeConfig = z.record(z.string().max(64), z.string().max(4096));
@@ -40,13 +40,27 @@ function scalar(doc: unknown, pointer: string | undefined): string | undefined {
   return typeof v === "number" && Number.isFinite(v) ? String(v) : undefined;
 }
 
-function parseItems(spec: DeclarativeChannelSpec, body: unknown): InboundMessage[] {
-  const list = spec.inbound.items === undefined ? [body] : resolvePointer(body, spec.inbound.items);
-  if (!Array.isArray(list)) throw new ChannelError(422, `${spec.inbound.items} is not an array`);
+/** Epoch ms from a number (seconds or ms), a numeric string or an ISO 8601 string; anything else is no time. */
+function timeAt(doc: unknown, pointer: string | undefined): number | undefined {
+  if (pointer === undefined) return undefined;
+  const v = resolvePointer(doc, pointer);
+  if (typeof v === "number" || (typeof v === "string" && /^\d+(\.\d+)?$/.test(v))) return epochMs(v);
+  if (typeof v !== "string") return undefined;
+  const t = Date.parse(v);
+  return Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
+/** The messages a mapped body holds; items the map's `when` excludes, and items without content, are skipped. */
+export function mappedItems(m: InboundMap, body: unknown): InboundMessage[] {
+  const list = m.items === undefined ? [body] : resolvePointer(body, m.items);
+  if (!Array.isArray(list)) throw new ChannelError(422, `${m.items} is not an array`);
   if (list.length > MAX_ITEMS) throw new ChannelError(422, `more than ${MAX_ITEMS} items`);
   const out: InboundMessage[] = [];
   list.forEach((item: unknown, i) => {
-    const m = spec.inbound;
+    if (m.when) {
+      const v = scalar(item, m.when.pointer);
+      if (v === undefined || !m.when.equals.includes(v)) return;
+    }
     const required = (pointer: string, what: string): string => {
       const v = scalar(item, pointer);
       if (v === undefined) throw new ChannelError(422, `item ${i}: no ${what} at ${pointer}`);
@@ -60,6 +74,8 @@ function parseItems(spec: DeclarativeChannelSpec, body: unknown): InboundMessage
     if (text?.trim()) parts.push({ type: "text", text: text.slice(0, 16_000) });
     const image = scalar(item, m.image_url);
     if (image) parts.push({ type: "image", url: image });
+    const file = scalar(item, m.file_url);
+    if (file) parts.push({ type: "file", url: file });
     const checked = ContentPart.array().safeParse(parts);
     if (!checked.success) throw new ChannelError(422, `item ${i}: ${checked.error.issues[0]?.message}`);
     // Items without content (typing, reads, provider pings) are acknowledged and dropped.
@@ -67,6 +83,7 @@ function parseItems(spec: DeclarativeChannelSpec, body: unknown): InboundMessage
     const name = scalar(item, m.contact_name);
     const email = scalar(item, m.contact_email);
     const phone = scalar(item, m.contact_phone);
+    const sentAt = timeAt(item, m.sent_at);
     out.push({
       kind: "message",
       externalThreadId: thread,
@@ -74,6 +91,7 @@ function parseItems(spec: DeclarativeChannelSpec, body: unknown): InboundMessage
       contact: { externalId: contactId, ...(name ? { name } : {}), ...(email ? { email } : {}), ...(phone ? { phone } : {}) },
       parts: checked.data,
       metadata: {},
+      ...(sentAt ? { occurredAt: sentAt } : {}),
     });
   });
   return out;
@@ -108,7 +126,7 @@ export function declarativeAdapter(input: z.input<typeof DeclarativeChannelSpec>
     },
 
     async parse(req) {
-      return { items: parseItems(spec, decodeJson(req.rawBody)) };
+      return { items: mappedItems(spec.inbound, decodeJson(req.rawBody)) };
     },
 
     async send(reply, config) {
