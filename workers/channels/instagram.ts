@@ -4,9 +4,18 @@
  * and it takes no messaging_type. For accounts on Instagram Login, set api_base to
  * https://graph.instagram.com/v21.0 and use the Instagram user token.
  */
-import { messagingPlatform } from "./messenger";
-import type { MessagingConfig } from "./messenger";
+import { z } from "zod";
+import { AccountId, messagingPlatform, MessagingConfig } from "./messenger";
 
-export type InstagramConfig = MessagingConfig;
+/** `ig_account_id` (the professional account's id, entry.id in webhooks) should be set: without it any account of the same Meta app is accepted. */
+export const InstagramConfig = MessagingConfig.extend({ ig_account_id: AccountId.optional() });
+export type InstagramConfig = z.infer<typeof InstagramConfig>;
 
-export const instagramAdapter = messagingPlatform({ name: "instagram", object: "instagram", files: false, messagingType: false });
+export const instagramAdapter = messagingPlatform({
+  name: "instagram",
+  object: "instagram",
+  config: InstagramConfig,
+  account: (c) => c.ig_account_id,
+  files: false,
+  messagingType: false,
+});

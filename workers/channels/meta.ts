@@ -9,10 +9,19 @@ import type { InboundRequest, ProviderRequest, ProviderResponse, SendOutcome } f
 
 export const GRAPH_API = "https://graph.facebook.com/v21.0";
 
-/** `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(raw body, app secret)>`. */
+/**
+ * `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(raw body, app secret)>`. Meta sends the legacy SHA-1
+ * `X-Hub-Signature` beside it on every delivery; with the SHA-256 header present that one is never consulted, and a
+ * delivery carrying only SHA-1 is refused: accepting it alone would let the weaker scheme stand in for the stronger
+ * one (a downgrade), and no genuine Meta delivery lacks the SHA-256 header.
+ * https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads
+ */
 export async function verifyHubSignature(req: InboundRequest, appSecret: string): Promise<void> {
   const given = req.headers.get("x-hub-signature-256");
-  if (!given) throw new ChannelError(401, "missing X-Hub-Signature-256 header");
+  if (!given) {
+    const legacyOnly = req.headers.has("x-hub-signature");
+    throw new ChannelError(401, legacyOnly ? "only the legacy SHA-1 X-Hub-Signature was sent; X-Hub-Signature-256 is required" : "missing X-Hub-Signature-256 header");
+  }
   const expected = `sha256=${toHex(await hmac("SHA-256", appSecret, req.rawBody))}`;
   if (!timingSafeEqual(given.trim().toLowerCase(), expected)) {
     throw new ChannelError(401, "X-Hub-Signature-256 does not match the body signed with the app secret");

@@ -159,6 +159,23 @@ export const providerMessages = sqliteTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.channel, t.providerMessageId] })],
 );
 
+/**
+ * Signed one-time values of deliveries whose signature leaves the body out (WeChat plain mode), with the SHA-256 of
+ * the body first seen under them: a second body under the same signature is a replay (workers/channels/replay.ts).
+ * Rows are dead after `expires_at` (the end of the signature's validity window) and purged by the cron.
+ */
+export const webhookNonces = sqliteTable(
+  "webhook_nonces",
+  {
+    tenantId: text("tenant_id").notNull(),
+    channel: text("channel").notNull(),
+    nonce: text("nonce").notNull(),
+    bodyHash: text("body_hash").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.channel, t.nonce] }), index("webhook_nonces_expiry").on(t.expiresAt)],
+);
+
 /** The authoritative routing configuration (settings, queues, calendars, rules); pushed to the desk on change. */
 export const routingConfig = sqliteTable("routing_config", {
   tenantId: text("tenant_id").primaryKey().references(() => tenants.id),

@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireAuth, type AuthEnv } from "../http/auth";
+import { HttpError, renderError } from "../http/problem";
+import { loadChannel } from "../channels/store";
+import type { WeChatConfig } from "../channels/wechat";
+import { httpUrl, trimSlash } from "../channels/adapter";
+
+/**
+ * WeChat media by MediaId, for agents and API keys. Images, voice and thumbnails come from
+ * GET {api_base}/cgi-bin/media/get?access_token=…&media_id=… as bytes; a video comes back as JSON
+ * {"video_url": …} to download from; a refusal is JSON {"errcode", "errmsg"} (sometimes labelled text/plain).
+ * The access token sits in the query string, so stored parts point here (/v1/media/wechat/<media id>) and the
+ * token is only used on the server-to-WeChat leg, never in a message, a problem or a log.
+ * Mounted at /v1/media/wechat.
+ */
+
+const VideoUrl = z.object({ video_url: z.string().min(1).max(4096) });
+const Refused = z.object({ errcode: z.union([z.number(), z.string()]), errmsg: z.string().optional() });
+
+/** Temporary media live three days and their bytes never change; agents reopen conversations within that. */
+const CACHE_CONTROL = "private, max-age=3600";
+
+/** Never put the request URL (it holds the access token) or the fetch error's text into a problem. */
+async function providerFetch(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch {
+    throw new HttpError(502, "provider unavailable", "WeChat could not be reached");
+  }
+}
+
+/** WeChat answers JSON for videos and refusals, and labels some of those text/plain. */
+function isJsonAnswer(contentType: string): boolean {
+  return /^(application\/json|text\/plain|text\/json)\b/i.test(contentType);
+}
+
+export const wechatMediaRoutes = new Hono<AuthEnv>()
+  .use(requireAuth("api", "agent"))
+  .get("/:mediaId", async (c) => {
+    const mediaId = c.req.param("mediaId");
+    const loaded = await loadChannel(c.env, c.get("principal").tenantId, "wechat");
+    if (!loaded) throw new HttpError(404, "not found", "wechat is not configured for this tenant");
+    const config = loaded.config as WeChatConfig;
+    const token = config.access_token;
+    if (!token) throw new HttpError(409, "not configured", "the wechat channel has no access_token to fetch media with");
+    const scrub = (s: string) => s.replaceAll(token, "…").slice(0, 200);
+
+    const query = new URLSearchParams({ access_token: token, media_id: mediaId.toWellFormed() });
+    let file = await providerFetch(`${trimSlash(config.api_base)}/cgi-bin/media/get?${query}`);
+    if (!file.ok || !file.body) {
+      await file.body?.cancel();
+      throw new HttpError(502, "provider error", `WeChat media/get answered HTTP ${file.status}`);
+    }
+    if (isJsonAnswer(file.headers.get("content-type") ?? "")) {
+      const json: unknown = await file.json().catch(() => null);
+      const video = VideoUrl.safeParse(json);
+      const download = video.success ? httpUrl(video.data.video_url) : undefined;
+      if (!download) {
+        const refused = Refused.safeParse(json);
+        const why = refused.success ? `: errcode ${scrub(String(refused.data.errcode))} ${scrub(refused.data.errmsg ?? "")}`.trimEnd() : " an unreadable answer";
+        throw new HttpError(502, "provider error", `WeChat media/get refused${why}`);
+      }
+      file = await providerFetch(download);
+      if (!file.ok || !file.body) {
+        await file.body?.cancel();
+        throw new HttpError(502, "provider error", `WeChat video download answered HTTP ${file.status}`);
+      }
+    }
+
+    const headers = new Headers({
+      "content-type": file.headers.get("content-type") || "application/octet-stream",
+      "cache-control": CACHE_CONTROL,
+      // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; sandbox",
+    });
+    const length = file.headers.get("content-length");
+    if (length) headers.set("content-length", length);
+    return new Response(file.body, { status: 200, headers });
+  })
+  .onError(renderError);

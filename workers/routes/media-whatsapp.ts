@@ -1,0 +1,69 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireAuth, type AuthEnv } from "../http/auth";
+import { HttpError, renderError } from "../http/problem";
+import { loadChannel } from "../channels/store";
+import type { WhatsappConfig } from "../channels/whatsapp";
+import { httpUrl, trimSlash } from "../channels/adapter";
+
+/**
+ * WhatsApp media by id, for agents and API keys: GET {api_base}/{media-id} answers a short-lived download URL, and
+ * that URL too needs the tenant's access token. Stored parts point here (/v1/media/whatsapp/<media id>), so the
+ * token is only ever used on the server-to-Meta leg and never reaches a message, a browser or a log.
+ * https://developers.facebook.com/docs/whatsapp/cloud-api/reference/media#retrieve-media-url
+ * Mounted at /v1/media/whatsapp.
+ */
+
+const MediaInfo = z.object({ url: z.string().min(1).max(4096), mime_type: z.string().max(255).optional() });
+const GraphError = z.object({ error: z.object({ message: z.string().optional(), code: z.number().optional() }) });
+
+/** Meta's download URL lasts 5 minutes, but the bytes behind a media id never change and agents reopen conversations. */
+const CACHE_CONTROL = "private, max-age=3600";
+
+/** Never put the request (it carries the token) or the fetch error's text into a problem. */
+async function providerFetch(url: string, token: string): Promise<Response> {
+  try {
+    return await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  } catch {
+    throw new HttpError(502, "provider unavailable", "WhatsApp could not be reached");
+  }
+}
+
+export const whatsappMediaRoutes = new Hono<AuthEnv>()
+  .use(requireAuth("api", "agent"))
+  .get("/:mediaId", async (c) => {
+    const mediaId = c.req.param("mediaId");
+    const loaded = await loadChannel(c.env, c.get("principal").tenantId, "whatsapp");
+    if (!loaded) throw new HttpError(404, "not found", "whatsapp is not configured for this tenant");
+    const config = loaded.config as WhatsappConfig;
+
+    // phone_number_id makes Meta refuse media that did not arrive at this tenant's number, although the app's
+    // token could read it: a tenant sharing the app never reads another's media by guessing ids.
+    const query = new URLSearchParams({ phone_number_id: config.phone_number_id });
+    const info = await providerFetch(`${trimSlash(config.api_base)}/${encodeURIComponent(mediaId.toWellFormed())}?${query}`, config.access_token);
+    const json: unknown = await info.json().catch(() => null);
+    const media = MediaInfo.safeParse(json);
+    const download = media.success ? httpUrl(media.data.url) : undefined;
+    if (!info.ok || !download) {
+      const refused = GraphError.safeParse(json);
+      const why = refused.success && refused.data.error.message ? `: ${refused.data.error.message.slice(0, 200)}` : "";
+      throw new HttpError(502, "provider error", `WhatsApp media lookup answered HTTP ${info.status}${why}`);
+    }
+
+    const file = await providerFetch(download, config.access_token);
+    if (!file.ok || !file.body) {
+      await file.body?.cancel();
+      throw new HttpError(502, "provider error", `WhatsApp media download answered HTTP ${file.status}`);
+    }
+    const headers = new Headers({
+      "content-type": (media.success && media.data.mime_type) || file.headers.get("content-type") || "application/octet-stream",
+      "cache-control": CACHE_CONTROL,
+      // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
+      "x-content-type-options": "nosniff",
+      "content-security-policy": "default-src 'none'; sandbox",
+    });
+    const length = file.headers.get("content-length");
+    if (length) headers.set("content-length", length);
+    return new Response(file.body, { status: 200, headers });
+  })
+  .onError(renderError);
