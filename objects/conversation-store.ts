@@ -529,7 +529,8 @@ export class ConversationStore {
       .reverse();
     const lastInbound = thread.filter((r) => r.direction === "inbound").at(-1)?.id;
     const inboundMeta = JSON.parse(
-      tx.select({ metadata: schema.messages.metadata }).from(schema.messages).where(eq(schema.messages.direction, "inbound")).orderBy(sql`seq DESC`).limit(1).get()?.metadata ?? "{}",
+      // The customer's own last message: a channel event (an auto-reply) must not redirect the answer.
+      tx.select({ metadata: schema.messages.metadata }).from(schema.messages).where(eq(schema.messages.senderKind, "customer")).orderBy(sql`seq DESC`).limit(1).get()?.metadata ?? "{}",
     ) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === "string" ? v : undefined);
     const to = str(inboundMeta.reply_to);

@@ -2,16 +2,22 @@
 import fc from "fast-check";
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
-import type { InboundRequest, OutboundReply } from "../../workers/channels/adapter";
-import { emailAdapter, parseEmail } from "../../workers/channels/email";
-import type { EmailConfig } from "../../workers/channels/email";
+import type { InboundItem, InboundMessage, InboundRequest, OutboundReply } from "../../workers/channels/adapter";
+import { PENDING_BLOB_URL } from "../../workers/channels/blobs";
+import { emailAdapter, parseEmail as parseItems } from "../../workers/channels/email";
+import type { EmailConfig, EmailOptions } from "../../workers/channels/email";
 import htmlOnly from "../fixtures/email/html-only.eml?raw";
 import multipart from "../fixtures/email/multipart-attachment.eml?raw";
 import simple from "../fixtures/email/rfc5322-a1-simple.eml?raw";
 import replyToReply from "../fixtures/email/rfc5322-a2-reply-to-reply.eml?raw";
 import reply from "../fixtures/email/rfc5322-a2-reply.eml?raw";
+import rfc3464Simple from "../fixtures/email/rfc3464-simple-dsn.eml?raw";
+import postfixDsn from "../fixtures/email/postfix-dsn-headers.eml?raw";
+import exchangeNdr from "../fixtures/email/exchange-ndr.eml?raw";
+import mdn from "../fixtures/email/mdn-displayed.eml?raw";
+import autoReplied from "../fixtures/email/rfc3834-auto-replied.eml?raw";
 import { emailHeaders } from "../signers/email";
-import { parseNeverCrashes } from "./never-crashes";
+import { expectWellFormed, parseNeverCrashes } from "./never-crashes";
 import { rejects } from "./support";
 
 const config: EmailConfig = emailAdapter.config.parse({
@@ -24,6 +30,14 @@ const config: EmailConfig = emailAdapter.config.parse({
 });
 
 const bytes = (s: string) => new TextEncoder().encode(s);
+
+/** The one message a person's mail becomes. */
+async function parseEmail(raw: Uint8Array, envelope?: { from: string; to: string }, options: EmailOptions = {}): Promise<InboundMessage> {
+  const items: InboundItem[] = await parseItems(raw, { ...options, ...(envelope ? { envelope } : {}) });
+  expect(items).toHaveLength(1);
+  expect(items[0]!.kind).toBe("message");
+  return items[0] as InboundMessage;
+}
 
 function post(raw: string, headers: Record<string, string> = emailHeaders(config.inbound_token!)): InboundRequest {
   return { method: "POST", url: "https://edge.example/webhooks/email/ten_1", headers: new Headers(headers), rawBody: bytes(raw) };
@@ -66,16 +80,25 @@ describe("e-mail fixtures", () => {
     expect(m.occurredAt).toBe(Date.parse("1997-11-21T17:00:00Z"));
   });
 
-  it("multipart with attachments: text part only, attachments described in metadata", async () => {
+  it("multipart with attachments: the text, then an image part and a file part whose bytes travel as blobs", async () => {
     const m = await parseEmail(bytes(multipart));
     expect(m.externalThreadId).toBe("caf=abc123+xyz@mail.customer.example");
     expect(m.contact).toEqual({ externalId: "zoe@customer.example", email: "zoe@customer.example", name: "Zoë Müller" });
-    expect(m.parts).toEqual([{ type: "text", text: "Hello, the parcel for order 1234 arrived crushed – photo and receipt attached.\n\nZoë" }]);
-    expect(m.metadata.attachments).toEqual([
-      { filename: "parcel.png", mime_type: "image/png", size: 70, content_id: "parcel-photo@customer.example", disposition: "attachment" },
-      { filename: "receipt.pdf", mime_type: "application/pdf", size: 24, content_id: null, disposition: "attachment" },
+    expect(m.parts).toEqual([
+      { type: "text", text: "Hello, the parcel for order 1234 arrived crushed – photo and receipt attached.\n\nZoë" },
+      { type: "image", url: PENDING_BLOB_URL, mime_type: "image/png" },
+      { type: "file", url: PENDING_BLOB_URL, name: "receipt.pdf", mime_type: "application/pdf", size: 24 },
     ]);
-    expect(JSON.stringify(m)).not.toContain("iVBORw0KGgo");
+    expect(m.metadata.attachments).toEqual([
+      { filename: "parcel.png", mime_type: "image/png", size: 70, content_id: "parcel-photo@customer.example", disposition: "attachment", part: 1 },
+      { filename: "receipt.pdf", mime_type: "application/pdf", size: 24, content_id: null, disposition: "attachment", part: 2 },
+    ]);
+    expect(m.blobs?.map((b) => ({ ...b, bytes: b.bytes.byteLength }))).toEqual([
+      { part: 1, bytes: 70, contentType: "image/png", name: "parcel.png" },
+      { part: 2, bytes: 24, contentType: "application/pdf", name: "receipt.pdf" },
+    ]);
+    expect(new TextDecoder().decode(m.blobs![1]!.bytes)).toBe("%PDF-1.4\n% receipt 1234\n");
+    expect(JSON.stringify({ ...m, blobs: undefined })).not.toContain("iVBORw0KGgo");
   });
 
   it("HTML-only: text is derived from the HTML; ids are lower-cased; the root is In-Reply-To", async () => {
@@ -89,7 +112,7 @@ describe("e-mail fixtures", () => {
 
   it("the HTTP endpoint parses the same way", async () => {
     const r = await emailAdapter.parse(post(reply), config);
-    expect(r.items).toEqual([await parseEmail(bytes(reply))]);
+    expect(r.items).toEqual([await parseEmail(bytes(reply), undefined, { domain: config.domain })]);
     expect(r.response).toBeUndefined();
   });
 });
@@ -105,9 +128,16 @@ describe("e-mail edge cases", () => {
     expect(a.externalThreadId).toBe(a.providerMessageId);
   });
 
-  it("flags auto-replies so loops can be avoided", async () => {
+  it("flags auto-replies so loops can be avoided, and keeps them out of the customer's words", async () => {
     const m = await parseEmail(bytes(simple.replace("Subject:", "Auto-Submitted: auto-replied\r\nSubject:")));
     expect(m.metadata.auto_submitted).toBe("auto-replied");
+    expect(m.event).toBe(true);
+  });
+
+  it("an attachment-only mail has no made-up text part", async () => {
+    const raw = multipart.replace(/--simple boundary\r\nContent-Type: text\/plain[\s\S]*?(?=--simple boundary\r\nContent-Type: image)/, "");
+    const m = await parseEmail(bytes(raw));
+    expect(m.parts.map((p) => p.type)).toEqual(["image", "file"]);
   });
 
   it("no sender at all is 422", async () => {
@@ -150,6 +180,9 @@ describe("e-mail send", () => {
     expect(lines).toContain("MIME-Version: 1.0");
     expect(lines).toContain("Content-Type: text/plain; charset=utf-8");
     expect(lines).toContain("Content-Transfer-Encoding: base64");
+    expect(lines.some((l) => l.startsWith("Auto-Submitted:"))).toBe(false);
+    // recorded under its Message-ID as inbound parsing reads one back, so a bounce finds it
+    expect(req!.providerMessageId).toBe("msg_01j9zk@mail.acme.example");
     expect(lines.find((l) => l.startsWith("Date: "))).toMatch(/^Date: [A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
     expect(lines.every((l) => l.length <= 998)).toBe(true);
   });
@@ -167,6 +200,9 @@ describe("e-mail send", () => {
     // …and our own parser threads the customer's answer to it under the same root.
     const answer = `From: jdoe@machine.example\r\nMessage-ID: <x9@machine.example>\r\nIn-Reply-To: ${parsed.messageId}\r\nReferences: ${parsed.references}\r\n\r\nthanks\r\n`;
     expect((await parseEmail(bytes(answer))).externalThreadId).toBe("1234@local.machine.example");
+    // …and a bounce of it names the id the reply was recorded under
+    const bounce = `From: MAILER-DAEMON@mx.example\r\nX-Failed-Recipients: jdoe@machine.example\r\nSubject: failure\r\n\r\n550 5.1.1 no such user\r\n\r\n------ This is a copy of the message, including all the headers. ------\r\n\r\n${req!.body}`;
+    expect(await parseItems(bytes(bounce), { domain: config.domain })).toMatchObject([{ kind: "status", providerMessageId: req!.providerMessageId, status: "failed", reason: "5.1.1 550 5.1.1 no such user" }]);
   });
 
   it("adds Re: once, encodes non-ASCII subjects and neutralises header injection", async () => {
@@ -181,6 +217,11 @@ describe("e-mail send", () => {
     const noThreadInfo = await PostalMime.parse(c!.body);
     expect(noThreadInfo.subject).toBe("Re: your message");
     expect(noThreadInfo.inReplyTo).toBe("<1234@local.machine.example>");
+  });
+
+  it("a survey question is marked Auto-Submitted: auto-generated (RFC 3834 §5)", async () => {
+    const [req] = await emailAdapter.send({ ...out, metadata: { ...out.metadata, survey: "csat" } }, config);
+    expect(req!.body.split("\r\n")).toContain("Auto-Submitted: auto-generated");
   });
 
   it("refuses without a recipient address or content", async () => {
@@ -202,12 +243,29 @@ const soup = fc
   .tuple(fc.array(fc.tuple(header, fc.string({ maxLength: 40 })), { maxLength: 8 }), fc.string({ maxLength: 100 }))
   .map(([hs, body]) => bytes(`${hs.map(([k, v]) => `${k}: ${v}`).join("\r\n")}\r\n\r\n${body}`));
 
+const reportFixtures = [rfc3464Simple, postfixDsn, exchangeNdr, mdn, autoReplied];
+const reportMutations = fc.constantFrom(...reportFixtures).chain((f) => {
+  const lines = f.split("\r\n");
+  return fc.oneof(
+    fc.nat(f.length).map((n) => f.slice(0, n)),
+    fc.array(fc.nat(lines.length - 1), { minLength: 1, maxLength: 6 }).map((drop) => lines.filter((_, i) => !drop.includes(i)).join("\r\n")),
+  );
+});
+
 parseNeverCrashes({
   name: "e-mail",
   adapter: emailAdapter,
   config,
   request: (raw) => ({ ...post(""), rawBody: raw }),
-  cases: { "on arbitrary bytes and header soup": fc.oneof(fc.uint8Array({ maxLength: 400 }), soup) },
-  // this channel's property: a parsed mail is exactly one item
-  check: (r) => expect(r.items).toHaveLength(1),
+  cases: {
+    "on arbitrary bytes and header soup": fc.oneof(fc.uint8Array({ maxLength: 400 }), soup),
+    "on any cut or line-dropped copy of a documented report or auto-reply": reportMutations,
+  },
+  // this channel's property: a parsed mail is one message, or only statuses of our own mail it reports on
+  check: (r) => {
+    expectWellFormed(r);
+    const kinds = r.items.map((i) => i.kind);
+    expect(kinds.every((k) => k === "status") || (kinds.length === 1 && kinds[0] === "message")).toBe(true);
+    for (const m of r.items) if (m.kind === "message") for (const b of m.blobs ?? []) expect(["image", "file"]).toContain(m.parts[b.part]?.type);
+  },
 });

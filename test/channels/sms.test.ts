@@ -5,12 +5,16 @@ import type { InboundRequest, OutboundReply } from "../../workers/channels/adapt
 import { smsAdapter } from "../../workers/channels/sms";
 import type { SmsConfig } from "../../workers/channels/sms";
 import { twilioSignature as adapterSignature } from "../../workers/channels/twilio";
+import eventStreamsInbound from "../fixtures/sms/event-streams-inbound.json?raw";
+import eventStreamsStatus from "../fixtures/sms/event-streams-status.json?raw";
 import inboundMms from "../fixtures/sms/inbound-mms.txt?raw";
+import inboundMmsMixed from "../fixtures/sms/inbound-mms-mixed.txt?raw";
 import inboundText from "../fixtures/sms/inbound-text.txt?raw";
 import statusDelivered from "../fixtures/sms/status-delivered.txt?raw";
 import statusQueued from "../fixtures/sms/status-queued.txt?raw";
 import statusUndelivered from "../fixtures/sms/status-undelivered.txt?raw";
 import { twilioRequest, twilioSignature } from "../signers/sms";
+import { twilioJsonRequest } from "../signers/twilio";
 import { forms, parseNeverCrashes } from "./never-crashes";
 import { rejects } from "./support";
 
@@ -119,6 +123,110 @@ describe("SMS fixtures", () => {
   });
 });
 
+describe("MMS media", () => {
+  const media = (n: number) => `https://api.twilio.com/2010-04-01/Accounts/${AC}/Messages/MM${"7".repeat(32)}/Media/ME${String(n).repeat(32)}`;
+
+  it("every MediaUrlN becomes the part its MediaContentTypeN says: image, video, audio, anything else a file", async () => {
+    const r = await smsAdapter.parse(signed(inboundMmsMixed), config);
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0]).toMatchObject({ kind: "message", providerMessageId: `MM${"7".repeat(32)}` });
+    expect(r.items[0]!.kind === "message" && r.items[0]!.parts).toEqual([
+      { type: "image", url: media(0), mime_type: "image/jpeg" },
+      { type: "video", url: media(1), mime_type: "video/3gpp" },
+      { type: "audio", url: media(2), mime_type: "audio/amr" },
+      { type: "file", url: media(3), mime_type: "text/vcard" },
+      { type: "file", url: media(4), mime_type: "application/pdf" },
+    ]);
+  });
+
+  it("media announced by NumMedia but sent without a URL is shown as such, not dropped; a missing type is a file", async () => {
+    const body = `MessageSid=MM1&From=${encodeURIComponent(CUSTOMER)}&To=${encodeURIComponent(OURS)}&NumMedia=2&MediaUrl0=${encodeURIComponent(media(0))}`;
+    const r = await smsAdapter.parse(signed(body), config);
+    expect(r.items[0]!.kind === "message" && r.items[0]!.parts).toEqual([
+      { type: "file", url: media(0) },
+      { type: "unsupported", provider_type: "twilio_media", description: "media item 2 of 2 was announced without a URL" },
+    ]);
+  });
+});
+
+describe("recipient check (S3)", () => {
+  const listed = smsAdapter.config.parse({ ...config, phone_numbers: [OURS, "+15005550006"] });
+
+  it("an incoming message for a listed number is accepted; for another number or account it is 403", async () => {
+    await expect(smsAdapter.parse(signed(inboundText), listed)).resolves.toMatchObject({ items: [{ kind: "message" }] });
+    await rejects(smsAdapter.parse(signed(inboundText.replace("To=%2B15017122661", "To=%2B15550001111")), listed), 403);
+    await rejects(smsAdapter.parse(signed(inboundText.replace(`AccountSid=${AC}`, `AccountSid=AC${"b".repeat(32)}`)), config), 403);
+  });
+
+  it("a status callback is checked on its From, our side of an outbound message", async () => {
+    await expect(smsAdapter.parse(signed(statusDelivered), listed)).resolves.toMatchObject({ items: [{ kind: "status" }] });
+    await rejects(smsAdapter.parse(signed(statusDelivered.replace("From=%2B15017122661", "From=%2B15550001111")), listed), 403);
+  });
+
+  it("without phone_numbers every number of the account is accepted; the list takes E.164 numbers and short codes only", async () => {
+    await expect(smsAdapter.parse(signed(inboundText.replace("To=%2B15017122661", "To=%2B15550001111")), config)).resolves.toMatchObject({ items: [{ kind: "message" }] });
+    expect(smsAdapter.config.safeParse({ ...config, phone_numbers: ["+15017122661", "12345"] }).success).toBe(true);
+    expect(smsAdapter.config.safeParse({ ...config, phone_numbers: ["5017122661"] }).success).toBe(false);
+    expect(smsAdapter.config.safeParse({ ...config, phone_numbers: ["(501) 712-2661"] }).success).toBe(false);
+    expect(smsAdapter.config.safeParse({ ...config, phone_numbers: [] }).success).toBe(false);
+  });
+});
+
+describe("Event Streams messaging events (JSON, bodySHA256)", () => {
+  const cfg = smsAdapter.config.parse({ ...config, phone_numbers: ["+12345678901"] });
+  function json(body: string): InboundRequest {
+    const r = twilioJsonRequest(cfg.auth_token, URL_, body);
+    return request(r.body, r.headers, r.url);
+  }
+
+  it("verify accepts the signed delivery and refuses a tampered body", async () => {
+    await expect(smsAdapter.verify(json(eventStreamsInbound), cfg, 0)).resolves.toBeUndefined();
+    await rejects(smsAdapter.verify({ ...json(eventStreamsInbound), rawBody: new TextEncoder().encode(eventStreamsInbound.replace("Ahoy!", "Ahoy?")) }, cfg, 0), 401);
+  });
+
+  it("an inbound message is the same message as the form webhook's, with the event's timestamp", async () => {
+    const r = await smsAdapter.parse(json(eventStreamsInbound), cfg);
+    expect(r).toEqual({
+      items: [
+        {
+          kind: "message",
+          externalThreadId: "+12345678901:+11234567890",
+          providerMessageId: "SM00000000000000000000000000000001",
+          contact: { externalId: "+11234567890", phone: "+11234567890" },
+          parts: [{ type: "text", text: "Ahoy!" }],
+          metadata: { to: "+12345678901" },
+          occurredAt: Date.UTC(2025, 0, 1),
+        },
+      ],
+    });
+  });
+
+  it("a single (unbatched) event with media keeps that media was sent, though the event has no URLs", async () => {
+    const one = JSON.parse(eventStreamsInbound)[0];
+    one.data.numMedia = 2;
+    const r = await smsAdapter.parse(json(JSON.stringify(one)), cfg);
+    expect(r.items[0]!.kind === "message" && r.items[0]!.parts).toEqual([
+      { type: "text", text: "Ahoy!" },
+      { type: "unsupported", provider_type: "twilio_event_streams_media", description: "2 media item(s) not included in Event Streams events" },
+    ]);
+  });
+
+  it("status events become statuses with the error code; in-flight ones tell nothing", async () => {
+    const r = await smsAdapter.parse(json(eventStreamsStatus), cfg);
+    expect(r.items).toEqual([
+      { kind: "status", providerMessageId: "SM00000000000000000000000000000002", status: "delivered", externalThreadId: "+12345678901:+11234567890", occurredAt: Date.UTC(2025, 0, 1) },
+      { kind: "status", providerMessageId: "SM00000000000000000000000000000003", status: "failed", reason: "Twilio error 30003", externalThreadId: "+12345678901:+11234567890", occurredAt: Date.UTC(2025, 0, 1, 0, 2) },
+    ]);
+  });
+
+  it("events for another number or account are 403; malformed JSON 400, the wrong shape 422", async () => {
+    await rejects(smsAdapter.parse(json(eventStreamsInbound), { ...config, phone_numbers: [OURS] }), 403);
+    await rejects(smsAdapter.parse(json(eventStreamsStatus.replaceAll(AC, `AC${"b".repeat(32)}`)), cfg), 403);
+    await rejects(smsAdapter.parse(json("{nope"), cfg), 400);
+    await rejects(smsAdapter.parse(json('[{"type":"com.twilio.messaging.inbound-message.received","data":{"from":"+1"}}]'), cfg), 422);
+  });
+});
+
 describe("SMS send", () => {
   const reply: OutboundReply = {
     messageId: "msg_1",
@@ -168,8 +276,17 @@ parseNeverCrashes({
   cases: {
     "on arbitrary bytes": fc.uint8Array({ maxLength: 300 }),
     "on arbitrary forms built from Twilio's parameter names": forms(
-      fc.constantFrom("MessageSid", "From", "To", "Body", "NumMedia", "MediaUrl0", "MediaContentType0", "MessageStatus", "ErrorCode", "SmsSid"),
+      fc.constantFrom("MessageSid", "From", "To", "Body", "NumMedia", "MediaUrl0", "MediaContentType0", "MediaUrl1", "MediaContentType1", "MessageStatus", "ErrorCode", "SmsSid", "AccountSid"),
       fc.string({ maxLength: 40 }),
     ),
   },
+});
+
+describe("twilio recipient check with channel-prefixed senders", () => {
+  it("compares a whatsapp: sender by its number, and still refuses another number", async () => {
+    const { checkRecipient, TwilioConfig } = await import("../../workers/channels/twilio");
+    const config = TwilioConfig.parse({ account_sid: `AC${"a".repeat(32)}`, auth_token: "t", phone_numbers: ["+14155238886"] });
+    expect(() => checkRecipient(config, config.account_sid, "whatsapp:+14155238886")).not.toThrow();
+    expect(() => checkRecipient(config, config.account_sid, "whatsapp:+14155230000")).toThrow(/not one of this channel's phone_numbers/);
+  });
 });

@@ -28,7 +28,7 @@ function signed(body: string, url = URL_): InboundRequest {
 }
 
 describe("voice fixtures", () => {
-  it("an incoming call becomes a ringing call event and is answered with greeting + recording TwiML", async () => {
+  it("an incoming call becomes a ringing call event that asks for a person, answered with greeting + recording TwiML", async () => {
     const req = signed(incomingCall);
     await voiceAdapter.verify(req, config, 0);
     const r = await voiceAdapter.parse(req, config);
@@ -38,8 +38,10 @@ describe("voice fixtures", () => {
         externalThreadId: THREAD,
         providerMessageId: `${CA}:ringing`,
         contact: { externalId: CUSTOMER, phone: CUSTOMER },
+        event: true,
+        routing: {},
         parts: [{ type: "call_event", event: "ringing", call_id: CA }],
-        metadata: { direction: "inbound" },
+        metadata: { call_sid: CA, direction: "inbound" },
       },
     ]);
     const cb = voiceCallbackUrl(URL_, OURS, CUSTOMER).replaceAll("&", "&amp;");
@@ -59,7 +61,7 @@ describe("voice fixtures", () => {
     expect(r.response?.body).toBe(`${XML_HEAD}<Response><Say>Hi &lt;there&gt; &amp; welcome</Say><Enqueue>vip</Enqueue></Response>`);
   });
 
-  it("a completed status callback carries the duration and gets empty TwiML", async () => {
+  it("a completed status callback is an event with the duration and Twilio's Timestamp, asks for nobody, and gets empty TwiML", async () => {
     const r = await voiceAdapter.parse(signed(statusCompleted), config);
     expect(r.items).toEqual([
       {
@@ -67,14 +69,16 @@ describe("voice fixtures", () => {
         externalThreadId: THREAD,
         providerMessageId: `${CA}:completed`,
         contact: { externalId: CUSTOMER, phone: CUSTOMER },
+        event: true,
+        occurredAt: Date.UTC(2025, 0, 14, 17, 20, 48),
         parts: [{ type: "call_event", event: "completed", call_id: CA, duration_s: 47 }],
-        metadata: { direction: "inbound" },
+        metadata: { call_sid: CA, direction: "inbound" },
       },
     ]);
     expect(r.response?.body).toBe(`${XML_HEAD}<Response></Response>`);
   });
 
-  it("a recording callback becomes an audio part in the caller's thread", async () => {
+  it("a recording status callback becomes a `recorded` call event with the recording's URL and length", async () => {
     const r = await voiceAdapter.parse(signed(recordingCompleted, voiceCallbackUrl(URL_, OURS, CUSTOMER)), config);
     expect(r.items).toEqual([
       {
@@ -82,17 +86,25 @@ describe("voice fixtures", () => {
         externalThreadId: THREAD,
         providerMessageId: RE,
         contact: { externalId: CUSTOMER, phone: CUSTOMER },
-        parts: [{ type: "audio", url: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}`, duration_s: 14 }],
+        event: true,
+        parts: [{ type: "call_event", event: "recorded", call_id: CA, recording_url: `https://api.twilio.com/2010-04-01/Accounts/${AC}/Recordings/${RE}`, duration_s: 14 }],
         metadata: { call_sid: CA, recording_sid: RE },
       },
     ]);
+  });
+
+  it("a recording that is not complete yet (in-progress, absent) stores nothing", async () => {
+    for (const status of ["in-progress", "absent"]) {
+      const r = await voiceAdapter.parse(signed(recordingCompleted.replace("RecordingStatus=completed", `RecordingStatus=${status}`), voiceCallbackUrl(URL_, OURS, CUSTOMER)), config);
+      expect(r.items).toEqual([]);
+    }
   });
 
   it("a recording callback that does not say who called is refused", async () => {
     await rejects(voiceAdapter.parse(signed(recordingCompleted), config), 422);
   });
 
-  it("a transcription callback becomes a transcript text message", async () => {
+  it("a transcribeCallback becomes a `transcribed` call event carrying the transcript", async () => {
     const r = await voiceAdapter.parse(signed(transcriptionCompleted, voiceCallbackUrl(URL_, OURS, CUSTOMER)), config);
     expect(r.items).toEqual([
       {
@@ -100,10 +112,16 @@ describe("voice fixtures", () => {
         externalThreadId: THREAD,
         providerMessageId: `TR${"b".repeat(32)}`,
         contact: { externalId: CUSTOMER, phone: CUSTOMER },
-        parts: [{ type: "text", text: "Hi, this is Sam calling about order 1234. The box arrived damaged. Please call me back." }],
-        metadata: { transcript: true, call_sid: CA, recording_sid: RE },
+        event: true,
+        parts: [{ type: "call_event", event: "transcribed", call_id: CA, transcript: "Hi, this is Sam calling about order 1234. The box arrived damaged. Please call me back." }],
+        metadata: { call_sid: CA, direction: "inbound", transcription_sid: `TR${"b".repeat(32)}`, recording_sid: RE },
       },
     ]);
+  });
+
+  it("a failed transcription stores nothing", async () => {
+    const r = await voiceAdapter.parse(signed(transcriptionCompleted.replace("TranscriptionStatus=completed", "TranscriptionStatus=failed"), voiceCallbackUrl(URL_, OURS, CUSTOMER)), config);
+    expect(r.items).toEqual([]);
   });
 
   it("the <Record> action request hangs up instead of greeting again", async () => {
@@ -112,10 +130,22 @@ describe("voice fixtures", () => {
     expect(r).toEqual({ items: [], response: { status: 200, contentType: "text/xml", body: `${XML_HEAD}<Response><Hangup/></Response>` } });
   });
 
-  it("outbound calls keep <our number>:<customer> as the thread", async () => {
+  it("outbound calls keep <our number>:<customer> as the thread, and their voice URL request asks for nobody", async () => {
     const body = `CallSid=${CA}&CallStatus=in-progress&Direction=outbound-api&From=${encodeURIComponent(OURS)}&To=${encodeURIComponent(CUSTOMER)}&CallbackSource=call-progress-events`;
     const r = await voiceAdapter.parse(signed(body), config);
-    expect(r.items[0]).toMatchObject({ externalThreadId: THREAD, providerMessageId: `${CA}:in-progress`, parts: [{ type: "call_event", event: "answered" }] });
+    expect(r.items[0]).toMatchObject({ externalThreadId: THREAD, providerMessageId: `${CA}:in-progress`, event: true, parts: [{ type: "call_event", event: "answered" }] });
+    const answered = await voiceAdapter.parse(signed(body.replace("&CallbackSource=call-progress-events", "")), config);
+    expect(answered.items[0]).not.toHaveProperty("routing");
+    expect(answered.response?.body).toContain("<Record ");
+  });
+
+  it("every lifecycle callback is an event that asks for nobody", async () => {
+    for (const status of ["initiated", "ringing", "in-progress", "completed", "busy", "no-answer", "failed", "canceled"]) {
+      const r = await voiceAdapter.parse(signed(statusCompleted.replace("CallStatus=completed", `CallStatus=${status}`)), config);
+      expect(r.items).toHaveLength(1);
+      expect(r.items[0]).toMatchObject({ event: true, providerMessageId: `${CA}:${status}` });
+      expect(r.items[0]).not.toHaveProperty("routing");
+    }
   });
 
   it("every CallStatus maps to a call event; an unknown one is 422", async () => {
@@ -169,8 +199,26 @@ parseNeverCrashes({
   cases: {
     "on arbitrary bytes": fc.uint8Array({ maxLength: 300 }),
     "on arbitrary forms built from Twilio's voice parameter names": forms(
-      fc.constantFrom("CallSid", "CallStatus", "From", "To", "Direction", "CallDuration", "RecordingSid", "RecordingStatus", "RecordingUrl", "RecordingDuration", "TranscriptionSid", "TranscriptionText", "TranscriptionStatus", "CallbackSource"),
-      fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("completed", "ringing", "https://api.twilio.com/x", "call-progress-events", "12")),
+      fc.constantFrom("CallSid", "CallStatus", "From", "To", "Direction", "CallDuration", "RecordingSid", "RecordingStatus", "RecordingUrl", "RecordingDuration", "TranscriptionSid", "TranscriptionText", "TranscriptionStatus", "CallbackSource", "Timestamp", "AccountSid"),
+      fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("completed", "ringing", "https://api.twilio.com/x", "call-progress-events", "12", "Tue, 14 Jan 2025 17:20:48 +0000")),
+    ),
+  },
+});
+
+const withMenu: VoiceConfig = voiceAdapter.config.parse({
+  ...config,
+  ivr: { prompt: "Press 1", options: [{ digits: "1", speech: ["sales"], label: "Sales", route: { queue: "sales" } }] },
+});
+
+parseNeverCrashes({
+  name: "voice menu callbacks",
+  adapter: voiceAdapter,
+  config: withMenu,
+  request: (bytes) => ({ ...signed("", `${voiceCallbackUrl(URL_, OURS, CUSTOMER)}&ed_event=gather&ed_attempt=2`), rawBody: bytes }),
+  cases: {
+    "on arbitrary forms built from Twilio's Gather parameter names": forms(
+      fc.constantFrom("CallSid", "CallStatus", "From", "To", "Digits", "SpeechResult", "Confidence", "AccountSid"),
+      fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("1", "sales", "0.5", "NaN", "-1", "*")),
     ),
   },
 });

@@ -1,19 +1,23 @@
 /**
  * E-mail. Inbound arrives two ways: the Worker's email() handler (Cloudflare Email Routing) calls
- * parseEmail(raw, envelope); a mail provider that posts raw MIME (content-type message/rfc822) to the
+ * parseEmail(raw, options); a mail provider that posts raw MIME (content-type message/rfc822) to the
  * HTTP webhook proves itself with the shared secret in X-Edgedesk-Mail-Token. Replies are RFC 5322
- * messages with threading headers, posted as message/rfc822 to the tenant's relay.
+ * messages with threading headers, posted as message/rfc822 to the tenant's relay; each is recorded under
+ * its Message-ID, which is how a bounce finds the reply it concerns (docs/channels/email.md).
  *
  * A thread is its root Message-ID: the first of References, else In-Reply-To, else the message's own.
- * Attachments are described in metadata only: there is no URL to point a content part at, and bytes
- * are not inlined into the conversation.
+ * Attachment bytes travel with the message as blobs, which the gateway stores in R2 (blobs.ts).
  */
 import PostalMime from "postal-mime";
-import type { Attachment, Email } from "postal-mime";
+import type { Email } from "postal-mime";
 import { z } from "zod";
-import { sha256Hex, timingSafeEqual, toBase64 } from "../../shared/crypto";
-import { ChannelError, httpOutcome, textOf } from "./adapter";
-import type { ChannelAdapter, InboundMessage } from "./adapter";
+import { sha256Hex, timingSafeEqual } from "../../shared/crypto";
+import { ChannelError, httpOutcome, textParts } from "./adapter";
+import type { ChannelAdapter, InboundItem, InboundStatus } from "./adapter";
+import { MAX_BLOB_BYTES_PER_MESSAGE } from "./blobs";
+import { attachmentParts, describeAttachment } from "./email-attachments";
+import { composeReply } from "./email-compose";
+import { automatedSignal, isReport, messageIds, readReport, type Report } from "./email-reports";
 
 export const EmailConfig = z.object({
   /** Our address replies come from, e.g. support@acme.example. */
@@ -25,17 +29,12 @@ export const EmailConfig = z.object({
   relay_token: z.string().min(1),
   /** Shared secret for the HTTP endpoint; without it only the email() handler can deliver mail. */
   inbound_token: z.string().min(16).optional(),
+  /** Attachment bytes one message may store, at most (and by default) MAX_BLOB_BYTES_PER_MESSAGE. */
+  max_attachment_bytes: z.int().min(0).max(MAX_BLOB_BYTES_PER_MESSAGE).optional(),
 });
 export type EmailConfig = z.infer<typeof EmailConfig>;
 
 export const MAIL_TOKEN_HEADER = "x-edgedesk-mail-token";
-
-/** Message-IDs as bare, lower-cased ids ("<A@b>" → "a@b"), in header order. */
-function messageIds(header: string | undefined): string[] {
-  if (!header) return [];
-  const bracketed = [...header.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1] ?? "");
-  return (bracketed.length ? bracketed : header.split(/\s+/)).filter(Boolean).map((id) => id.toLowerCase());
-}
 
 const ENTITY: Record<string, string> = {
   nbsp: " ", amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", pound: "£", euro: "€", yen: "¥", cent: "¢", copy: "©", reg: "®",
@@ -59,105 +58,115 @@ function htmlToText(html: string): string {
     .trim();
 }
 
-function attachmentInfo(a: Attachment) {
-  const size = typeof a.content === "string" ? a.content.length : a.content.byteLength;
-  return {
-    filename: a.filename,
-    mime_type: a.mimeType,
-    size,
-    content_id: a.contentId ? (messageIds(a.contentId)[0] ?? null) : null,
-    disposition: a.disposition,
-  };
-}
-
 function addresses(list: Email["to"]): string[] {
   return (list ?? []).flatMap((a) => (a.address ? [a.address] : (a.group ?? []).map((m) => m.address)));
 }
 
-/** Raw MIME → one standard message. The envelope (SMTP MAIL FROM / RCPT TO) fills in what headers lack. */
-export async function parseEmail(raw: Uint8Array, envelope?: { from: string; to: string }): Promise<InboundMessage> {
-  let email: Email;
+/** What parsing needs besides the bytes. `domain` tells our own Message-IDs (`<msg_…@domain>`) from others. */
+export type EmailOptions = {
+  /** SMTP MAIL FROM / RCPT TO, which fill in what headers lack. */
+  envelope?: { from: string; to: string };
+  domain?: string;
+  maxAttachmentBytes?: number;
+};
+
+export function emailOptions(config: EmailConfig, envelope?: EmailOptions["envelope"]): EmailOptions {
+  return { domain: config.domain, maxAttachmentBytes: config.max_attachment_bytes ?? MAX_BLOB_BYTES_PER_MESSAGE, ...(envelope ? { envelope } : {}) };
+}
+
+/** The provider id our outbound mail is recorded under: its Message-ID as inbound parsing reads one back. */
+export function ownMessageId(messageId: string, domain: string): string {
+  return `${messageId}@${domain}`.toLowerCase();
+}
+
+/** The most metadata entries for attachments: metadata is bounded, a message with hundreds of parts is not. */
+const MAX_ATTACHMENT_INFO = 40;
+
+async function read(raw: Uint8Array, forceRfc822Attachments: boolean): Promise<Email> {
   try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: "arraybuffer" });
+    return await PostalMime.parse(raw, { attachmentEncoding: "arraybuffer", forceRfc822Attachments });
   } catch (e) {
     throw new ChannelError(400, `unreadable MIME: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+function reportStatus(outcome: Report["outcome"]): InboundStatus["status"] | null {
+  return outcome === "failed" || outcome === "delivered" || outcome === "read" ? outcome : null;
+}
+
+/**
+ * Raw MIME → what it is. A report on a message we sent (a bounce, a delivery or read notice) becomes a status of
+ * that message and nothing else; a delay notice becomes nothing (the MTA is still trying, a later report settles
+ * it). Anything else is one message; when a machine wrote it (an auto-reply, list mail, a report on mail that is
+ * not ours) it is an event: kept in its thread's conversation as a system message that neither reopens nor routes.
+ */
+export async function parseEmail(raw: Uint8Array, options: EmailOptions = {}): Promise<InboundItem[]> {
+  let email = await read(raw, false);
+  // postal-mime keeps a report's returned message apart only for the report types it knows
+  if (isReport(email)) email = await read(raw, true);
+  const { envelope } = options;
   const from = email.from?.address ? email.from : envelope?.from ? { address: envelope.from, name: "" } : undefined;
+  const occurredAt = email.date ? Date.parse(email.date) : NaN;
+  const at = Number.isFinite(occurredAt) ? { occurredAt } : {};
+  const body = email.text?.trim() || (email.html ? htmlToText(email.html) : "");
+
+  const report = readReport(email, body);
+  const domain = options.domain?.toLowerCase();
+  const ours = [...new Set(report?.originalIds ?? [])].filter((id) => !domain || id.endsWith(`@${domain}`));
+  if (report && ours.length) {
+    const status = reportStatus(report.outcome);
+    if (status) {
+      const reason = status === "failed" && report.reason ? { reason: report.reason } : {};
+      return ours.map((providerMessageId) => ({ kind: "status", providerMessageId, status, ...reason, ...at }) satisfies InboundStatus);
+    }
+    // a delay or relay notice: the MTA is still on it, and a later report settles the message's fate
+    if (report.type === "delivery-status" || report.type === "bounce") return [];
+  }
+
   if (!from?.address) throw new ChannelError(422, "no sender address");
   const address = from.address.toLowerCase();
-
   // Without a Message-ID a redelivery must still map to the same id, so derive it from the bytes.
   const ownId = messageIds(email.messageId)[0] ?? `sha256:${await sha256Hex(raw)}`;
   const references = messageIds(email.references);
   const inReplyTo = messageIds(email.inReplyTo)[0];
-  const root = references[0] ?? inReplyTo ?? ownId;
+  const automated = report ? `report: ${report.type}` : automatedSignal(email, envelope?.from);
 
-  const body = email.text?.trim() || (email.html ? htmlToText(email.html) : "") || email.subject?.trim() || "(empty e-mail)";
-  const attachments = email.attachments.map(attachmentInfo);
+  const text = textParts(body);
+  // a report's attachments are the returned message and its status: evidence, listed but not stored
+  const stored = report ? { parts: [], blobs: [], info: email.attachments.map(describeAttachment) } : attachmentParts(email.attachments, text.length, options.maxAttachmentBytes ?? MAX_BLOB_BYTES_PER_MESSAGE);
+  const parts = [...text, ...stored.parts];
+  if (!parts.length) parts.push({ type: "text", text: email.subject?.trim().slice(0, 16_000) || "(empty e-mail)" });
+  const attachments = stored.info.slice(0, MAX_ATTACHMENT_INFO);
   const autoSubmitted = email.headers.find((h) => h.key === "auto-submitted")?.value.trim().toLowerCase();
-  const occurredAt = email.date ? Date.parse(email.date) : NaN;
 
-  return {
-    kind: "message",
-    externalThreadId: root,
-    providerMessageId: ownId,
-    contact: { externalId: address, email: address, ...(from.name ? { name: from.name } : {}) },
-    parts: [{ type: "text", text: body.slice(0, 16_000) }],
-    metadata: {
-      subject: email.subject ?? "",
-      message_id: ownId,
-      ...(inReplyTo ? { in_reply_to: inReplyTo } : {}),
-      ...(references.length ? { references } : {}),
-      to: addresses(email.to),
-      ...(email.cc ? { cc: addresses(email.cc) } : {}),
-      // Where a reply should go: Reply-To when the sender set one.
-      reply_to: (addresses(email.replyTo)[0] ?? address).toLowerCase(),
-      ...(envelope?.to ? { envelope_to: envelope.to } : {}),
-      ...(attachments.length ? { attachments } : {}),
-      ...(autoSubmitted && autoSubmitted !== "no" ? { auto_submitted: autoSubmitted } : {}),
+  return [
+    {
+      kind: "message",
+      externalThreadId: references[0] ?? inReplyTo ?? ownId,
+      providerMessageId: ownId,
+      contact: { externalId: address, email: address, ...(from.name ? { name: from.name } : {}) },
+      parts,
+      metadata: {
+        subject: email.subject ?? "",
+        message_id: ownId,
+        ...(inReplyTo ? { in_reply_to: inReplyTo } : {}),
+        ...(references.length ? { references } : {}),
+        to: addresses(email.to),
+        ...(email.cc ? { cc: addresses(email.cc) } : {}),
+        // Where a reply should go: Reply-To when the sender set one.
+        reply_to: (addresses(email.replyTo)[0] ?? address).toLowerCase(),
+        ...(envelope?.to ? { envelope_to: envelope.to } : {}),
+        ...(attachments.length ? { attachments } : {}),
+        ...(stored.info.length > attachments.length ? { attachments_omitted: stored.info.length - attachments.length } : {}),
+        ...(autoSubmitted && autoSubmitted !== "no" ? { auto_submitted: autoSubmitted } : {}),
+        ...(automated ? { automated } : {}),
+        ...(report ? { report: { type: report.type, outcome: report.outcome, original_message_ids: report.originalIds.slice(0, 10), ...(report.reason ? { reason: report.reason } : {}) } } : {}),
+      },
+      ...at,
+      ...(automated ? { event: true } : {}),
+      ...(stored.blobs.length ? { blobs: stored.blobs } : {}),
     },
-    ...(Number.isFinite(occurredAt) ? { occurredAt } : {}),
-  };
-}
-
-const ASCII_HEADER = /^[\x20-\x7e]*$/;
-
-/** RFC 2047 encoded words for non-ASCII header text, each under the 75-character limit. */
-function encodeHeaderText(text: string): string {
-  const clean = text.replace(/[\r\n]+/g, " ");
-  if (ASCII_HEADER.test(clean)) return clean;
-  const enc = new TextEncoder();
-  const words: string[] = [];
-  let chunk = "";
-  for (const ch of clean) {
-    // 39 bytes → 52 base64 characters, so "Subject: " plus one word stays within 76 columns
-    if (enc.encode(chunk + ch).length > 39) {
-      words.push(chunk);
-      chunk = "";
-    }
-    chunk += ch;
-  }
-  if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${toBase64(enc.encode(w))}?=`).join("\r\n ");
-}
-
-function mailbox(address: string, name?: string): string {
-  if (!name) return `<${address}>`;
-  const display = ASCII_HEADER.test(name) ? `"${name.replace(/["\\]/g, "\\$&")}"` : encodeHeaderText(name);
-  return `${display} <${address}>`;
-}
-
-function bracket(id: string): string {
-  return `<${id.replace(/^<|>$/g, "").replace(/[\s<>]/g, "")}>`;
-}
-
-/** RFC 5322 date in UTC: "Fri, 21 Nov 1997 15:55:06 +0000". */
-function rfc5322Date(d: Date): string {
-  return d.toUTCString().replace(/GMT$/, "+0000");
-}
-
-function wrapBase64(text: string): string {
-  return (toBase64(new TextEncoder().encode(text)).match(/.{1,76}/g) ?? []).join("\r\n");
+  ];
 }
 
 export const emailAdapter: ChannelAdapter<EmailConfig> = {
@@ -170,38 +179,19 @@ export const emailAdapter: ChannelAdapter<EmailConfig> = {
     if (!given || !timingSafeEqual(given, config.inbound_token)) throw new ChannelError(401, `missing or wrong ${MAIL_TOKEN_HEADER}`);
   },
 
-  async parse(req) {
-    return { items: [await parseEmail(req.rawBody)] };
+  async parse(req, config) {
+    return { items: await parseEmail(req.rawBody, emailOptions(config)) };
   },
 
   /** Needs reply.metadata.to (the customer's address, e.g. the inbound reply_to) and reply.metadata.subject. */
   async send(reply, config) {
-    const to = z.email().safeParse(reply.metadata.to);
-    if (!to.success) throw new ChannelError(422, "reply.metadata.to must be the customer's e-mail address");
-    const text = textOf(reply.parts);
-    if (!text) throw new ChannelError(422, "nothing to send");
-    const original = typeof reply.metadata.subject === "string" ? reply.metadata.subject.trim() : "";
-    const subject = /^re:/i.test(original) ? original : `Re: ${original || "your message"}`;
-    const parent = reply.inReplyTo ?? reply.externalThreadId;
-    const references = [...new Set([reply.externalThreadId, ...(reply.references ?? []), parent].map(bracket))];
-    const headers = [
-      `From: ${mailbox(config.from_address, config.from_name)}`,
-      `To: <${to.data}>`,
-      `Subject: ${encodeHeaderText(subject)}`,
-      `Date: ${rfc5322Date(new Date())}`,
-      `Message-ID: ${bracket(`${reply.messageId}@${config.domain}`)}`,
-      `In-Reply-To: ${bracket(parent)}`,
-      `References: ${references.join("\r\n ")}`,
-      "MIME-Version: 1.0",
-      "Content-Type: text/plain; charset=utf-8",
-      "Content-Transfer-Encoding: base64",
-    ];
     return [
       {
         url: config.relay_url,
         method: "POST",
         headers: { authorization: `Bearer ${config.relay_token}`, "content-type": "message/rfc822" },
-        body: `${headers.join("\r\n")}\r\n\r\n${wrapBase64(text)}\r\n`,
+        body: composeReply(reply, config),
+        providerMessageId: ownMessageId(reply.messageId, config.domain),
       },
     ];
   },

@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import { requireAuth, type AuthEnv } from "../http/auth";
+import { HttpError, renderError } from "../http/problem";
+import { blobKeyTenant, INLINE_IMAGE_TYPES } from "../channels/blobs";
+
+/**
+ * Attachment bytes stored from channel deliveries (blobs.ts), at `/v1/media/files/<key>`. Only the key's own
+ * tenant's agents and API keys may read it; for anyone else, and for anything that is not a stored key, the answer
+ * is the same 404, so keys of other tenants cannot be probed. Mounted at /v1/media/files.
+ */
+
+/** Content-addressed: the bytes behind a key never change. */
+const CACHE_CONTROL = "private, max-age=31536000, immutable";
+
+/** RFC 6266: an ASCII fallback and the UTF-8 name (RFC 8187). */
+function disposition(kind: "inline" | "attachment", name: string | undefined): string {
+  if (!name) return kind;
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name.toWellFormed()).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+const notFound = () => new HttpError(404, "not found", "no such file");
+
+export const mediaFileRoutes = new Hono<AuthEnv>()
+  .use(requireAuth("api", "agent"))
+  .get("/*", async (c) => {
+    let key: string;
+    try {
+      key = decodeURIComponent(c.req.path.replace(/^.*?\/v1\/media\/files\//, ""));
+    } catch {
+      throw notFound();
+    }
+    if (blobKeyTenant(key) !== c.get("principal").tenantId) throw notFound();
+    const object = await c.env.MEDIA.get(key);
+    if (!object) throw notFound();
+    const type = object.httpMetadata?.contentType ?? "application/octet-stream";
+    const inline = INLINE_IMAGE_TYPES.has(type);
+    return new Response(object.body, {
+      status: 200,
+      headers: {
+        "content-type": type,
+        "content-length": String(object.size),
+        "cache-control": CACHE_CONTROL,
+        etag: object.httpEtag,
+        // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
+        "x-content-type-options": "nosniff",
+        "content-security-policy": "default-src 'none'; sandbox",
+        "content-disposition": disposition(inline ? "inline" : "attachment", object.customMetadata?.name),
+      },
+    });
+  })
+  .onError(renderError);
