@@ -49,6 +49,8 @@ type Row = {
   fixture: string;
   thread: string;
   parts: unknown[];
+  /** Who the stored message is from: a call event is the channel's (system), not the customer's words. */
+  sender?: "customer" | "system";
   answer?: (hook: string) => Answer;
   /** Requests whose whole point is the provider's expected answer (subscription handshakes, url_verification). */
   handshakes?: { name: string; req: (config: Config, hook: string, nowMs: number) => Req; status: number; answer?: Answer }[];
@@ -111,7 +113,14 @@ const ROWS: Row[] = [
       { body: mutate(whatsappText, (d) => delete d.entry[0].changes[0].value.messages[0].id), status: 422 },
     ],
   },
-  meta("messenger", signMessenger, { app_secret: "messenger-app-secret", verify_token: "edgedesk-verify", access_token: "EAAGpage" }, messengerText, "<PAGE_ID>:<PSID>", "hello, world!", "instagram"),
+  {
+    ...meta("messenger", signMessenger, { app_secret: "messenger-app-secret", verify_token: "edgedesk-verify", access_token: "EAAGpage" }, messengerText, "<PAGE_ID>:<PSID>", "hello, world!", "instagram"),
+    // The documented text message answers a quick reply: its text, and the option picked.
+    parts: [
+      { type: "text", text: "hello, world!" },
+      { type: "choice", value: "<DEVELOPER_DEFINED_PAYLOAD>", label: "hello, world!" },
+    ],
+  },
   meta("instagram", signInstagram, { app_secret: "ig-app-secret", verify_token: "edgedesk-verify", access_token: "IGQtoken" }, instagramText, "IGID:IGSID", "MESSAGE-TEXT", "page"),
   {
     channel: "telegram",
@@ -224,6 +233,7 @@ const ROWS: Row[] = [
     fixture: voiceIncoming,
     thread: "+15017122661:+15558675310",
     parts: [{ type: "call_event", event: "ringing", call_id: "CA88888888888888888888888888888888" }],
+    sender: "system",
     // The incoming call is answered with the greeting and a recording whose callbacks come back to this webhook.
     answer: (hook) => ({
       type: "text/xml",
@@ -292,7 +302,7 @@ describe.each(ROWS)("$channel webhook", (row) => {
     await expectAnswer(await send(delivery), answer);
     const { data } = await ok<{ data: { sender: { kind: string }; channel: string; direction: string; parts: unknown[] }[] }>(messages());
     expect(data).toHaveLength(1);
-    expect(data[0]).toMatchObject({ channel: row.channel, direction: "inbound", sender: { kind: "customer" }, parts: row.parts });
+    expect(data[0]).toMatchObject({ channel: row.channel, direction: "inbound", sender: { kind: row.sender ?? "customer" }, parts: row.parts });
     expect(data[0]!.parts).toHaveLength(row.parts.length);
     expect(await ok(call(`/v1/conversations/${conversation}`, { auth: t.key }))).toMatchObject({ channel: row.channel, external_thread_id: row.thread });
   });

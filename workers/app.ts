@@ -12,6 +12,11 @@ import { channelRoutes } from "./routes/channels";
 import { contactRoutes } from "./routes/contacts";
 import { routingRoutes } from "./routes/routing";
 import { mediaRoutes } from "./routes/media";
+import { mediaFileRoutes } from "./routes/media-files";
+import { whatsappMediaRoutes } from "./routes/media-whatsapp";
+import { wechatMediaRoutes } from "./routes/media-wechat";
+import { slackMediaRoutes } from "./routes/media-slack";
+import { lineMediaRoutes } from "./routes/media-line";
 import { kbRoutes } from "./routes/kb";
 import { openApiDocument } from "./openapi";
 import { webhookRoutes } from "./routes/webhooks";
@@ -60,7 +65,12 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/channels", channelRoutes)
   .route("/v1/contacts", contactRoutes)
   .route("/v1/routing", routingRoutes)
+  .route("/v1/media/files", mediaFileRoutes)
   .route("/v1/media", mediaRoutes)
+  .route("/v1/media/whatsapp", whatsappMediaRoutes)
+  .route("/v1/media/wechat", wechatMediaRoutes)
+  .route("/v1/media/slack", slackMediaRoutes)
+  .route("/v1/media/line", lineMediaRoutes)
   .route("/v1/kb", kbRoutes)
   .route("/v1/nlp", nlpRoutes)
   .route("/v1/bot", botRoutes)

@@ -4,6 +4,7 @@ import { consumeInbound } from "./consumers/inbound";
 import { consumeOutbound } from "./consumers/outbound";
 import { handleEmail } from "./email";
 import { runAnalyticsCron } from "./analytics/cron";
+import { purgeExpiredNonces } from "./channels/replay";
 
 export { Conversation } from "../objects/conversation";
 export { RoutingDesk } from "../objects/routing-desk";
@@ -16,6 +17,7 @@ export default {
     ctx.waitUntil(
       runAnalyticsCron(env, controller.scheduledTime).then((report) => console.log(JSON.stringify({ level: "info", msg: "analytics cron", ...report }))),
     );
+    ctx.waitUntil(purgeExpiredNonces(env, controller.scheduledTime).then((deleted) => console.log(JSON.stringify({ level: "info", msg: "expired webhook nonces purged", deleted }))));
   },
   async queue(batch, env) {
     switch (batch.queue) {

@@ -41,7 +41,12 @@ export type InboundMessage = {
   event?: boolean;
   /** Ask for a person with these routing hints (an IVR choice), even when `event` is set. */
   routing?: RoutingRequest;
+  /** Attachment bytes the provider sent inline (e-mail): stored by the gateway before the message, see InboundBlob. */
+  blobs?: InboundBlob[];
 };
+
+/** Bytes for `parts[part]` (an image or file part): the gateway stores them and sets that part's `url` to the copy. */
+export type InboundBlob = { part: number; bytes: Uint8Array; contentType: string; name?: string };
 
 export type InboundStatus = {
   kind: "status";
@@ -81,6 +86,13 @@ export type ProviderResponse = { status: number; contentType: string; body: stri
 
 export type ParseResult = { items: InboundItem[]; response?: ProviderResponse };
 
+/**
+ * A signed one-time value of a delivery whose signature leaves the body out (WeChat plain mode). The gateway keeps
+ * the hash of the body first delivered under `key` until `expiresAt` (epoch ms, when the signature stops verifying):
+ * the same body again is the provider retrying, another body is a replay (workers/channels/replay.ts).
+ */
+export type ReplayKey = { key: string; expiresAt: number };
+
 /** A reply as the conversation holds it, ready to be turned into the provider's API call. */
 export type OutboundReply = {
   messageId: string;
@@ -93,7 +105,8 @@ export type OutboundReply = {
   metadata: Record<string, unknown>;
 };
 
-export type ProviderRequest = { url: string; method: "POST" | "PUT"; headers: Record<string, string>; body: string };
+/** `providerMessageId`: the id the provider will know the message by when the sender chooses it (e-mail's Message-ID). */
+export type ProviderRequest = { url: string; method: "POST" | "PUT"; headers: Record<string, string>; body: string; providerMessageId?: string };
 
 /** The provider's answer to a send: its message id, or whether trying again can help. */
 export type SendOutcome = { ok: true; providerMessageId?: string } | { ok: false; retryable: boolean; reason: string };
@@ -120,6 +133,8 @@ export interface ChannelAdapter<C = Record<string, string>> {
   handshake?(req: InboundRequest, config: C, nowMs: number): Promise<ProviderResponse | null>;
   /** Verifies the provider's signature over the raw bytes in constant time; throws ChannelError(401) on failure. */
   verify(req: InboundRequest, config: C, nowMs: number): Promise<void>;
+  /** Called after `verify` for providers whose signature does not cover the body; null = nothing to remember. */
+  replayKey?(req: InboundRequest, config: C): ReplayKey | null;
   /** Converts a verified payload into standard items; throws ChannelError(400|422) on malformed input. */
   parse(req: InboundRequest, config: C): Promise<ParseResult>;
   /** Builds the provider call(s) that deliver a reply. Throws ChannelError(422) if the reply cannot be expressed. */

@@ -1,150 +1,40 @@
 /**
- * Slack Events API (and the interactivity endpoint, for the buttons our quick replies become).
- * X-Slack-Signature is v0=<hex HMAC-SHA256("v0:" + X-Slack-Request-Timestamp + ":" + raw body)>, and a
- * timestamp more than five minutes from now is refused so a captured request cannot be replayed.
- *
- * Threads: a direct message channel is one conversation, "<team>:<channel>". In other channels every
- * top-level message starts a Slack thread and a conversation, "<team>:<channel>:<thread root ts>", which
- * is where replies are posted. Provider message ids are "<channel>:<ts>", the same for every retry of a
- * delivery (X-Slack-Retry-Num) and for the copy an app_mention subscription would add.
+ * Slack: the Events API (JSON) and, on the same URL, slash commands and interactivity (form posts). Every request
+ * is signed alike: X-Slack-Signature is v0=<hex HMAC-SHA256("v0:" + X-Slack-Request-Timestamp + ":" + raw body)>,
+ * and a timestamp more than five minutes from now is refused so a captured request cannot be replayed. With
+ * `team_id` / `app_id` configured, a delivery for another workspace or app is refused (403) before anything is
+ * stored. Threads and ids: slack-common.ts; events: slack-events.ts; forms: slack-interactivity.ts.
  */
 import { z } from "zod";
 import { hmac, timingSafeEqual, toHex } from "../../shared/crypto";
-import type { ContentPart } from "../../shared/message";
-import { ChannelError, clip, count, decodeJson, epochMs, httpOutcome, httpUrl, jsonOrNull, textOf, textParts, trimSlash, utf8, validated, withPrompts } from "./adapter";
-import type { ChannelAdapter, InboundItem, InboundMessage, OutgoingPart, ProviderResponse, SendOutcome } from "./adapter";
+import { ChannelError, decodeJson, httpOutcome, jsonOrNull, textOf, trimSlash, withPrompts } from "./adapter";
+import type { ChannelAdapter, OutgoingPart, SendOutcome } from "./adapter";
+import { SlackId } from "./slack-common";
+import { eventItems } from "./slack-events";
+import { formItems } from "./slack-interactivity";
 
 export const SlackConfig = z.object({
   signing_secret: z.string().min(1),
   bot_token: z.string().min(1),
   api_base: z.url({ protocol: /^https?$/ }).default("https://slack.com/api"),
+  /** The workspace the app is installed in (T…). Set it: deliveries for any other workspace are refused. */
+  team_id: SlackId.optional(),
+  /** The app's id (A…). Set it, alone for an org-wide Enterprise Grid install: other apps' deliveries are refused. */
+  app_id: SlackId.optional(),
+  /** The ephemeral answer a slash command gets at once (only the person who typed it sees it). */
+  command_ack: z.string().min(1).max(3000).optional(),
 });
 export type SlackConfig = z.infer<typeof SlackConfig>;
 
 const MAX_SKEW_S = 5 * 60;
 
-const SlackId = z.string().min(1).max(64);
-const Ts = z.string().regex(/^[0-9]{1,12}\.[0-9]{1,9}$/);
-
-const File = z.object({ name: z.string().optional(), mimetype: z.string().optional(), size: z.number().optional(), url_private: z.string().optional() });
-const Message = z.object({
-  user: SlackId.optional(),
-  text: z.string().optional(),
-  ts: Ts,
-  thread_ts: Ts.optional(),
-  bot_id: z.string().optional(),
-  edited: z.object({ ts: Ts }).optional(),
-  files: z.array(File).optional(),
-});
-const Event = Message.extend({
-  type: z.literal("message"),
-  subtype: z.string().optional(),
-  channel: SlackId,
-  channel_type: z.string().optional(),
-  message: Message.optional(),
-});
-type Event = z.infer<typeof Event>;
-
-const Envelope = z.object({ type: z.string(), challenge: z.string().optional(), team_id: SlackId.optional(), event_id: z.string().optional(), event: z.unknown().optional() });
-
-const BlockActions = z.object({
-  type: z.literal("block_actions"),
-  team: z.object({ id: SlackId }),
-  user: z.object({ id: SlackId, name: z.string().optional() }),
-  channel: z.object({ id: SlackId }),
-  container: z.object({ message_ts: Ts.optional(), thread_ts: Ts.optional() }).optional(),
-  message: z.object({ ts: Ts, thread_ts: Ts.optional() }).optional(),
-  actions: z.array(z.object({ type: z.string(), value: z.string().optional(), text: z.object({ text: z.string() }).optional(), action_ts: z.string() })),
-});
-
-/** Subtypes that are a person saying something. */
-const SPOKEN = new Set([undefined, "file_share", "thread_broadcast", "me_message"]);
-
-function isDirect(channel: string, channelType?: string): boolean {
-  return channelType ? channelType === "im" : channel.startsWith("D");
-}
-
-function threadOf(team: string, channel: string, root: string, direct: boolean): string {
-  return direct ? `${team}:${channel}` : `${team}:${channel}:${root}`;
-}
-
-/** Files are served at url_private to requests bearing the bot token. */
-function parts(m: z.infer<typeof Message>): ContentPart[] {
-  const files = (m.files ?? []).flatMap((f): ContentPart[] => {
-    const url = httpUrl(f.url_private);
-    if (!url) return [];
-    const mime_type = clip(f.mimetype, 100);
-    if (mime_type?.startsWith("image/")) return [{ type: "image", url, mime_type }];
-    return [{ type: "file", url, mime_type, name: clip(f.name, 255), size: count(f.size) }];
-  });
-  return [...textParts(m.text), ...files];
-}
-
-/**
- * Only what a person said: not our own replies or other bots' (answering them would loop), not joins,
- * topic changes or deletions. An edit counts when Slack stamps it `edited`; message_changed without the
- * stamp is a link unfurl.
- */
-const Kind = z.object({ type: z.literal("message"), subtype: z.string().optional(), bot_id: z.string().optional() });
-
-function spoken(event: unknown): boolean {
-  const k = Kind.safeParse(event);
-  return k.success && !k.data.bot_id && (SPOKEN.has(k.data.subtype) || k.data.subtype === "message_changed");
-}
-
-function messageItem(team: string, e: Event, eventId: string | undefined): InboundMessage | null {
-  const edit = e.subtype === "message_changed";
-  const m = edit ? e.message : e;
-  if (!m?.user || m.bot_id || (edit && !m.edited)) return null;
-  const content = parts(m);
-  if (content.length === 0) return null;
-  const id = `${e.channel}:${m.ts}`;
-  const metadata: Record<string, unknown> = eventId ? { event_id: eventId } : {};
-  if (edit) Object.assign(metadata, { edited: true, edit_of: id });
-  return {
-    kind: "message",
-    externalThreadId: threadOf(team, e.channel, m.thread_ts ?? m.ts, isDirect(e.channel, e.channel_type)),
-    providerMessageId: m.edited && edit ? `${id}:edit:${m.edited.ts}` : id,
-    contact: { externalId: `${team}:${m.user}` },
-    parts: content,
-    metadata,
-    occurredAt: epochMs(m.edited && edit ? m.edited.ts : m.ts),
-  };
-}
-
-/** A click on one of our quick-reply buttons: the customer "said" the button's label. */
-function actionItems(p: z.infer<typeof BlockActions>): InboundItem[] {
-  const root = p.container?.thread_ts ?? p.message?.thread_ts ?? p.container?.message_ts ?? p.message?.ts;
-  if (!root) return [];
-  return p.actions.flatMap((a): InboundItem[] => {
-    const said = textParts(a.text?.text || a.value);
-    if (a.type !== "button" || a.value === undefined || said.length === 0) return [];
-    return [
-      {
-        kind: "message",
-        externalThreadId: threadOf(p.team.id, p.channel.id, root, isDirect(p.channel.id)),
-        providerMessageId: `${p.channel.id}:action:${a.action_ts}`,
-        contact: { externalId: `${p.team.id}:${p.user.id}`, ...(p.user.name ? { name: p.user.name } : {}) },
-        parts: said,
-        metadata: { payload: a.value },
-        occurredAt: epochMs(a.action_ts),
-      },
-    ];
-  });
-}
-
-const FORM = new TextEncoder().encode("payload=");
-
-/** Interactivity posts `payload=<json>` as a form; the Events API posts JSON. */
-function body(raw: Uint8Array): unknown {
-  if (!FORM.every((b, i) => raw[i] === b)) return decodeJson(raw);
-  let form: string;
-  try {
-    form = utf8(raw);
-  } catch {
-    throw new ChannelError(400, "form body is not UTF-8");
+/** JSON starts with "{" (after any whitespace); every form post Slack sends is key=value pairs. */
+function isJson(raw: Uint8Array): boolean {
+  for (const b of raw) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    return b === 0x7b;
   }
-  return decodeJson(new URLSearchParams(form).get("payload") ?? "");
+  return false;
 }
 
 type Block = Record<string, unknown>;
@@ -197,21 +87,11 @@ export const slackAdapter: ChannelAdapter<SlackConfig> = {
     if (!timingSafeEqual(given.trim(), expected)) throw new ChannelError(401, "X-Slack-Signature does not match the request signed with the signing secret");
   },
 
-  async parse(req) {
-    const raw = body(req.rawBody);
-    const kind = validated(raw, z.object({ type: z.string() })).type;
-    if (kind === "block_actions") return { items: actionItems(validated(raw, BlockActions)) };
-    const envelope = validated(raw, Envelope);
-    if (envelope.type === "url_verification") {
-      if (!envelope.challenge) throw new ChannelError(422, "url_verification without a challenge");
-      const response: ProviderResponse = { status: 200, contentType: "text/plain", body: envelope.challenge };
-      return { items: [], response };
-    }
-    // Other callbacks (app_rate_limited …) and other event types concern no conversation.
-    if (envelope.type !== "event_callback" || !spoken(envelope.event)) return { items: [] };
-    if (!envelope.team_id) throw new ChannelError(422, "event_callback without team_id");
-    const item = messageItem(envelope.team_id, validated(envelope.event, Event), envelope.event_id);
-    return { items: item ? [item] : [] };
+  async parse(req, config) {
+    if (isJson(req.rawBody)) return eventItems(decodeJson(req.rawBody), config, req.url);
+    // Forms carry no send time of their own; the signed request timestamp is when Slack sent it.
+    const ts = req.headers.get("x-slack-request-timestamp");
+    return formItems(req.rawBody, config, ts && /^[0-9]{1,12}$/.test(ts) ? Number(ts) * 1000 : undefined);
   },
 
   async send(reply, config) {

@@ -39,7 +39,7 @@ async function deliver(env: Env, job: OutboundJob): Promise<SendOutcome & { prov
     const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
     const outcome = adapter.sendOutcome(res.status, await res.text());
     if (!outcome.ok) return outcome;
-    providerMessageId ??= outcome.providerMessageId;
+    providerMessageId ??= outcome.providerMessageId ?? req.providerMessageId;
   }
   return providerMessageId ? { ok: true, providerMessageId } : { ok: true };
 }

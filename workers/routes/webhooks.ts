@@ -4,6 +4,8 @@ import { HttpError, problemResponse } from "../http/problem";
 import { isChannelName } from "../channels/registry";
 import { loadChannel } from "../channels/store";
 import { applyInbound, planInbound, type InboundBatch } from "../channels/ingest";
+import { storeBlobs } from "../channels/blobs";
+import { refuseReplay } from "../channels/replay";
 import { ChannelError, type InboundRequest, type InboundStatus, type ProviderResponse } from "../channels/adapter";
 import { conversationStub } from "../conversation-stub";
 import { db } from "../db/client";
@@ -85,8 +87,10 @@ export const webhookRoutes = new Hono<{ Bindings: Env }>().on(["GET", "POST"], "
       return reply(r);
     }
     await adapter.verify(inbound, config, t);
+    const replay = adapter.replayKey?.(inbound, config);
+    if (replay) await refuseReplay(c.env, tenant, channel, replay, inbound.rawBody, t);
     const parsed = await adapter.parse(inbound, config);
-    const { batches, orphanStatuses } = await planInbound(tenant, channel as ChannelName, parsed.items, t);
+    const { batches, orphanStatuses } = await planInbound(tenant, channel as ChannelName, await storeBlobs(c.env, tenant, channel as ChannelName, new URL(c.req.url).origin, parsed.items), t);
     await deliverInbound(c.env, batches);
     if (orphanStatuses.length) c.executionCtx.waitUntil(applyOrphanStatuses(c.env, tenant, channel, orphanStatuses));
     return reply(parsed.response);
