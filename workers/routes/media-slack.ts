@@ -5,6 +5,7 @@ import { HttpError, renderError } from "../http/problem";
 import { loadChannel } from "../channels/store";
 import type { SlackConfig } from "../channels/slack";
 import { trimSlash } from "../channels/adapter";
+import { providerFetch, servedFile } from "./media-proxy";
 
 /**
  * Files shared in Slack, served to agents and API keys without the bot token ever leaving the server. Stored
@@ -26,18 +27,6 @@ const FileInfo = z.object({
   }),
 });
 const Refused = z.object({ ok: z.literal(false), error: z.string() });
-
-/** Download URLs expire, but a file's bytes do not change while its id lives. */
-const CACHE_CONTROL = "private, max-age=3600";
-
-/** Never put the request (it carries the bot token) or the fetch error's text into a problem. */
-async function slackFetch(url: string, token: string): Promise<Response> {
-  try {
-    return await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    throw new HttpError(502, "provider unavailable", "Slack could not be reached");
-  }
-}
 
 /**
  * The token goes only to Slack: the download must be https on the API's host or a subdomain of it
@@ -63,7 +52,7 @@ export const slackMediaRoutes = new Hono<AuthEnv>()
     if (!loaded) throw new HttpError(404, "not found", "slack is not configured for this tenant");
     const config = loaded.config as SlackConfig;
 
-    const info = await slackFetch(`${trimSlash(config.api_base)}/files.info?file=${fileId}`, config.bot_token);
+    const info = await providerFetch(`${trimSlash(config.api_base)}/files.info?file=${fileId}`, "Slack", config.bot_token);
     const json: unknown = await info.json().catch(() => null);
     const parsed = FileInfo.safeParse(json);
     if (!info.ok || !parsed.success) {
@@ -76,7 +65,7 @@ export const slackMediaRoutes = new Hono<AuthEnv>()
     const source = file.url_private_download ?? file.url_private;
     if (!source || !onSlack(source, config.api_base)) throw new HttpError(502, "provider error", "Slack files.info gave no download URL on Slack");
 
-    const download = await slackFetch(source, config.bot_token);
+    const download = await providerFetch(source, "Slack", config.bot_token);
     const type = download.headers.get("content-type") ?? file.mimetype ?? "application/octet-stream";
     // Without files:read Slack answers the download with its sign-in page, not an error status.
     const signIn = type.startsWith("text/html") && !file.mimetype?.startsWith("text/html");
@@ -84,15 +73,6 @@ export const slackMediaRoutes = new Hono<AuthEnv>()
       await download.body?.cancel();
       throw new HttpError(502, "provider error", signIn ? "Slack answered the download with a sign-in page (does the bot token have files:read?)" : `Slack file download answered HTTP ${download.status}`);
     }
-    const headers = new Headers({
-      "content-type": type,
-      "cache-control": CACHE_CONTROL,
-      // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; sandbox",
-    });
-    const length = download.headers.get("content-length");
-    if (length) headers.set("content-length", length);
-    return new Response(download.body, { status: 200, headers });
+    return servedFile(download, type);
   })
   .onError(renderError);

@@ -5,6 +5,7 @@ import { HttpError, renderError } from "../http/problem";
 import { loadChannel } from "../channels/store";
 import type { WeChatConfig } from "../channels/wechat";
 import { httpUrl, trimSlash } from "../channels/adapter";
+import { providerFetch, servedFile } from "./media-proxy";
 
 /**
  * WeChat media by MediaId, for agents and API keys. Images, voice and thumbnails come from
@@ -18,17 +19,6 @@ import { httpUrl, trimSlash } from "../channels/adapter";
 const VideoUrl = z.object({ video_url: z.string().min(1).max(4096) });
 const Refused = z.object({ errcode: z.union([z.number(), z.string()]), errmsg: z.string().optional() });
 
-/** Temporary media live three days and their bytes never change; agents reopen conversations within that. */
-const CACHE_CONTROL = "private, max-age=3600";
-
-/** Never put the request URL (it holds the access token) or the fetch error's text into a problem. */
-async function providerFetch(url: string): Promise<Response> {
-  try {
-    return await fetch(url);
-  } catch {
-    throw new HttpError(502, "provider unavailable", "WeChat could not be reached");
-  }
-}
 
 /** WeChat answers JSON for videos and refusals, and labels some of those text/plain. */
 function isJsonAnswer(contentType: string): boolean {
@@ -47,7 +37,7 @@ export const wechatMediaRoutes = new Hono<AuthEnv>()
     const scrub = (s: string) => s.replaceAll(token, "…").slice(0, 200);
 
     const query = new URLSearchParams({ access_token: token, media_id: mediaId.toWellFormed() });
-    let file = await providerFetch(`${trimSlash(config.api_base)}/cgi-bin/media/get?${query}`);
+    let file = await providerFetch(`${trimSlash(config.api_base)}/cgi-bin/media/get?${query}`, "WeChat");
     if (!file.ok || !file.body) {
       await file.body?.cancel();
       throw new HttpError(502, "provider error", `WeChat media/get answered HTTP ${file.status}`);
@@ -61,22 +51,13 @@ export const wechatMediaRoutes = new Hono<AuthEnv>()
         const why = refused.success ? `: errcode ${scrub(String(refused.data.errcode))} ${scrub(refused.data.errmsg ?? "")}`.trimEnd() : " an unreadable answer";
         throw new HttpError(502, "provider error", `WeChat media/get refused${why}`);
       }
-      file = await providerFetch(download);
+      file = await providerFetch(download, "WeChat");
       if (!file.ok || !file.body) {
         await file.body?.cancel();
         throw new HttpError(502, "provider error", `WeChat video download answered HTTP ${file.status}`);
       }
     }
 
-    const headers = new Headers({
-      "content-type": file.headers.get("content-type") || "application/octet-stream",
-      "cache-control": CACHE_CONTROL,
-      // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; sandbox",
-    });
-    const length = file.headers.get("content-length");
-    if (length) headers.set("content-length", length);
-    return new Response(file.body, { status: 200, headers });
+    return servedFile(file);
   })
   .onError(renderError);

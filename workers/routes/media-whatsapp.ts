@@ -5,6 +5,7 @@ import { HttpError, renderError } from "../http/problem";
 import { loadChannel } from "../channels/store";
 import type { WhatsappConfig } from "../channels/whatsapp";
 import { httpUrl, trimSlash } from "../channels/adapter";
+import { providerFetch, servedFile } from "./media-proxy";
 
 /**
  * WhatsApp media by id, for agents and API keys: GET {api_base}/{media-id} answers a short-lived download URL, and
@@ -17,17 +18,6 @@ import { httpUrl, trimSlash } from "../channels/adapter";
 const MediaInfo = z.object({ url: z.string().min(1).max(4096), mime_type: z.string().max(255).optional() });
 const GraphError = z.object({ error: z.object({ message: z.string().optional(), code: z.number().optional() }) });
 
-/** Meta's download URL lasts 5 minutes, but the bytes behind a media id never change and agents reopen conversations. */
-const CACHE_CONTROL = "private, max-age=3600";
-
-/** Never put the request (it carries the token) or the fetch error's text into a problem. */
-async function providerFetch(url: string, token: string): Promise<Response> {
-  try {
-    return await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  } catch {
-    throw new HttpError(502, "provider unavailable", "WhatsApp could not be reached");
-  }
-}
 
 export const whatsappMediaRoutes = new Hono<AuthEnv>()
   .use(requireAuth("api", "agent"))
@@ -40,7 +30,7 @@ export const whatsappMediaRoutes = new Hono<AuthEnv>()
     // phone_number_id makes Meta refuse media that did not arrive at this tenant's number, although the app's
     // token could read it: a tenant sharing the app never reads another's media by guessing ids.
     const query = new URLSearchParams({ phone_number_id: config.phone_number_id });
-    const info = await providerFetch(`${trimSlash(config.api_base)}/${encodeURIComponent(mediaId.toWellFormed())}?${query}`, config.access_token);
+    const info = await providerFetch(`${trimSlash(config.api_base)}/${encodeURIComponent(mediaId.toWellFormed())}?${query}`, "WhatsApp", config.access_token);
     const json: unknown = await info.json().catch(() => null);
     const media = MediaInfo.safeParse(json);
     const download = media.success ? httpUrl(media.data.url) : undefined;
@@ -50,20 +40,11 @@ export const whatsappMediaRoutes = new Hono<AuthEnv>()
       throw new HttpError(502, "provider error", `WhatsApp media lookup answered HTTP ${info.status}${why}`);
     }
 
-    const file = await providerFetch(download, config.access_token);
+    const file = await providerFetch(download, "WhatsApp", config.access_token);
     if (!file.ok || !file.body) {
       await file.body?.cancel();
       throw new HttpError(502, "provider error", `WhatsApp media download answered HTTP ${file.status}`);
     }
-    const headers = new Headers({
-      "content-type": (media.success && media.data.mime_type) || file.headers.get("content-type") || "application/octet-stream",
-      "cache-control": CACHE_CONTROL,
-      // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; sandbox",
-    });
-    const length = file.headers.get("content-length");
-    if (length) headers.set("content-length", length);
-    return new Response(file.body, { status: 200, headers });
+    return servedFile(file, media.success ? media.data.mime_type : undefined);
   })
   .onError(renderError);

@@ -5,6 +5,7 @@ import { HttpError, renderError } from "../http/problem";
 import { loadChannel } from "../channels/store";
 import type { TelegramConfig } from "../channels/telegram";
 import { trimSlash } from "../channels/adapter";
+import { providerFetch, servedFile } from "./media-proxy";
 
 /**
  * Provider media that can only be fetched with the tenant's credentials. Stored part URLs point here, so
@@ -15,17 +16,6 @@ import { trimSlash } from "../channels/adapter";
 const GetFile = z.object({ ok: z.literal(true), result: z.object({ file_path: z.string().min(1).max(1024) }) });
 const Refused = z.object({ ok: z.literal(false), description: z.string().optional() });
 
-/** Download links are valid for at least an hour; a file id's bytes never change. */
-const CACHE_CONTROL = "private, max-age=3600";
-
-/** Never put the request URL (it holds the bot token) or the fetch error's text into a problem. */
-async function providerFetch(url: string): Promise<Response> {
-  try {
-    return await fetch(url);
-  } catch {
-    throw new HttpError(502, "provider unavailable", "Telegram could not be reached");
-  }
-}
 
 /** file_path as a URL path: each segment encoded, dot segments refused (they would climb out of /file/bot<token>/). */
 function filePath(path: string): string {
@@ -42,7 +32,7 @@ export const mediaRoutes = new Hono<AuthEnv>()
     if (!loaded) throw new HttpError(404, "not found", "telegram is not configured for this tenant");
     const config = loaded.config as TelegramConfig;
 
-    const info = await providerFetch(`${trimSlash(config.api_base)}/bot${config.bot_token}/getFile?file_id=${encodeURIComponent(fileId.toWellFormed())}`);
+    const info = await providerFetch(`${trimSlash(config.api_base)}/bot${config.bot_token}/getFile?file_id=${encodeURIComponent(fileId.toWellFormed())}`, "Telegram");
     const json: unknown = await info.json().catch(() => null);
     const file = GetFile.safeParse(json);
     if (!info.ok || !file.success) {
@@ -52,20 +42,11 @@ export const mediaRoutes = new Hono<AuthEnv>()
     }
 
     const base = trimSlash(config.file_base ?? config.api_base);
-    const download = await providerFetch(`${base}/file/bot${config.bot_token}/${filePath(file.data.result.file_path)}`);
+    const download = await providerFetch(`${base}/file/bot${config.bot_token}/${filePath(file.data.result.file_path)}`, "Telegram");
     if (!download.ok || !download.body) {
       await download.body?.cancel();
       throw new HttpError(502, "provider error", `Telegram file download answered HTTP ${download.status}`);
     }
-    const headers = new Headers({
-      "content-type": download.headers.get("content-type") ?? "application/octet-stream",
-      "cache-control": CACHE_CONTROL,
-      // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
-      "x-content-type-options": "nosniff",
-      "content-security-policy": "default-src 'none'; sandbox",
-    });
-    const length = download.headers.get("content-length");
-    if (length) headers.set("content-length", length);
-    return new Response(download.body, { status: 200, headers });
+    return servedFile(download);
   })
   .onError(renderError);
