@@ -152,15 +152,14 @@ export class Conversation extends DurableObject<Env> {
     for (const item of items) {
       const created = await this.create(item.init);
       if (!created.ok) return created;
-      const fresh = !this.store.byClientMsgId(item.input.client_msg_id);
       const wantsPerson = !item.event || item.routing !== undefined;
-      if (fresh && wantsPerson && this.store.current.status === "closed" && !this.surveyAnswer(item.sender, item.input)) {
+      if (wantsPerson && this.store.current.status === "closed" && !this.store.byClientMsgId(item.input.client_msg_id) && !this.surveyAnswer(item.sender, item.input)) {
         this.apply("resume", { kind: "customer", id: item.init.contactId });
       }
       const r = this.post(item.sender, item.input, { providerMessageId: item.providerMessageId, sentAt: item.sentAt, event: item.event });
       if (!r.ok) return r;
       out.push(r.value);
-      if (fresh && item.routing) this.askForPerson(item.init.contactId, item.routing, customerText(item.input.parts));
+      if (item.routing && !r.value.duplicate) this.askForPerson(item.init.contactId, item.routing, customerText(item.input.parts));
     }
     return { ok: true, value: out };
   }
