@@ -12,11 +12,10 @@ import { identityHash, timingSafeEqual } from "../shared/crypto";
 import type { Result } from "../workers/http/problem";
 import { Id, now } from "../shared/ids";
 import { TtlCache } from "../shared/ttl-cache";
-import { loadSettings } from "./analytics-settings";
-import { openSurvey, startSurvey, surveysFor, type SurveyState } from "../shared/analytics/survey-state";
-import { parseSurveyReply, surveyPrompt } from "../shared/analytics/survey";
+import { ConversationSurvey, type SurveyJob } from "./conversation-survey";
+import { ConversationChanges } from "./conversation-changes";
 import { factsOf } from "../shared/analytics/tracker";
-import { applyChange, type MessageChange } from "../shared/message-change";
+import type { MessageChange } from "../shared/message-change";
 import type { RoutingRequest } from "../shared/routing-config";
 import type { ConversationFacts } from "../shared/analytics/facts";
 
@@ -44,13 +43,7 @@ export type CreateInit = {
 };
 export type Posted = { message: StandardMessage; duplicate: boolean };
 /** Work for the tenant's assistant, carried by the outbox: a customer turn while the bot holds the conversation, or an outcome to learn from. */
-type BotJob = { op: "turn"; message_id: string; text: string; contact_id: string; channel: string } | { op: "outcome"; outcome: Outcome };
-/** Asks the tenant's survey after a resolution or a close, unless the conversation moved on since (`rev`). */
-type SurveyJob = { trigger: "resolved" | "closed"; rev: number };
-
-/** Channels whose client shows quick replies as buttons; elsewhere the prompt is text and the reply is parsed. */
-const BUTTON_CHANNELS = new Set(["web", "app"]);
-const SURVEY_SENDER = { kind: "system", id: "survey" } as const;
+export type BotJob = { op: "turn"; message_id: string; text: string; contact_id: string; channel: string } | { op: "outcome"; outcome: Outcome };
 
 const BOT = { kind: "bot", id: "bot" } as const satisfies Actor;
 
@@ -71,7 +64,7 @@ export type Ingest = {
 /** An edit, retraction or reaction reported by a provider, for the message it names. */
 export type IngestChange = { providerMessageId: string; sender: Sender; change: MessageChange; at?: number };
 /** How a message is written besides its content: the provider's id and send time, and whether it is a channel event. */
-type PostOptions = { providerMessageId?: string; sentAt?: number; event?: boolean; from?: WebSocket };
+export type PostOptions = { providerMessageId?: string; sentAt?: number; event?: boolean; from?: WebSocket };
 
 const EVENT_BATCH = 100;
 const OUTBOX_RETRY_MS = 10_000;
@@ -86,6 +79,8 @@ const notFound = { ok: false, status: 404, title: "not found", detail: "no such 
  */
 export class Conversation extends DurableObject<Env> {
   private readonly store: ConversationStore;
+  private readonly survey: ConversationSurvey;
+  private readonly changes: ConversationChanges;
   private readonly identities = new WeakMap<WebSocket, SocketIdentity>();
   /** Frames are applied strictly in arrival order even when one of them awaits (identity check). */
   private tail: Promise<void> = Promise.resolve();
@@ -98,6 +93,8 @@ export class Conversation extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new ConversationStore(ctx.storage);
+    this.changes = new ConversationChanges({ store: this.store, broadcast: (f) => this.broadcast(f), scheduleFlush: (urgent) => this.scheduleFlush(urgent), post: (sender, input, opts) => this.post(sender, input, opts) });
+    this.survey = new ConversationSurvey({ store: this.store, env, broadcast: (f, except) => this.broadcast(f, except), scheduleFlush: (urgent) => this.scheduleFlush(urgent) });
     ctx.blockConcurrencyWhile(() => this.store.load());
   }
 
@@ -153,7 +150,7 @@ export class Conversation extends DurableObject<Env> {
       const created = await this.create(item.init);
       if (!created.ok) return created;
       const wantsPerson = !item.event || item.routing !== undefined;
-      if (wantsPerson && this.store.current.status === "closed" && !this.store.byClientMsgId(item.input.client_msg_id) && !this.surveyAnswer(item.sender, item.input)) {
+      if (wantsPerson && this.store.current.status === "closed" && !this.store.byClientMsgId(item.input.client_msg_id) && !this.survey.answerOf(item.sender, item.input)) {
         this.apply("resume", { kind: "customer", id: item.init.contactId });
       }
       const r = this.post(item.sender, item.input, { providerMessageId: item.providerMessageId, sentAt: item.sentAt, event: item.event });
@@ -172,36 +169,10 @@ export class Conversation extends DurableObject<Env> {
     this.scheduleFlush();
   }
 
-  /**
-   * Edits, retractions and reactions from a provider. A change to a message edgedesk never stored is dropped,
-   * except an edit, which is the message as the customer now wants it read: it is stored as that message.
-   */
+  /** Edits, retractions and reactions from a provider (objects/conversation-changes.ts). */
   change(items: IngestChange[]): Result<StandardMessage[]> {
     if (!this.store.exists) return notFound;
-    const out: StandardMessage[] = [];
-    for (const item of items) {
-      const target = this.store.byProviderId(item.providerMessageId);
-      if (!target) {
-        if (item.change.type === "edit") {
-          const r = this.post(item.sender, { client_msg_id: `${this.store.current.channel}:${item.providerMessageId}`.slice(0, 128), parts: item.change.parts, metadata: { ...item.change.metadata, edited: true } }, { providerMessageId: item.providerMessageId, sentAt: item.at });
-          if (r.ok) out.push(r.value.message);
-        }
-        continue;
-      }
-      const changed = this.applyMessageChange(target, item.change, item.sender, item.at ?? now());
-      if (changed.ok && changed.value) out.push(changed.value);
-    }
-    return { ok: true, value: out };
-  }
-
-  private applyMessageChange(target: StandardMessage, change: MessageChange, by: Sender, at: number): Result<StandardMessage | null> {
-    const outcome = applyChange(target, change, by, at);
-    if (!outcome.ok) return { ok: false, status: 403, title: "forbidden", detail: outcome.reason };
-    if (!outcome.message) return { ok: true, value: null };
-    const message = this.store.changeMessage(outcome.message, outcome.kind);
-    this.broadcast({ type: "message_update", message });
-    this.scheduleFlush(false);
-    return { ok: true, value: message };
+    return { ok: true, value: this.changes.fromProvider(items) };
   }
 
   /** "Delivered/read up to here" (Messenger and Instagram watermarks) applied to every reply it covers. */
@@ -232,8 +203,8 @@ export class Conversation extends DurableObject<Env> {
     const prior = this.store.byClientMsgId(input.client_msg_id);
     if (prior) return { ok: true, value: { message: prior, duplicate: true } };
     if (opts.event) return this.recordEvent(sender, input, opts);
-    const answer = this.surveyAnswer(sender, input);
-    if (answer) return this.recordAnswer(sender, input, answer, opts);
+    const answer = this.survey.answerOf(sender, input);
+    if (answer) return this.survey.record(sender, input, answer, opts);
     if (sender.kind === "customer" && this.store.current.survey) this.store.setSurvey(null);
     const status = this.store.current.status;
     if (status === "closed") return { ok: false, status: 409, title: "conversation closed", detail: "a closed conversation takes no new messages" };
@@ -286,55 +257,6 @@ export class Conversation extends DurableObject<Env> {
     this.broadcast({ type: "message", message });
     this.scheduleFlush(false);
     return { ok: true, value: { message, duplicate: false } };
-  }
-
-  /** A customer's reply to the survey question still open, parsed; anything else is an ordinary message. */
-  private surveyAnswer(sender: Sender, input: MessageInput): { state: SurveyState; score: number; comment?: string } | null {
-    if (sender.kind !== "customer") return null;
-    const state = openSurvey(this.store.current.survey, now());
-    if (!state) return null;
-    const parsed = parseSurveyReply(state.kind, customerText(input.parts));
-    return parsed ? { state, ...parsed } : null;
-  }
-
-  /** The answer is kept as the customer's message and as a survey response; it neither reopens nor routes. */
-  private recordAnswer(sender: Sender, input: MessageInput, a: { state: SurveyState; score: number; comment?: string }, opts: PostOptions): Result<Posted> {
-    const message = this.store.append(
-      { client_msg_id: input.client_msg_id, channel: this.store.current.channel as ChannelName, direction: "inbound", sender, parts: input.parts, metadata: input.metadata ?? {}, ...(opts.sentAt !== undefined ? { sent_at: opts.sentAt } : {}) },
-      opts.providerMessageId,
-      {},
-    );
-    this.broadcast({ type: "message", message }, opts.from);
-    const t = now();
-    const next = a.state.then ? { kind: a.state.then, asked_at: t, expires_at: a.state.expires_at, then: null } : null;
-    this.store.recordSurvey(a.state.kind, a.score, next, a.comment);
-    if (a.state.kind === "csat" && this.store.current.bot) this.store.enqueueBot({ op: "outcome", outcome: { kind: "csat", score: a.score } } satisfies BotJob);
-    if (next) this.promptSurvey(next.kind);
-    this.scheduleFlush();
-    return { ok: true, value: { message, duplicate: false } };
-  }
-
-  /** The question in the customer's language, as buttons where the channel has them; idempotent per revision. */
-  private promptSurvey(kind: SurveyState["kind"]): void {
-    const m = this.store.current;
-    const lang = this.store.insights<Insights>()?.lang === "zh" ? "zh" : "en";
-    const prompt = surveyPrompt(kind, lang);
-    const parts = BUTTON_CHANNELS.has(m.channel) ? [{ type: "quick_replies" as const, text: prompt.text, options: prompt.options }] : [{ type: "text" as const, text: prompt.text }];
-    if (this.store.byClientMsgId(`survey:${kind}:${m.rev}`)) return;
-    const message = this.store.append({ client_msg_id: `survey:${kind}:${m.rev}`, channel: m.channel as ChannelName, direction: "outbound", sender: SURVEY_SENDER, parts, metadata: { survey: kind } }, undefined, {});
-    this.broadcast({ type: "message", message });
-  }
-
-  /** Reads the tenant's survey settings when it asks (they change rarely; a stale read asks by the old ones once). */
-  private async askSurvey(job: SurveyJob): Promise<void> {
-    const settings = (await loadSettings(this.env, this.store.current.tenantId)).survey;
-    const m = this.store.current;
-    // A customer who wrote again since (the conversation moved on) is not asked about the old resolution.
-    if (m.rev !== job.rev || (m.status !== "resolved" && m.status !== "closed")) return;
-    const state = startSurvey(surveysFor(settings, job.trigger), settings, now());
-    if (!state) return;
-    this.promptSurvey(state.kind);
-    this.store.setSurvey(state);
   }
 
   /** The conversation's metrics so far, with where its status stands, for live views. */
@@ -530,15 +452,8 @@ export class Conversation extends DurableObject<Env> {
       case "edit":
       case "retract":
       case "react": {
-        const target = this.store.byId(frame.message_id);
-        if (!target) return this.fail(ws, "not_found", `no message ${frame.message_id} in this conversation`);
-        // A change made here would not reach a provider's app, so the two sides would read different things.
-        if (target.delivery || (target.direction === "inbound" && this.store.current.externalThreadId !== null)) {
-          return this.fail(ws, "conflict", `changes to messages on ${target.channel} are not sent to the provider`);
-        }
-        const change: MessageChange = frame.type === "edit" ? { type: "edit", parts: frame.parts } : frame.type === "retract" ? { type: "retract" } : { type: "reaction", emoji: frame.emoji, remove: !frame.on };
-        const r = this.applyMessageChange(target, change, this.senderOf(who), now());
-        if (!r.ok) return this.fail(ws, "forbidden", r.detail ?? r.title);
+        const refused = this.changes.fromFrame(frame, this.senderOf(who));
+        if (refused) this.fail(ws, refused.code, refused.message);
         return;
       }
       default:
@@ -662,7 +577,7 @@ export class Conversation extends DurableObject<Env> {
         this.store.ackNow([r.id]);
       }
       for (const r of rows.filter((x) => x.queue === "survey")) {
-        await this.askSurvey(JSON.parse(r.body) as SurveyJob);
+        await this.survey.ask(JSON.parse(r.body) as SurveyJob);
         this.store.ackNow([r.id]);
       }
       // A turn's own writes (the bot's reply, a handoff) are new outbox rows, sent by the next round of this loop.
