@@ -1,6 +1,6 @@
 /**
  * npm run bench — see bench/README.md. Human progress on stderr; the LAST stdout line is one JSON object:
- * {"floor":{...},"hotpath":{...},"hotpath_open":{"rates":[...]},"webhooks":{...},"routing":{...},"nlp":{...},"ratio":{"throughput","p99"},"config":{...}}
+ * {"floor":{...},"hotpath":{...},"hotpath_open":{"rates":[...]},"webhooks":{...},"webhooks_out":{...},"routing":{...},"nlp":{...},"ratio":{"throughput","p99"},"config":{...}}
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
@@ -18,10 +18,11 @@ import { nlp } from "./sections/nlp.ts";
 import { routing } from "./sections/routing.ts";
 import { webhooks } from "./sections/webhooks.ts";
 import { analytics } from "./sections/analytics.ts";
+import { webhooksOut } from "./sections/webhooks-out.ts";
 import type { BenchContext, Section, Target } from "./sections/types.ts";
 
 /** Sections in their default order; a new section is a module here. */
-const SECTIONS: Section[] = [floor, hotpath, hotpathOpen, webhooks, routing, nlp, analytics];
+const SECTIONS: Section[] = [floor, hotpath, hotpathOpen, webhooks, webhooksOut, routing, nlp, analytics];
 
 function devVars(): Record<string, string> {
   const file = path.join(ROOT, ".dev.vars");
@@ -187,6 +188,11 @@ async function main(): Promise<number> {
   const wh = ctx.results.webhooks as { duplicates_stored?: number; bad_signatures_accepted?: number; lost?: number } | undefined;
   if (wh && (wh.duplicates_stored || wh.bad_signatures_accepted || wh.lost)) {
     log("webhooks: CORRECTNESS FAILURE (duplicates stored / bad signatures accepted / deliveries lost above zero)");
+    failed = true;
+  }
+  const wo = ctx.results.webhooks_out as { lost?: number; duplicates?: number; bad_signatures?: number } | undefined;
+  if (wo && (wo.lost || wo.duplicates || wo.bad_signatures)) {
+    log("webhooks_out: CORRECTNESS FAILURE (lost / duplicates / bad signatures above zero)");
     failed = true;
   }
   const nl = ctx.results.nlp as { failures?: Record<string, string> } | undefined;

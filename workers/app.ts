@@ -23,6 +23,7 @@ import { webhookRoutes } from "./routes/webhooks";
 import { nlpRoutes } from "./routes/nlp";
 import { botRoutes } from "./routes/bot";
 import { analyticsRoutes } from "./routes/analytics";
+import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -75,6 +76,7 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/nlp", nlpRoutes)
   .route("/v1/bot", botRoutes)
   .route("/v1/analytics", analyticsRoutes)
+  .route("/v1/webhook-endpoints", webhookEndpointRoutes)
   .route("/webhooks", webhookRoutes)
   .get("/v1/health", (c) => c.json({ ok: true }))
   .get("/v1/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)))

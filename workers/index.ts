@@ -2,6 +2,7 @@ import { app } from "./app";
 import { consumeEvents } from "./consumers/events";
 import { consumeInbound } from "./consumers/inbound";
 import { consumeOutbound } from "./consumers/outbound";
+import { consumeWebhooks } from "./consumers/webhooks";
 import { handleEmail } from "./email";
 import { runAnalyticsCron } from "./analytics/cron";
 import { purgeExpiredNonces } from "./channels/replay";
@@ -9,6 +10,7 @@ import { purgeExpiredNonces } from "./channels/replay";
 export { Conversation } from "../objects/conversation";
 export { RoutingDesk } from "../objects/routing-desk";
 export { Assistant } from "../objects/assistant";
+export { WebhookEndpoint } from "../objects/webhook-endpoint";
 
 export default {
   fetch: app.fetch,
@@ -27,6 +29,8 @@ export default {
         return consumeInbound(batch, env);
       case "edgedesk-outbound":
         return consumeOutbound(batch, env);
+      case "edgedesk-webhooks":
+        return consumeWebhooks(batch, env);
       default:
         console.error(JSON.stringify({ level: "error", msg: "message from an unknown queue", queue: batch.queue }));
         batch.retryAll();

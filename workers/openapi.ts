@@ -21,6 +21,7 @@ import { AnalyticsTimeseries, BusinessQuery, ConversationsQuery, ReportOrders, S
 import { AnalyticsSummary } from "../shared/analytics/summary";
 import { ConversationLive } from "../shared/analytics/live";
 import { AnalyticsSettings } from "../shared/analytics/settings";
+import { CreateWebhookEndpoint, DeliveriesQuery, UpdateWebhookEndpoint, WebhookEndpointView, WebhookEndpointsQuery } from "./routes/webhook-endpoints";
 
 type Auth = "operator" | "apiKey" | "agent" | "visitor" | "none";
 type Op = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; auth: Auth[]; body?: z.ZodType; query?: z.ZodObject; response?: z.ZodType; status?: number };
@@ -102,6 +103,14 @@ export const OPERATIONS: Op[] = [
   { method: "post", path: "/v1/kb/links", summary: "Link two entries (idempotent: 200 with the existing link)", auth: ["apiKey"], body: CreateLink, response: Link, status: 201 },
   { method: "delete", path: "/v1/kb/links/{id}", summary: "Delete a link", auth: ["apiKey"], status: 204 },
   { method: "get", path: "/v1/kb/search", summary: "Full-text search (English and Chinese) with scores and snippets", auth: ["apiKey", "agent"], query: SearchQuery, response: SearchResponse },
+  { method: "post", path: "/v1/webhook-endpoints", summary: "Create an outgoing webhook endpoint; returns its signing secret once", auth: ["apiKey"], body: CreateWebhookEndpoint, status: 201 },
+  { method: "get", path: "/v1/webhook-endpoints", summary: "List webhook endpoints (secrets never returned)", auth: ["apiKey"], query: WebhookEndpointsQuery },
+  { method: "get", path: "/v1/webhook-endpoints/{id}", summary: "A webhook endpoint with its delivery health", auth: ["apiKey"], response: WebhookEndpointView },
+  { method: "patch", path: "/v1/webhook-endpoints/{id}", summary: "Change an endpoint's URL, events, description or enabled flag (re-enabling resumes waiting deliveries)", auth: ["apiKey"], body: UpdateWebhookEndpoint, response: WebhookEndpointView },
+  { method: "delete", path: "/v1/webhook-endpoints/{id}", summary: "Delete an endpoint and its delivery log", auth: ["apiKey"], status: 204 },
+  { method: "post", path: "/v1/webhook-endpoints/{id}/rotate", summary: "Rotate the signing secret; the old one keeps signing beside it for 24 hours", auth: ["apiKey"] },
+  { method: "get", path: "/v1/webhook-endpoints/{id}/deliveries", summary: "The endpoint's delivery log, newest first", auth: ["apiKey"], query: DeliveriesQuery },
+  { method: "post", path: "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver", summary: "Send a delivery again with a fresh set of attempts", auth: ["apiKey"], status: 202 },
   { method: "get", path: "/v1/health", summary: "Liveness", auth: ["none"] },
   { method: "get", path: "/v1/openapi.json", summary: "This document", auth: ["none"] },
 ];

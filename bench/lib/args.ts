@@ -32,7 +32,7 @@ export const USAGE = `usage: node bench/run.ts [options]
   --url URL            use a running edgedesk (e.g. http://127.0.0.1:8787) instead of starting one
   --admin-token TOKEN  its ADMIN_TOKEN (required with --url; default: read from .dev.vars)
   --floor-url URL      use a running floor relay (bench/floor) instead of starting one
-  --sections LIST      comma-separated, in order (default: floor,hotpath,hotpath_open,webhooks,routing,nlp,analytics)
+  --sections LIST      comma-separated, in order (default: floor,hotpath,hotpath_open,webhooks,webhooks_out,routing,nlp,analytics)
   --clients N          conversations / rooms, one sender + one receiver socket each (default 20)
   --messages N         measured messages in total, split evenly over the rooms (default 3000)
   --warmup N           unmeasured messages in total before measuring (default 400)
@@ -102,7 +102,7 @@ export function parse(argv: string[]): BenchArgs | null {
     url: values.url ?? null,
     adminToken: values["admin-token"] ?? null,
     floorUrl: values["floor-url"] ?? null,
-    sections: (values.sections ?? "floor,hotpath,hotpath_open,webhooks,routing,nlp,analytics").split(",").map((s) => s.trim()).filter(Boolean),
+    sections: (values.sections ?? "floor,hotpath,hotpath_open,webhooks,webhooks_out,routing,nlp,analytics").split(",").map((s) => s.trim()).filter(Boolean),
     clients: int(values.clients, "clients", 20, 1),
     messages: int(values.messages, "messages", 3_000, 1),
     warmup: int(values.warmup, "warmup", 400, 0),

@@ -7,6 +7,7 @@ import { now } from "../../shared/ids";
 import { describeError, retryDelaySeconds } from "./retry";
 import { archiveEvents } from "../analytics/archive";
 import { analyticsWrites, type FactsEntry } from "../analytics/ingest";
+import { fanOutEvents } from "../webhooks/endpoints";
 
 /** D1 refuses a statement that binds more than 100 parameters. */
 const D1_MAX_BOUND_PARAMETERS = 100;
@@ -40,15 +41,17 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
 }
 
 /**
- * Acknowledged once archived too, one R2 object per (tenant, date) for what was stored together; a failed archive
- * retries the messages, whose D1 writes are already idempotent.
+ * Acknowledged once archived too, one R2 object per (tenant, date) for what was stored together, and handed to the
+ * `webhooks` queue for tenants with matching endpoints; a failure retries the messages, whose D1 writes are already
+ * idempotent, as are the endpoints' delivery logs (one delivery per webhook-id).
  */
 async function archived(env: Env, stored: Delivery[]): Promise<void> {
   try {
-    await archiveEvents(env.ARCHIVE, stored[0]!.msg.id, stored.flatMap((x) => x.events));
+    const list = stored.flatMap((x) => x.events);
+    await Promise.all([archiveEvents(env.ARCHIVE, stored[0]!.msg.id, list), fanOutEvents(env, list)]);
     for (const { msg } of stored) msg.ack();
   } catch (err) {
-    console.error(JSON.stringify({ level: "error", msg: "event archive failed; retrying the messages", ids: stored.map((x) => x.msg.id), error: describeError(err) }));
+    console.error(JSON.stringify({ level: "error", msg: "event archive or webhook fan-out failed; retrying the messages", ids: stored.map((x) => x.msg.id), error: describeError(err) }));
     for (const { msg } of stored) msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
   }
 }

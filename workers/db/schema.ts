@@ -290,3 +290,24 @@ export const analyticsOrders = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.orderId] }), index("analytics_orders_contact").on(t.tenantId, t.contactId, t.orderedAt)],
 );
+
+/**
+ * Outgoing webhook endpoints, for listing and for matching events to endpoints. The signing secret and the delivery
+ * log live in the endpoint's Durable Object (objects/webhook-endpoint.ts), which also disables the row here.
+ */
+export const webhookEndpoints = sqliteTable(
+  "webhook_endpoints",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    url: text("url").notNull(),
+    description: text("description"),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    disabledAt: integer("disabled_at"),
+    disabledReason: text("disabled_reason"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("webhook_endpoints_tenant").on(t.tenantId, t.createdAt, t.id)],
+);
