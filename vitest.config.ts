@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TEST_API_LIMIT } from "./test/limits";
 
 export default defineConfig(async () => ({
   plugins: [
@@ -12,6 +13,8 @@ export default defineConfig(async () => ({
           ADMIN_TOKEN: "test-admin-token",
           CHANNEL_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         },
+        // Every limiter stays on; only API_LIMITER is lowered so test/api-conventions.test.ts exceeds it cheaply.
+        ratelimits: { API_LIMITER: { namespace_id: "1002", simple: { limit: TEST_API_LIMIT, period: 60 } } },
       },
     }),
   ],

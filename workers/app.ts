@@ -3,6 +3,9 @@ import { cors } from "hono/cors";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError, renderError, problemResponse } from "./http/problem";
 import type { AuthEnv } from "./http/auth";
+import { REQUEST_ID_HEADER, requestId } from "./http/request-id";
+import { IDEMPOTENCY_HEADER } from "./http/idempotency";
+import { perAddress } from "./http/rate-limit";
 import { conversationRoutes } from "./routes/conversations";
 import { widgetRoutes } from "./routes/widget";
 import { agentRoutes } from "./routes/agents";
@@ -35,6 +38,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const MAX_URL_BYTES = 8 * 1024;
 
 export const app = new Hono<AuthEnv>()
+  .use("*", requestId)
   .use("*", async (c, next) => {
     if (c.req.url.length > MAX_URL_BYTES) throw new HttpError(414, "URI too long", `URLs are limited to ${MAX_URL_BYTES} bytes`);
     await next();
@@ -44,7 +48,8 @@ export const app = new Hono<AuthEnv>()
     cors({
       // Widget calls come from tenants' sites: any origin may call, credentials are bearer tokens, never cookies.
       origin: (origin) => origin,
-      allowHeaders: ["authorization", "content-type"],
+      allowHeaders: ["authorization", "content-type", IDEMPOTENCY_HEADER, REQUEST_ID_HEADER],
+      exposeHeaders: [REQUEST_ID_HEADER, "Idempotent-Replayed", "Retry-After"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
       maxAge: 600,
     }),
@@ -78,9 +83,9 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/analytics", analyticsRoutes)
   .route("/v1/webhook-endpoints", webhookEndpointRoutes)
   .route("/webhooks", webhookRoutes)
-  .get("/v1/health", (c) => c.json({ ok: true }))
-  .get("/v1/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)))
-  .notFound(() => problemResponse(404, "not found", "no such endpoint"))
+  .get("/v1/health", perAddress, (c) => c.json({ ok: true }))
+  .get("/v1/openapi.json", perAddress, (c) => c.json(openApiDocument(new URL(c.req.url).origin)))
+  .notFound((c) => problemResponse(404, "not found", "no such endpoint", undefined, { requestId: c.get("requestId") }))
   .onError(renderError);
 
 export type App = typeof app;

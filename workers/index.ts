@@ -6,6 +6,7 @@ import { consumeWebhooks } from "./consumers/webhooks";
 import { handleEmail } from "./email";
 import { runAnalyticsCron } from "./analytics/cron";
 import { purgeExpiredNonces } from "./channels/replay";
+import { purgeExpiredIdempotencyKeys } from "./http/idempotency";
 
 export { Conversation } from "../objects/conversation";
 export { RoutingDesk } from "../objects/routing-desk";
@@ -20,6 +21,9 @@ export default {
       runAnalyticsCron(env, controller.scheduledTime).then((report) => console.log(JSON.stringify({ level: "info", msg: "analytics cron", ...report }))),
     );
     ctx.waitUntil(purgeExpiredNonces(env, controller.scheduledTime).then((deleted) => console.log(JSON.stringify({ level: "info", msg: "expired webhook nonces purged", deleted }))));
+    ctx.waitUntil(
+      purgeExpiredIdempotencyKeys(env, controller.scheduledTime).then((deleted) => console.log(JSON.stringify({ level: "info", msg: "expired idempotency keys purged", deleted }))),
+    );
   },
   async queue(batch, env) {
     switch (batch.queue) {

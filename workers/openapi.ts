@@ -121,6 +121,8 @@ const Problem = z.object({
   status: z.int(),
   detail: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  /** The response's X-Request-Id. */
+  request_id: z.string().optional(),
 });
 
 const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "any" });

@@ -311,3 +311,26 @@ export const webhookEndpoints = sqliteTable(
   },
   (t) => [index("webhook_endpoints_tenant").on(t.tenantId, t.createdAt, t.id)],
 );
+
+/**
+ * Idempotency-Key records (workers/http/idempotency.ts): the first response to a creating POST, replayed to repeats
+ * for 24 h. `status` is null while the first request is still running; `lock` names the request that holds the row.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    /** Who asked and where: principal scope, method and path. */
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of method, path and body, hex: the same key with another request is refused. */
+    fingerprint: text("fingerprint").notNull(),
+    lock: text("lock").notNull(),
+    status: integer("status"),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>(),
+    /** The response body sealed under CHANNEL_KEY (shared/sealing.ts): it may hold a secret shown once. */
+    body: text("body"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expires").on(t.expiresAt)],
+);

@@ -8,6 +8,7 @@ import { sha256Hex } from "../../shared/crypto";
 import { now } from "../../shared/ids";
 import { TtlCache } from "../../shared/ttl-cache";
 import { HttpError } from "./problem";
+import { limitPrincipal } from "./rate-limit";
 
 export const API_KEY_PREFIX = "edk_";
 
@@ -30,7 +31,7 @@ export type Principal =
   | { kind: "agent"; tenantId: string; agentId: string; role: "agent" | "supervisor" | "admin"; name: string }
   | { kind: "visitor"; tenantId: string; contactId: string; name?: string; userId?: string; userHash?: string };
 
-export type AuthEnv = { Bindings: Env; Variables: { principal: Principal } };
+export type AuthEnv = { Bindings: Env; Variables: { principal: Principal; requestId: string } };
 
 const AGENT_TOKEN_TTL_S = 12 * 3600;
 const VISITOR_TOKEN_TTL_S = 24 * 3600;
@@ -91,8 +92,13 @@ export async function authenticate(env: Env, req: Request): Promise<Principal> {
 
 export const requireAuth = (...kinds: Principal["kind"][]) =>
   createMiddleware<AuthEnv>(async (c, next) => {
-    const principal = await authenticate(c.env, c.req.raw);
+    // A route group may authenticate before a route does; the request is authenticated and counted once.
+    const known = c.get("principal") as Principal | undefined;
+    const principal = known ?? (await authenticate(c.env, c.req.raw));
     if (!kinds.includes(principal.kind)) throw new HttpError(403, "forbidden", `${principal.kind} credentials cannot do this`);
-    c.set("principal", principal);
+    if (!known) {
+      await limitPrincipal(c.env, principal);
+      c.set("principal", principal);
+    }
     await next();
   });

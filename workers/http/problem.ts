@@ -12,23 +12,28 @@ export class HttpError extends Error {
     readonly title: string,
     readonly detail?: string,
     readonly errors?: FieldError[],
+    /** Extra response headers, e.g. `Retry-After` on a 429. */
+    readonly headers?: Record<string, string>,
   ) {
     super(detail ?? title);
   }
 }
 
-export function problemResponse(status: number, title: string, detail?: string, errors?: FieldError[]): Response {
-  return new Response(JSON.stringify({ type: "about:blank", title, status, detail, errors }), {
+export type ProblemExtras = { requestId?: string; headers?: Record<string, string> };
+
+export function problemResponse(status: number, title: string, detail?: string, errors?: FieldError[], extras: ProblemExtras = {}): Response {
+  return new Response(JSON.stringify({ type: "about:blank", title, status, detail, errors, request_id: extras.requestId }), {
     status,
-    headers: { "content-type": "application/problem+json" },
+    headers: { ...extras.headers, "content-type": "application/problem+json" },
   });
 }
 
 export function renderError(err: unknown, c: Context): Response {
-  if (err instanceof HttpError) return problemResponse(err.status, err.title, err.detail, err.errors);
-  if (err instanceof HTTPException) return problemResponse(err.status, err.status === 400 ? "malformed request" : "request failed", err.message);
-  console.error(JSON.stringify({ level: "error", msg: "unhandled", path: c.req.path, error: String(err), stack: (err as Error)?.stack }));
-  return problemResponse(500, "internal error");
+  const requestId: string | undefined = c.get("requestId");
+  if (err instanceof HttpError) return problemResponse(err.status, err.title, err.detail, err.errors, { requestId, headers: err.headers });
+  if (err instanceof HTTPException) return problemResponse(err.status, err.status === 400 ? "malformed request" : "request failed", err.message, undefined, { requestId });
+  console.error(JSON.stringify({ level: "error", msg: "unhandled", request_id: requestId, path: c.req.path, error: String(err), stack: (err as Error)?.stack }));
+  return problemResponse(500, "internal error", undefined, undefined, { requestId });
 }
 
 export function fieldErrors(error: z.ZodError): FieldError[] {

@@ -9,6 +9,7 @@ import { jsonBody, paramsOf } from "../http/validate";
 import { createApiKey } from "../tenants";
 import { Id, newId, now } from "../../shared/ids";
 import { randomToken, timingSafeEqual } from "../../shared/crypto";
+import { idempotent } from "../http/idempotency";
 
 /** Operator endpoints: provisioning tenants. Guarded by the ADMIN_TOKEN secret, not by a tenant key. */
 const operator = createMiddleware<{ Bindings: Env }>(async (c, next) => {
@@ -16,6 +17,9 @@ const operator = createMiddleware<{ Bindings: Env }>(async (c, next) => {
   if (!c.env.ADMIN_TOKEN || !timingSafeEqual(given, c.env.ADMIN_TOKEN)) throw new HttpError(401, "unauthorized", "operator token required");
   await next();
 });
+
+/** The operator is one principal: its Idempotency-Keys share one space. */
+const operatorKeys = idempotent(() => "operator");
 
 export const CreateTenant = z.object({
   id: z.string().regex(/^ten_[a-z0-9_]{3,40}$/, "ten_<lowercase letters, digits, _>").optional(),
@@ -26,7 +30,7 @@ export const CreateTenant = z.object({
 
 export const adminRoutes = new Hono<{ Bindings: Env }>()
   .use(operator)
-  .post("/tenants", jsonBody(CreateTenant), async (c) => {
+  .post("/tenants", operatorKeys, jsonBody(CreateTenant), async (c) => {
     const body = c.req.valid("json");
     const id = body.id ?? newId("ten");
     const inserted = await db(c.env)
@@ -38,7 +42,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
     const key = await createApiKey(c.env, id, "default");
     return c.json({ id, name: body.name, api_key: key.key, api_key_id: key.id }, 201);
   })
-  .post("/tenants/:id/api-keys", paramsOf(z.object({ id: Id })), async (c) => {
+  .post("/tenants/:id/api-keys", operatorKeys, paramsOf(z.object({ id: Id })), async (c) => {
     const id = c.req.valid("param").id;
     const found = await db(c.env).select({ id: tenants.id }).from(tenants).where(eq(tenants.id, id)).get();
     if (!found) throw new HttpError(404, "not found", "no such tenant");

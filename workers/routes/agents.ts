@@ -11,6 +11,7 @@ import { deskAgent } from "../desk-roster";
 import { AgentStatus } from "../../shared/routing/schemas";
 import { AgentRouting, RoutingConfig } from "../../shared/routing-config";
 import { Id, newId, now } from "../../shared/ids";
+import { idempotent } from "../http/idempotency";
 
 const Params = z.object({ id: Id });
 
@@ -31,7 +32,7 @@ async function findAgent(env: Env, tenantId: string, id: string): Promise<Row> {
 }
 
 export const agentRoutes = new Hono<AuthEnv>()
-  .post("/", requireAuth("api"), jsonBody(CreateAgent), async (c) => {
+  .post("/", requireAuth("api"), idempotent(), jsonBody(CreateAgent), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const b = c.req.valid("json");
     const row: Row = { id: newId("agt"), tenantId, name: b.name, email: b.email, role: b.role, routing: b.routing ?? null, csat: null, createdAt: now() };
@@ -67,7 +68,7 @@ export const agentRoutes = new Hono<AuthEnv>()
     return c.json({ id, status: c.req.valid("json").status });
   })
   /** The tenant's backend (SSO) exchanges its API key for a short-lived agent token for the console. */
-  .post("/:id/token", requireAuth("api"), paramsOf(Params), async (c) => {
+  .post("/:id/token", requireAuth("api"), idempotent(), paramsOf(Params), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const agent = await findAgent(c.env, tenantId, c.req.valid("param").id);
     return c.json(await issueToken(c.env, { kind: "agent", sub: agent.id, tid: tenantId, role: agent.role, name: agent.name }), 201);

@@ -19,6 +19,7 @@ import { ChannelName } from "../../shared/message";
 import { RoutingConfig, queuesOf } from "../../shared/routing-config";
 import { now } from "../../shared/ids";
 import { deskStub } from "../../objects/routing-desk";
+import { idempotent } from "../http/idempotency";
 
 const Dimension = z.string().min(1).max(64);
 const Format = z.enum(["json", "csv"]).optional();
@@ -253,7 +254,7 @@ export const analyticsRoutes = new Hono<AuthEnv>()
     };
     return respond(c, q.format, body, () => [body], "business");
   })
-  .post("/orders", requireAuth("api"), jsonBody(ReportOrders), async (c) => {
+  .post("/orders", requireAuth("api"), idempotent(), jsonBody(ReportOrders), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const { orders } = c.req.valid("json");
     const emails = [...new Set(orders.flatMap((o) => (o.contact_id === undefined && o.email ? [o.email.toLowerCase()] : [])))];

@@ -5,6 +5,7 @@ import { jsonBody } from "../http/validate";
 import { assistantStub } from "../../objects/assistant";
 import { BotConfigPatch } from "../../shared/bot/config";
 import { ConversationIdPattern } from "../conversation-stub";
+import { idempotent } from "../http/idempotency";
 
 export const ReportOutcome = z.object({
   conversation_id: z.string().regex(ConversationIdPattern, "a conversation id"),
@@ -31,7 +32,7 @@ export const botRoutes = new Hono<AuthEnv>()
     await assistantStub(c.env, tenantId).resetPolicy(tenantId);
     return c.body(null, 204);
   })
-  .post("/outcomes", requireAuth("api"), jsonBody(ReportOutcome), async (c) => {
+  .post("/outcomes", requireAuth("api"), idempotent(), jsonBody(ReportOutcome), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const body = c.req.valid("json");
     return c.json(await assistantStub(c.env, tenantId).outcome(tenantId, body.conversation_id, { kind: "csat", score: body.csat }));

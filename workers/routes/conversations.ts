@@ -19,6 +19,7 @@ import { identityHash, timingSafeEqual } from "../../shared/crypto";
 import { loadSettings } from "../../objects/analytics-settings";
 import { slThreshold } from "../../shared/analytics/settings";
 import { conversationLive } from "../../shared/analytics/live";
+import { idempotent } from "../http/idempotency";
 
 /** Agent assist reads the customer's latest message among this many recent ones. */
 const ASSIST_LOOKBACK = 50;
@@ -96,7 +97,7 @@ async function stubFor(env: Env, p: Principal, id: string) {
 }
 
 export const conversationRoutes = new Hono<AuthEnv>()
-  .post("/", requireAuth("api"), jsonBody(CreateConversation), async (c) => {
+  .post("/", requireAuth("api"), idempotent(), jsonBody(CreateConversation), async (c) => {
     const p = c.get("principal");
     const body = c.req.valid("json");
     const d = db(c.env);
@@ -174,7 +175,7 @@ export const conversationRoutes = new Hono<AuthEnv>()
     const last = r.messages[r.messages.length - 1];
     return c.json({ data: r.messages, last_seq: r.last_seq, next_after_seq: last && last.seq < r.last_seq ? last.seq : null });
   })
-  .post("/:id/messages", requireAuth("api", "agent", "visitor"), paramsOf(Params), jsonBody(PostMessage), async (c) => {
+  .post("/:id/messages", requireAuth("api", "agent", "visitor"), idempotent(), paramsOf(Params), jsonBody(PostMessage), async (c) => {
     const p = c.get("principal");
     const body = c.req.valid("json");
     const sender = senderFor(p, body.sender);

@@ -6,6 +6,7 @@ import { jsonBody, paramsOf, queryOf } from "../http/validate";
 import { Id } from "../../shared/ids";
 import { BulkImport, CreateEntry, CreateLink, GraphQuery, ListQuery, SearchQuery, UpdateEntry } from "../../shared/kb/schemas";
 import { createEntries, createEntry, createLink, deleteEntry, deleteLink, getEntry, graph, listEntries, searchKb, updateEntry, type KbResult } from "../../kb/store";
+import { idempotent } from "../http/idempotency";
 
 /** The knowledge base's admin API (docs/knowledge-base.md): keys write, keys and agents read. */
 
@@ -19,14 +20,14 @@ function unwrapKb<T>(r: KbResult<T>): T {
 const noSuchEntry = () => new HttpError(404, "not found", "no such entry");
 
 export const kbRoutes = new Hono<AuthEnv>()
-  .post("/entries", requireAuth("api"), jsonBody(CreateEntry), async (c) => {
+  .post("/entries", requireAuth("api"), idempotent(), jsonBody(CreateEntry), async (c) => {
     return c.json(unwrapKb(await createEntry(c.env.DB, c.get("principal").tenantId, c.req.valid("json"))), 201);
   })
   .get("/entries", requireAuth("api", "agent"), queryOf(ListQuery), async (c) => {
     return c.json(await listEntries(c.env.DB, c.get("principal").tenantId, c.req.valid("query")));
   })
   /** All or nothing: one invalid entry is a 422 naming it (`entries.3.title`), one taken id a 409, and nothing is written. */
-  .post("/entries/bulk", requireAuth("api"), jsonBody(BulkImport), async (c) => {
+  .post("/entries/bulk", requireAuth("api"), idempotent(), jsonBody(BulkImport), async (c) => {
     const created = unwrapKb(await createEntries(c.env.DB, c.get("principal").tenantId, c.req.valid("json").entries));
     return c.json({ count: created.length, entries: created.map((e) => ({ id: e.id, type: e.type, title: e.title, version: e.version })) }, 201);
   })
@@ -48,7 +49,7 @@ export const kbRoutes = new Hono<AuthEnv>()
     return c.json(g);
   })
   /** 201 with a new link; 200 with the existing one when the same (from, to, type) is linked already. */
-  .post("/links", requireAuth("api"), jsonBody(CreateLink), async (c) => {
+  .post("/links", requireAuth("api"), idempotent(), jsonBody(CreateLink), async (c) => {
     const { link, created } = unwrapKb(await createLink(c.env.DB, c.get("principal").tenantId, c.req.valid("json")));
     return c.json(link, created ? 201 : 200);
   })

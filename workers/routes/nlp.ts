@@ -9,6 +9,7 @@ import { detectLanguage } from "../../shared/nlp/language";
 import { IntentExampleSchema, IntentId } from "../../shared/nlp/intent";
 import { NlpSettings, TimeZone } from "../../shared/nlp/settings";
 import { BehaviourEvent } from "../../shared/nlp/behaviour";
+import { idempotent } from "../http/idempotency";
 
 /** Longer texts are not one customer message; the contract answers them with 413. */
 export const MAX_TEXT_CHARS = 4000;
@@ -96,7 +97,7 @@ export const nlpRoutes = new Hono<AuthEnv>()
     const tenantId = c.get("principal").tenantId;
     return c.json(await assistantStub(c.env, tenantId).setSettings(tenantId, c.req.valid("json")));
   })
-  .post("/sessions", requireAuth("api"), jsonBody(ImportSessions), async (c) => {
+  .post("/sessions", requireAuth("api"), idempotent(), jsonBody(ImportSessions), async (c) => {
     const tenantId = c.get("principal").tenantId;
     return c.json(await assistantStub(c.env, tenantId).importSessions(tenantId, c.req.valid("json").sessions), 201);
   })

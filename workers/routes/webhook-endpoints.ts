@@ -13,6 +13,7 @@ import { webhookUrlProblem } from "../../shared/webhooks/url";
 import { seal } from "../../shared/sealing";
 import { toBase64 } from "../../shared/crypto";
 import { newId, now } from "../../shared/ids";
+import { idempotent } from "../http/idempotency";
 
 /** How long a rotated-out secret keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -78,7 +79,7 @@ async function owned(env: Env, tenantId: string, id: string): Promise<Row> {
 /** Outgoing webhook endpoints (docs/webhooks.md). The secret is shown once, at creation and at each rotation. */
 export const webhookEndpointRoutes = new Hono<AuthEnv>()
   .use(requireAuth("api"))
-  .post("/", jsonBody(CreateWebhookEndpoint), async (c) => {
+  .post("/", idempotent(), jsonBody(CreateWebhookEndpoint), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const body = c.req.valid("json");
     const url = checkedUrl(c.env, body.url);
@@ -130,7 +131,7 @@ export const webhookEndpointRoutes = new Hono<AuthEnv>()
     forgetEndpoints(tenantId);
     return c.json(view(next));
   })
-  .post("/:id/rotate", async (c) => {
+  .post("/:id/rotate", idempotent(), async (c) => {
     const tenantId = c.get("principal").tenantId;
     const row = await owned(c.env, tenantId, c.req.param("id"));
     const secret = newSecret();
@@ -153,7 +154,7 @@ export const webhookEndpointRoutes = new Hono<AuthEnv>()
     if (!page) throw new HttpError(404, "not found", `no webhook endpoint ${row.id}`);
     return c.json(page);
   })
-  .post("/:id/deliveries/:deliveryId/redeliver", async (c) => {
+  .post("/:id/deliveries/:deliveryId/redeliver", idempotent(), async (c) => {
     const row = await owned(c.env, c.get("principal").tenantId, c.req.param("id"));
     const delivery = await endpointStub(c.env, row.id).redeliver(c.req.param("deliveryId"));
     if (!delivery) throw new HttpError(404, "not found", `no delivery ${c.req.param("deliveryId")}`);

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { requireAuth, issueToken, type AuthEnv } from "../http/auth";
+import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { HttpError } from "../http/problem";
 import { jsonBody } from "../http/validate";
 import { db, type Db } from "../db/client";
@@ -13,6 +14,7 @@ import { newId, now } from "../../shared/ids";
 import { unwrap } from "../http/problem";
 import { assistantStub } from "../../objects/assistant";
 import { BehaviourEvent, MAX_BEHAVIOUR_EVENTS } from "../../shared/nlp/behaviour";
+import { idempotent } from "../http/idempotency";
 
 export const StartSession = z.object({
   tenant_id: z.string().min(1).max(64),
@@ -106,10 +108,8 @@ export const widgetRoutes = new Hono<AuthEnv>()
   .post("/session", jsonBody(StartSession), async (c) => {
     const b = c.req.valid("json");
     // Sessions create contacts: an unauthenticated endpoint must not let one client mint them without bound.
-    const client = c.req.header("cf-connecting-ip") ?? "local";
-    if (!(await c.env.SESSION_LIMITER.limit({ key: `${b.tenant_id}:${client}` })).success) {
-      throw new HttpError(429, "too many requests", "too many new sessions from this address; retry in a minute");
-    }
+    const client = clientAddress(c.req);
+    await enforceLimit(c.env.SESSION_LIMITER, `${b.tenant_id}:${client}`, "too many new sessions from this address; retry in a minute");
     const tenant = await tenantById(c.env, b.tenant_id);
     checkOrigin(c.env, tenant, c.req.header("origin"));
     if (tenant.identityVerification && (!b.user_id || !b.user_hash)) throw new HttpError(401, "unauthorized", "this tenant requires user_id and user_hash");
@@ -135,13 +135,11 @@ export const widgetRoutes = new Hono<AuthEnv>()
   .post("/events", requireAuth("visitor"), jsonBody(ReportBehaviour), async (c) => {
     const p = c.get("principal");
     if (p.kind !== "visitor") throw new HttpError(403, "forbidden");
-    if (!(await c.env.SESSION_LIMITER.limit({ key: `behaviour:${p.tenantId}:${p.contactId}` })).success) {
-      throw new HttpError(429, "too many requests", "behaviour events are limited per visitor; batch them");
-    }
+    await enforceLimit(c.env.SESSION_LIMITER, `behaviour:${p.tenantId}:${p.contactId}`, "behaviour events are limited per visitor; batch them");
     const b = c.req.valid("json");
     return c.json(await assistantStub(c.env, p.tenantId).behaviour(p.tenantId, p.contactId, b.events, b.lang));
   })
-  .post("/conversations", requireAuth("visitor"), jsonBody(StartConversation), async (c) => {
+  .post("/conversations", requireAuth("visitor"), idempotent(), jsonBody(StartConversation), async (c) => {
     const p = c.get("principal");
     if (p.kind !== "visitor") throw new HttpError(403, "forbidden");
     const b = c.req.valid("json");
