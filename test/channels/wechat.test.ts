@@ -2,7 +2,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { InboundMessage, InboundRequest } from "../../workers/channels/adapter";
-import { parseWeChatXml, wechatAdapter, wechatSignature } from "../../workers/channels/wechat";
+import { wechatAdapter, wechatSignature } from "../../workers/channels/wechat";
+import { parseWeChatXml } from "../../workers/channels/wechat-xml";
 import type { WeChatConfig } from "../../workers/channels/wechat";
 import mpEvent from "../fixtures/wechat/mp-event-enter-session.json?raw";
 import mpImage from "../fixtures/wechat/mp-image.json?raw";

@@ -74,7 +74,11 @@ export function deliveriesFor(tenantId: string, subs: Subscription[], events: We
 /** Change-data capture: stored domain events → the `webhooks` queue, only for tenants with matching endpoints. */
 export async function fanOutEvents(env: Env, events: DomainEvent[]): Promise<number> {
   const byTenant = new Map<string, DomainEvent[]>();
-  for (const e of events) byTenant.set(e.tenant_id, [...(byTenant.get(e.tenant_id) ?? []), e]);
+  for (const e of events) {
+    const list = byTenant.get(e.tenant_id);
+    if (list) list.push(e);
+    else byTenant.set(e.tenant_id, [e]);
+  }
   const subs = await subscriptionsOf(env, [...byTenant.keys()]);
   const messages = [...byTenant].flatMap(([tenantId, list]) => {
     const endpoints = subs.get(tenantId) ?? [];
