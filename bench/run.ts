@@ -101,7 +101,7 @@ async function main(): Promise<number> {
       port,
       inspectorPort,
       persistTo,
-      // CHANNEL_KEY seals channel credentials (workers/channels/credentials.ts): base64 of 32 bytes.
+      // CHANNEL_KEY seals channel credentials (connectors/credentials.ts): base64 of 32 bytes.
       vars: { JWT_SECRET: randomBytes(32).toString("hex"), ADMIN_TOKEN: adminToken, CHANNEL_KEY: randomBytes(32).toString("base64") },
       healthPath: "/v1/health",
     });

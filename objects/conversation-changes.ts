@@ -7,7 +7,7 @@ import type { IngestChange, Posted, PostOptions } from "./conversation";
 import { applyChange, type MessageChange } from "../shared/message-change";
 import type { ClientFrame, ErrorCode, ServerFrame } from "../shared/protocol";
 import type { MessageInput, Sender, StandardMessage } from "../shared/message";
-import type { Result } from "../workers/http/problem";
+import type { Result } from "../shared/result";
 import { now } from "../shared/ids";
 
 export type ChangesHost = {

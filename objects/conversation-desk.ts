@@ -1,5 +1,5 @@
 import { Task } from "../shared/routing/schemas";
-import { customerProfile } from "../workers/customer-profile";
+import { customerProfile } from "../connectors/customer-profile";
 import type { ConversationSnapshot } from "../shared/events";
 import type { DeskOp } from "./conversation-store";
 import type { Actor } from "./conversation";

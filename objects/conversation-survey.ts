@@ -11,7 +11,7 @@ import { openSurvey, startSurvey, surveysFor, type SurveyState } from "../shared
 import { parseSurveyReply, surveyPrompt } from "../shared/analytics/survey";
 import type { ChannelName, MessageInput, Sender } from "../shared/message";
 import type { ServerFrame } from "../shared/protocol";
-import type { Result } from "../workers/http/problem";
+import type { Result } from "../shared/result";
 import { now } from "../shared/ids";
 
 /** Asks the tenant's survey after a resolution or a close, unless the conversation moved on since (`rev`). */

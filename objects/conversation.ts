@@ -9,7 +9,7 @@ import { transition, type InternalAction, type StateAction } from "../shared/con
 import { packEvents, type ContactHint, type ConversationSnapshot, type EventEnvelope } from "../shared/events";
 import type { ChannelName, DeliveryStatus, MessageInput, Sender, StandardMessage } from "../shared/message";
 import { identityHash, timingSafeEqual } from "../shared/crypto";
-import type { Result } from "../workers/http/problem";
+import type { Result } from "../shared/result";
 import { Id, now } from "../shared/ids";
 import { TtlCache } from "../shared/ttl-cache";
 import { ConversationSurvey, type SurveyJob } from "./conversation-survey";

@@ -1,6 +1,6 @@
 import { and, eq, or } from "drizzle-orm";
-import type { Db } from "./db/client";
-import { contactIdentities, contacts } from "./db/schema";
+import type { Db } from "../db/client";
+import { contactIdentities, contacts } from "../db/schema";
 import type { ContactHint } from "../shared/events";
 import { now } from "../shared/ids";
 

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
-import { db } from "./db/client";
-import { tenants, apiKeys } from "./db/schema";
+import { db } from "../db/client";
+import { tenants, apiKeys } from "../db/schema";
 import { HttpError } from "./http/problem";
 import { API_KEY_PREFIX } from "./http/auth";
 import { newId, now } from "../shared/ids";

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { call, ok, tenant, text, visitor } from "../helpers";
-import { conversationStub } from "../../workers/conversation-stub";
+import { conversationStub } from "../../objects/conversation-stub";
 
 const waitFor = <T>(fn: () => Promise<T>) => vi.waitFor(fn, { timeout: 8000, interval: 50 });
 

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { db } from "../db/client";
-import { agents } from "../db/schema";
-import { deskAgent } from "../desk-roster";
+import { db } from "../../db/client";
+import { agents } from "../../db/schema";
+import { deskAgent } from "../../db/desk-roster";
 import { deskStub } from "../../objects/routing-desk";
 import type { AnalyticsSettings } from "../../shared/analytics/settings";
 import { dayStart, localDay, nextDay } from "../../shared/analytics/calendar";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { sha256Hex } from "../../shared/crypto";
 import { MessageInput, type ChannelName } from "../../shared/message";
-import { conversationStub } from "../conversation-stub";
+import { conversationStub } from "../../objects/conversation-stub";
 import type { Ingest, IngestChange } from "../../objects/conversation";
 import type { InboundItem, InboundStatus, InboundWatermark } from "./adapter";
 import { ChannelError } from "./adapter";

@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
-import { db } from "../db/client";
-import { channels } from "../db/schema";
-import { openCredentials } from "./credentials";
+import { db } from "../../db/client";
+import { channels } from "../../db/schema";
+import { openCredentials } from "../../connectors/credentials";
 import { adapterFor } from "./registry";
 import type { ChannelAdapter } from "./adapter";
 import { now } from "../../shared/ids";

@@ -1,8 +1,8 @@
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { linkContact } from "../contacts";
 import { EventEnvelope, type ConversationSnapshot, type DomainEvent } from "../../shared/events";
-import { db, runBatch, type Db, type Statement } from "../db/client";
-import { conversations, events } from "../db/schema";
+import { db, runBatch, type Db, type Statement } from "../../db/client";
+import { conversations, events } from "../../db/schema";
 import { now } from "../../shared/ids";
 import { describeError, retryDelaySeconds } from "./retry";
 import { archiveEvents } from "../analytics/archive";

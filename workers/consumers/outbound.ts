@@ -2,9 +2,9 @@ import { OutboundJob } from "../../shared/outbound";
 import { admit, closedBreaker, record, type BreakerState } from "../../shared/circuit-breaker";
 import { now } from "../../shared/ids";
 import { loadChannel } from "../channels/store";
-import { conversationStub } from "../conversation-stub";
-import { db } from "../db/client";
-import { providerMessages } from "../db/schema";
+import { conversationStub } from "../../objects/conversation-stub";
+import { db } from "../../db/client";
+import { providerMessages } from "../../db/schema";
 import type { SendOutcome } from "../channels/adapter";
 import { describeError } from "./retry";
 

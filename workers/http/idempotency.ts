@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { and, eq, lte } from "drizzle-orm";
-import { db } from "../db/client";
-import { idempotencyKeys } from "../db/schema";
+import { db } from "../../db/client";
+import { idempotencyKeys } from "../../db/schema";
 import { sha256Hex } from "../../shared/crypto";
 import { seal, unseal } from "../../shared/sealing";
 import { now } from "../../shared/ids";

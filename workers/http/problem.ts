@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import type { Result } from "../../shared/result";
 
 export type FieldError = { field: string; message: string };
 
@@ -50,8 +51,6 @@ export function invalidField(field: string, message: string): HttpError {
   return invalid([{ field, message }]);
 }
 
-/** DO RPC methods return this instead of throwing, because custom error classes do not survive RPC. */
-export type Result<T> = { ok: true; value: T } | { ok: false; status: 400 | 403 | 404 | 409 | 422; title: string; detail?: string };
 
 export function unwrap<T>(r: Result<T>): T {
   if (r.ok) return r.value;

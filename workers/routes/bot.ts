@@ -4,7 +4,7 @@ import { requireAuth, type AuthEnv } from "../http/auth";
 import { jsonBody } from "../http/validate";
 import { assistantStub } from "../../objects/assistant";
 import { BotConfigPatch } from "../../shared/bot/config";
-import { ConversationIdPattern } from "../conversation-stub";
+import { ConversationIdPattern } from "../../objects/conversation-stub";
 import { idempotent } from "../http/idempotency";
 
 export const ReportOutcome = z.object({

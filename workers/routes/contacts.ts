@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { conversationStub } from "../conversation-stub";
+import { conversationStub } from "../../objects/conversation-stub";
 import { and, desc, eq } from "drizzle-orm";
 import { requireAuth, type AuthEnv } from "../http/auth";
 import { HttpError } from "../http/problem";
@@ -8,8 +8,8 @@ import { jsonBody, paramsOf } from "../http/validate";
 import { Id, now } from "../../shared/ids";
 
 const Params = z.object({ id: Id });
-import { db } from "../db/client";
-import { contactIdentities, contacts, conversations } from "../db/schema";
+import { db } from "../../db/client";
+import { contactIdentities, contacts, conversations } from "../../db/schema";
 
 /** The customer as the agent sees them: one record, every channel identity, every conversation. */
 /** The profile reads AI insights from this many of the customer's latest conversations (one object call each). */

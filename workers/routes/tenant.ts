@@ -3,11 +3,11 @@ import { z } from "zod";
 import { eq } from "drizzle-orm";
 import { requireAuth, type AuthEnv } from "../http/auth";
 import { jsonBody } from "../http/validate";
-import { db } from "../db/client";
-import { tenants } from "../db/schema";
+import { db } from "../../db/client";
+import { tenants } from "../../db/schema";
 import { forgetTenant, tenantById } from "../tenants";
-import { sealCredentials } from "../channels/credentials";
-import { CrmLookup } from "../customer-profile";
+import { sealCredentials } from "../../connectors/credentials";
+import { CrmLookup } from "../../connectors/customer-profile";
 
 export const UpdateTenant = z
   .object({

@@ -7,9 +7,9 @@ import { applyInbound, planInbound, type InboundBatch } from "../channels/ingest
 import { storeBlobs } from "../channels/blobs";
 import { refuseReplay } from "../channels/replay";
 import { ChannelError, type InboundRequest, type InboundStatus, type ProviderResponse } from "../channels/adapter";
-import { conversationStub } from "../conversation-stub";
-import { db } from "../db/client";
-import { providerMessages } from "../db/schema";
+import { conversationStub } from "../../objects/conversation-stub";
+import { db } from "../../db/client";
+import { providerMessages } from "../../db/schema";
 import { Id, now } from "../../shared/ids";
 import type { ChannelName } from "../../shared/message";
 

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { db } from "../db/client";
-import { webhookEndpoints } from "../db/schema";
+import { db } from "../../db/client";
+import { webhookEndpoints } from "../../db/schema";
 import { TtlCache } from "../../shared/ttl-cache";
 import { now } from "../../shared/ids";
 import { matchesAny, webhookEventOf, type WebhookEvent, type WebhookQueueMessage } from "../../shared/webhooks/events";

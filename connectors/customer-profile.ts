@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { openCredentials } from "./channels/credentials";
+import { openCredentials } from "./credentials";
 import { admit, closedBreaker, record, type BreakerState } from "../shared/circuit-breaker";
 import { customerValue } from "../shared/routing-config";
 import { now } from "../shared/ids";

@@ -1,4 +1,4 @@
-import type { AgentRouting } from "../../shared/routing-config";
+import type { AgentRouting } from "../shared/routing-config";
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
 /** D1: what is queried across conversations. Every row carries tenant_id; every query filters by it. */

@@ -1,4 +1,4 @@
-import { seal, unseal } from "../../shared/sealing";
+import { seal, unseal } from "../shared/sealing";
 
 /**
  * Channel credentials at rest: AES-256-GCM under the CHANNEL_KEY Worker secret (shared/sealing.ts), with the

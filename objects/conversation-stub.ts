@@ -1,4 +1,4 @@
-import type { Conversation } from "../objects/conversation";
+import type { Conversation } from "./conversation";
 
 type Rpc = Pick<Conversation, "create" | "get" | "history" | "post" | "act" | "ingest" | "delivery" | "queueStatus" | "systemNotice" | "insights" | "flag" | "facts" | "change" | "watermark">;
 

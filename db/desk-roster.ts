@@ -1,4 +1,4 @@
-import type { agents } from "./db/schema";
+import type { agents } from "./schema";
 import { Agent } from "../shared/routing/schemas";
 
 /** An agent row as the routing desk sees it: the routing profile and the CSAT the analytics cron keeps. */
