@@ -23,6 +23,8 @@ export const apiKeys = sqliteTable(
     /** SHA-256 of the key, hex. The key itself is shown once and never stored. */
     keyHash: text("key_hash").notNull(),
     prefix: text("prefix").notNull(),
+    /** What the key may do (shared/api-scopes.ts); keys issued before scopes existed hold every scope. */
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull().default(["*"]),
     createdAt: integer("created_at").notNull(),
     revokedAt: integer("revoked_at"),
   },
@@ -333,4 +335,61 @@ export const idempotencyKeys = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_expires").on(t.expiresAt)],
+);
+
+/**
+ * The audit log of configuration changes (workers/http/audit.ts): who changed what and when, with the request's
+ * body as sent minus secrets. Written after the change succeeded; read through GET /v1/audit-log.
+ */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    at: integer("at").notNull(),
+    actorKind: text("actor_kind", { enum: ["api", "agent", "operator"] }).notNull(),
+    actorId: text("actor_id").notNull(),
+    actorName: text("actor_name"),
+    /** e.g. "PUT /v1/routing/config": the method and the route's pattern. */
+    action: text("action").notNull(),
+    /** The route's first path parameter (the changed object's id or name), when it has one. */
+    target: text("target"),
+    status: integer("status").notNull(),
+    requestId: text("request_id").notNull(),
+    changes: text("changes", { mode: "json" }).$type<unknown>(),
+  },
+  (t) => [index("audit_log_tenant").on(t.tenantId, t.at, t.id)],
+);
+
+/**
+ * Tickets (R5.4): a conversation, or an API caller, opens one; the TICKETS queue creates it in the tenant's external
+ * system when a connector is configured and emits ticket.* events (webhooks) off the request path.
+ */
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull(),
+    conversationId: text("conversation_id"),
+    contactId: text("contact_id"),
+    subject: text("subject").notNull(),
+    description: text("description"),
+    priority: text("priority", { enum: ["low", "normal", "high", "urgent"] }).notNull(),
+    status: text("status", { enum: ["open", "pending", "on_hold", "solved", "closed"] }).notNull(),
+    assigneeId: text("assignee_id"),
+    dueAt: integer("due_at"),
+    /** The ticket in the external system, once the connector created it. */
+    externalId: text("external_id"),
+    externalUrl: text("external_url"),
+    syncStatus: text("sync_status", { enum: ["pending", "synced", "failed", "local"] }).notNull(),
+    syncError: text("sync_error"),
+    /** Bumped by every change; queue messages carry it so a redelivered stale change is not applied twice. */
+    version: integer("version").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("tickets_tenant").on(t.tenantId, t.updatedAt, t.id),
+    uniqueIndex("tickets_conversation").on(t.tenantId, t.conversationId),
+  ],
 );

@@ -4,25 +4,13 @@ import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import migrations from "../migrations/webhook-endpoint/migrations.js";
 import * as schema from "./webhook-endpoint-schema";
 import type { WebhookEvent } from "../shared/webhooks/events";
+import type { DeliveryView } from "../shared/webhooks/delivery";
 
 export type EndpointRow = typeof schema.endpoint.$inferSelect;
 export type DeliveryRow = typeof schema.deliveries.$inferSelect;
 export type DeliveryState = DeliveryRow["state"];
 
-/** What the delivery log shows of a delivery. */
-export type DeliveryView = {
-  id: string;
-  event_id: string;
-  event_type: string;
-  state: DeliveryState;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  next_attempt_at: number | null;
-  created_at: number;
-  updated_at: number;
-  delivered_at: number | null;
-};
+export type { DeliveryView };
 
 export const viewOf = (d: DeliveryRow): DeliveryView => ({
   id: d.id,

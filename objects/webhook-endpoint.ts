@@ -7,10 +7,10 @@ import { afterAttempt, disableReason, nextAttemptAt, type Health } from "../shar
 import { unseal } from "../shared/sealing";
 import { sha256Hex } from "../shared/crypto";
 import { now } from "../shared/ids";
+import type { DeliveryPage, EndpointHealth } from "../shared/webhooks/delivery";
 
 export type EndpointInit = { id: string; tenant_id: string; url: string; events: string[]; enabled: boolean; secret_sealed: string };
 export type EndpointPatch = { url?: string; events?: string[]; enabled?: boolean };
-export type DeliveryPage = { data: DeliveryView[]; next_cursor: string | null };
 
 /** The associated data a secret is sealed under: it only opens for this tenant's endpoint. */
 export const secretOwner = (tenantId: string, endpointId: string) => `${tenantId}:webhook:${endpointId}`;
@@ -127,7 +127,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
     return viewOf(this.store.byId(id)!);
   }
 
-  health(): { open_deliveries: number; breaker: string; disabled_at: number | null; disabled_reason: string | null } | null {
+  health(): EndpointHealth | null {
     const ep = this.live();
     if (!ep) return null;
     return { open_deliveries: this.store.openCount(), breaker: ep.breaker.state, disabled_at: ep.disabledAt, disabled_reason: ep.disabledReason };

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError, renderError, problemResponse } from "./http/problem";
@@ -37,7 +37,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
  */
 export const MAX_URL_BYTES = 8 * 1024;
 
-export const app = new Hono<AuthEnv>()
+/** The app itself: its OpenAPI registry collects every mounted route group's definitions. */
+const root = new OpenAPIHono<AuthEnv>();
+
+export const app = root
   .use("*", requestId)
   .use("*", async (c, next) => {
     if (c.req.url.length > MAX_URL_BYTES) throw new HttpError(414, "URI too long", `URLs are limited to ${MAX_URL_BYTES} bytes`);
@@ -84,7 +87,7 @@ export const app = new Hono<AuthEnv>()
   .route("/v1/webhook-endpoints", webhookEndpointRoutes)
   .route("/webhooks", webhookRoutes)
   .get("/v1/health", perAddress, (c) => c.json({ ok: true }))
-  .get("/v1/openapi.json", perAddress, (c) => c.json(openApiDocument(new URL(c.req.url).origin)))
+  .get("/v1/openapi.json", perAddress, (c) => c.json(openApiDocument(root, new URL(c.req.url).origin)))
   .notFound((c) => problemResponse(404, "not found", "no such endpoint", undefined, { requestId: c.get("requestId") }))
   .onError(renderError);
 

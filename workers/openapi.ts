@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import { securitySchemes } from "./http/route";
 import { CreateTenant } from "./routes/admin";
 import { CreateAgent } from "./routes/agents";
 import { PutChannel } from "./routes/channels";
@@ -21,7 +23,6 @@ import { AnalyticsTimeseries, BusinessQuery, ConversationsQuery, ReportOrders, S
 import { AnalyticsSummary } from "../shared/analytics/summary";
 import { ConversationLive } from "../shared/analytics/live";
 import { AnalyticsSettings } from "../shared/analytics/settings";
-import { CreateWebhookEndpoint, DeliveriesQuery, UpdateWebhookEndpoint, WebhookEndpointView, WebhookEndpointsQuery } from "./routes/webhook-endpoints";
 
 type Auth = "operator" | "apiKey" | "agent" | "visitor" | "none";
 type Op = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; auth: Auth[]; body?: z.ZodType; query?: z.ZodObject; response?: z.ZodType; status?: number };
@@ -103,33 +104,25 @@ export const OPERATIONS: Op[] = [
   { method: "post", path: "/v1/kb/links", summary: "Link two entries (idempotent: 200 with the existing link)", auth: ["apiKey"], body: CreateLink, response: Link, status: 201 },
   { method: "delete", path: "/v1/kb/links/{id}", summary: "Delete a link", auth: ["apiKey"], status: 204 },
   { method: "get", path: "/v1/kb/search", summary: "Full-text search (English and Chinese) with scores and snippets", auth: ["apiKey", "agent"], query: SearchQuery, response: SearchResponse },
-  { method: "post", path: "/v1/webhook-endpoints", summary: "Create an outgoing webhook endpoint; returns its signing secret once", auth: ["apiKey"], body: CreateWebhookEndpoint, status: 201 },
-  { method: "get", path: "/v1/webhook-endpoints", summary: "List webhook endpoints (secrets never returned)", auth: ["apiKey"], query: WebhookEndpointsQuery },
-  { method: "get", path: "/v1/webhook-endpoints/{id}", summary: "A webhook endpoint with its delivery health", auth: ["apiKey"], response: WebhookEndpointView },
-  { method: "patch", path: "/v1/webhook-endpoints/{id}", summary: "Change an endpoint's URL, events, description or enabled flag (re-enabling resumes waiting deliveries)", auth: ["apiKey"], body: UpdateWebhookEndpoint, response: WebhookEndpointView },
-  { method: "delete", path: "/v1/webhook-endpoints/{id}", summary: "Delete an endpoint and its delivery log", auth: ["apiKey"], status: 204 },
-  { method: "post", path: "/v1/webhook-endpoints/{id}/rotate", summary: "Rotate the signing secret; the old one keeps signing beside it for 24 hours", auth: ["apiKey"] },
-  { method: "get", path: "/v1/webhook-endpoints/{id}/deliveries", summary: "The endpoint's delivery log, newest first", auth: ["apiKey"], query: DeliveriesQuery },
-  { method: "post", path: "/v1/webhook-endpoints/{id}/deliveries/{deliveryId}/redeliver", summary: "Send a delivery again with a fresh set of attempts", auth: ["apiKey"], status: 202 },
   { method: "get", path: "/v1/health", summary: "Liveness", auth: ["none"] },
   { method: "get", path: "/v1/openapi.json", summary: "This document", auth: ["none"] },
 ];
 
-const Problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.int(),
-  detail: z.string().optional(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-  /** The response's X-Request-Id. */
-  request_id: z.string().optional(),
-});
-
 const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, unrepresentable: "any" });
 
-export function openApiDocument(serverUrl: string) {
-  const paths: Record<string, Record<string, unknown>> = {};
+type Generated = { getOpenAPI31Document(config: Parameters<OpenAPIHono["getOpenAPI31Document"]>[0]): ReturnType<OpenAPIHono["getOpenAPI31Document"]> };
+
+/** The document: what the routes define (workers/http/route.ts), and the hand-kept operations not yet moved there. */
+export function openApiDocument(app: Generated, serverUrl: string) {
+  const doc = app.getOpenAPI31Document({
+    openapi: "3.1.0",
+    info: { title: "edgedesk API", version: "1.0.0", description: "Omnichannel customer-service runtime. Errors are RFC 9457 problem documents." },
+    servers: [{ url: serverUrl }],
+  });
+  doc.components = { ...doc.components, securitySchemes: securitySchemes as never };
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, unknown>>;
   for (const op of OPERATIONS) {
+    if (paths[op.path]?.[op.method]) continue;
     const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     const query = op.query
       ? Object.entries(op.query.shape).map(([name, s]) => ({ name, in: "query", required: false, schema: schema(s as z.ZodType, "input") }))
@@ -143,22 +136,10 @@ export function openApiDocument(serverUrl: string) {
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schema(op.body, "input") } } } } : {}),
       responses: {
         [status]: { description: "success", ...(op.response ? { content: { "application/json": { schema: schema(op.response, "output") } } } : {}) },
-        default: { description: "error", content: { "application/problem+json": { schema: schema(Problem, "output") } } },
+        default: { description: "error", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } },
       },
     };
   }
-  return {
-    openapi: "3.1.0",
-    info: { title: "edgedesk API", version: "1.0.0", description: "Omnichannel customer-service runtime. Errors are RFC 9457 problem documents." },
-    servers: [{ url: serverUrl }],
-    components: {
-      securitySchemes: {
-        operator: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN secret" },
-        apiKey: { type: "http", scheme: "bearer", description: "tenant API key (edk_…)" },
-        agent: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "agent token" },
-        visitor: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "visitor session token" },
-      },
-    },
-    paths,
-  };
+  doc.paths = paths as never;
+  return doc;
 }

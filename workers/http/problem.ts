@@ -32,7 +32,11 @@ export function problemResponse(status: number, title: string, detail?: string, 
 export function renderError(err: unknown, c: Context): Response {
   const requestId: string | undefined = c.get("requestId");
   if (err instanceof HttpError) return problemResponse(err.status, err.title, err.detail, err.errors, { requestId, headers: err.headers });
-  if (err instanceof HTTPException) return problemResponse(err.status, err.status === 400 ? "malformed request" : "request failed", err.message, undefined, { requestId });
+  if (err instanceof HTTPException) {
+    // The OpenAPI router's media-type gate answers 415 this way, before any body is read.
+    if (err.status === 415) return problemResponse(415, "unsupported media type", "send application/json", undefined, { requestId });
+    return problemResponse(err.status, err.status === 400 ? "malformed request" : "request failed", err.message, undefined, { requestId });
+  }
   console.error(JSON.stringify({ level: "error", msg: "unhandled", request_id: requestId, path: c.req.path, error: String(err), stack: (err as Error)?.stack }));
   return problemResponse(500, "internal error", undefined, undefined, { requestId });
 }
