@@ -27,6 +27,7 @@ import { nlpRoutes } from "./routes/nlp";
 import { botRoutes } from "./routes/bot";
 import { analyticsRoutes } from "./routes/analytics";
 import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
+import { docsRoutes } from "./routes/docs";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -86,6 +87,7 @@ export const app = root
   .route("/v1/analytics", analyticsRoutes)
   .route("/v1/webhook-endpoints", webhookEndpointRoutes)
   .route("/webhooks", webhookRoutes)
+  .route("/docs", docsRoutes)
   .get("/v1/health", perAddress, (c) => c.json({ ok: true }))
   .get("/v1/openapi.json", perAddress, (c) => c.json(openApiDocument(root, new URL(c.req.url).origin)))
   .notFound((c) => problemResponse(404, "not found", "no such endpoint", undefined, { requestId: c.get("requestId") }))
