@@ -21,7 +21,7 @@ export default defineConfig(async () => ({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["./test/setup.ts"],
-    globalSetup: ["./test/nlp/stub-nlp-servers.ts"],
+    globalSetup: ["./test/nlp/stub-nlp-servers.ts", "./test/connectors/stub-crm-server.ts"],
     // CI machines have two cores shared by workerd and the tests: generous limits, never wall-clock assertions.
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	OUTBOUND: Queue;
 	INBOUND: Queue;
 	WEBHOOKS: Queue;
+	TICKETS: Queue;
 	SESSION_LIMITER: RateLimit;
 	API_LIMITER: RateLimit;
 	VISITOR_LIMITER: RateLimit;

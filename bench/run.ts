@@ -101,8 +101,9 @@ async function main(): Promise<number> {
       port,
       inspectorPort,
       persistTo,
-      // CHANNEL_KEY seals channel credentials (connectors/credentials.ts): base64 of 32 bytes.
-      vars: { JWT_SECRET: randomBytes(32).toString("hex"), ADMIN_TOKEN: adminToken, CHANNEL_KEY: randomBytes(32).toString("base64") },
+      // CHANNEL_KEY seals channel credentials (connectors/credentials.ts): base64 of 32 bytes. Senders keep a window of
+      // messages in flight, far above a person's frame rate: WS_FRAME_LIMIT lifts the per-socket limit being measured past.
+      vars: { JWT_SECRET: randomBytes(32).toString("hex"), ADMIN_TOKEN: adminToken, CHANNEL_KEY: randomBytes(32).toString("base64"), WS_FRAME_LIMIT: "1000000/1000000" },
       healthPath: "/v1/health",
     });
     devs.push(dev);

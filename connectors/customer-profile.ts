@@ -1,62 +1,42 @@
 import { z } from "zod";
-import { openCredentials } from "./credentials";
-import { admit, closedBreaker, record, type BreakerState } from "../shared/circuit-breaker";
+import { openCrm, type CrmContact } from "./crm-config";
+import { callConnector } from "./guard";
 import { customerValue } from "../shared/routing-config";
 import { now } from "../shared/ids";
 import { TtlCache } from "../shared/ttl-cache";
 import type { ConversationSnapshot } from "../shared/events";
 
-export const CrmLookup = z.object({ url: z.url({ protocol: /^https?$/ }), token: z.string().max(4096).optional() });
-export type CrmLookup = z.infer<typeof CrmLookup>;
-
-/** What a CRM may answer; everything is optional and unknown fields are ignored. */
+/** What a customer lookup may answer; everything is optional and unknown fields are ignored. */
 const CrmAnswer = z.object({
   tier: z.string().max(40).optional(),
   lifetime_value: z.number().nonnegative().optional(),
-  orders: z.array(z.object({ id: z.string(), total: z.number().optional(), status: z.string().optional() }).loose()).max(50).optional(),
+  orders: z.array(z.object({ id: z.string() }).loose()).max(50).optional(),
 });
+type CrmAnswer = z.infer<typeof CrmAnswer>;
 
 export type CustomerProfile = { tier: string; lifetime_value: number; customer_value: number; source: "crm" | "d1"; orders: number };
 
-const CRM_TIMEOUT_MS = 1500;
-const CRM_CACHE_MS = 5 * 60_000;
-const cache = new TtlCache<z.infer<typeof CrmAnswer>>(10_000, CRM_CACHE_MS);
-const breakers = new Map<string, BreakerState>();
+const LOOKUP_TIMEOUT_MS = 1500;
+const LOOKUP_CACHE_MS = 5 * 60_000;
+const cache = new TtlCache<CrmAnswer>(10_000, LOOKUP_CACHE_MS);
 
-/** The CRM answer for one contact: cached, bounded by a timeout, and skipped while the tenant's CRM circuit is open. */
-async function fromCrm(env: Env, tenantId: string, sealed: string, contact: Record<string, string | null>): Promise<z.infer<typeof CrmAnswer> | null> {
+/** The CRM answer for one contact: cached, bounded by a timeout, and skipped while the tenant's lookup circuit is open. */
+async function fromCrm(env: Env, tenantId: string, sealed: string, contact: CrmContact): Promise<CrmAnswer | null> {
   const key = `${tenantId}\u0000${contact.id}`;
   const hit = cache.get(key, now());
   if (hit) return hit;
-  const gate = admit(breakers.get(tenantId) ?? closedBreaker(), now());
-  breakers.set(tenantId, gate.next);
-  if (!gate.allowed) return null;
-  let ok = false;
-  try {
-    const crm = CrmLookup.parse(await openCredentials(env, tenantId, "crm", sealed));
-    const res = await fetch(crm.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(crm.token ? { authorization: `Bearer ${crm.token}` } : {}) },
-      body: JSON.stringify({ contact }),
-      signal: AbortSignal.timeout(CRM_TIMEOUT_MS),
-    });
-    if (!res.ok) throw new Error(`CRM answered ${res.status}`);
-    const answer = CrmAnswer.parse(await res.json());
-    ok = true;
-    cache.set(key, answer, now());
-    return answer;
-  } catch (err) {
-    console.warn(JSON.stringify({ level: "warn", msg: "CRM lookup failed; routing on the stored profile", tenant: tenantId, error: String(err) }));
-    return null;
-  } finally {
-    breakers.set(tenantId, record(breakers.get(tenantId) ?? closedBreaker(), ok, now()));
-  }
+  const crm = await openCrm(env, tenantId, sealed);
+  if (!crm?.url) return null;
+  const r = await callConnector(env, tenantId, "lookup", { url: crm.url, token: crm.token, body: { contact }, timeoutMs: LOOKUP_TIMEOUT_MS }, CrmAnswer);
+  if (!r.ok) return null;
+  cache.set(key, r.value, now());
+  return r.value;
 }
 
 /**
  * The customer profile (R2.1), read once per routing and never per message: the linked contact in D1
  * (a channel identity resolves to its contact through the conversation index), enriched by the tenant's
- * CRM when one is configured and answering.
+ * CRM when one is configured and answering; otherwise routing goes on with the stored profile.
  */
 export async function customerProfile(env: Env, c: ConversationSnapshot): Promise<CustomerProfile> {
   const row = await env.DB.prepare(

@@ -391,5 +391,7 @@ export const tickets = sqliteTable(
   (t) => [
     index("tickets_tenant").on(t.tenantId, t.updatedAt, t.id),
     uniqueIndex("tickets_conversation").on(t.tenantId, t.conversationId),
+    // The cron's sweep for tickets whose external creation is still owed (workers/tickets-sweep.ts).
+    index("tickets_sync").on(t.syncStatus, t.updatedAt),
   ],
 );

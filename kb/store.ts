@@ -9,6 +9,7 @@ import {
   type CreateEntry,
   type CreateLink,
   type Entry,
+  type EntryPage,
   type EntryType,
   type Graph,
   type Link,
@@ -170,7 +171,7 @@ export async function getEntry(db: D1Database, tenantId: string, id: string): Pr
 }
 
 /** Newest change first; the cursor is `updated_at:id` of the last entry of the previous page. */
-export async function listEntries(db: D1Database, tenantId: string, q: ListQuery): Promise<{ data: Entry[]; next_cursor: string | null }> {
+export async function listEntries(db: D1Database, tenantId: string, q: ListQuery): Promise<EntryPage> {
   const where = ["tenant_id = ?"];
   const binds: unknown[] = [tenantId];
   if (q.type) {

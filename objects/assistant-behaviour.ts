@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { AssistantStore } from "./assistant-store";
 import { predictIntent, trainPredictive, type LabelledSession, type PredictiveModel, type Prediction } from "../shared/nlp/predictive";
 import type { BehaviourEvent } from "../shared/nlp/behaviour";
@@ -14,6 +15,11 @@ const MIN_SESSIONS = 30;
 export const PROACTIVE_CONFIDENCE = 0.5;
 
 const NOTHING: Prediction = { intent: null, confidence: 0, top: [] };
+
+export const ImportedSessions = z.object({
+  sessions: z.int().describe("Labelled sessions now kept"),
+  trained: z.boolean().describe(`Whether the model was retrained: it needs ${MIN_SESSIONS} labelled sessions`),
+});
 
 /**
  * The tenant's behaviour model, inside its assistant: visitors' sessions in the assistant's SQLite, labelled with
@@ -48,7 +54,7 @@ export class BehaviourModel {
   }
 
   /** Past sessions with a known intent (from another system, or replayed) teach the model at once. */
-  importSessions(sessions: LabelledSession[]): { sessions: number; trained: boolean } {
+  importSessions(sessions: LabelledSession[]): z.infer<typeof ImportedSessions> {
     this.store.importSessions(sessions);
     const trained = this.retrain();
     return { sessions: this.store.labelledSessions().length, trained };

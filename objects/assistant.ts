@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
+import { z } from "zod";
 import { AssistantStore } from "./assistant-store";
 import { BotConfig, botAnswers, type BotConfigPatch } from "../shared/bot/config";
 import { NEW_DIALOG, decideTurn, intentLabel, pickedOption, type DialogState, type HandoffReason, type KbHit } from "../shared/bot/dialog";
-import { banditStats, chooseAction, newBandit, rewardFor, updateBandit, type BanditState, type BotAction } from "../shared/bot/bandit";
-import { classifyIntent, trainIntents, type IntentExample, type IntentModel, type IntentResult } from "../shared/nlp/intent";
+import { BanditStats, banditStats, chooseAction, newBandit, rewardFor, updateBandit, type BanditState, type BotAction } from "../shared/bot/bandit";
+import { classifyIntent, IntentExampleSchema, trainIntents, type IntentExample, type IntentModel, type IntentResult } from "../shared/nlp/intent";
 import { STARTER_INTENTS } from "../shared/nlp/starter-intents";
 import { modelFingerprint } from "../shared/nlp/model-fingerprint";
 import { analyzeSentiment, type Sentiment } from "../shared/nlp/sentiment";
@@ -11,7 +12,7 @@ import { extractEntities, type Entity } from "../shared/nlp/entities";
 import { detectLanguage, type Lang } from "../shared/nlp/language";
 import type { BehaviourEvent } from "../shared/nlp/behaviour";
 import type { LabelledSession, Prediction } from "../shared/nlp/predictive";
-import { BehaviourModel, PROACTIVE_CONFIDENCE, proactiveGreeting } from "./assistant-behaviour";
+import { BehaviourModel, PROACTIVE_CONFIDENCE, proactiveGreeting, type ImportedSessions } from "./assistant-behaviour";
 import { NlpSettings } from "../shared/nlp/settings";
 import { ProviderChain, type ChainResult } from "../shared/nlp/providers";
 import { providerFromEnv } from "../shared/nlp/provider-config";
@@ -20,12 +21,30 @@ import type { ContentPart } from "../shared/message";
 import type { RoutingRequest } from "../shared/routing-config";
 import type { RoutingAttributes } from "../shared/routing/rules";
 import { deskStub } from "./routing-desk";
+import { orderForTurn } from "./assistant-orders";
 import { now } from "../shared/ids";
 
 export type Classified = ChainResult;
 export type Analysis = { lang: Lang; intent: Classified; sentiment: Sentiment; entities: Entity[] };
-export type IntentSet = { intents: string[]; examples: IntentExample[]; threshold: number; model_version: number; trained_at: number; starter: boolean };
-export type TrainSummary = { intents: string[]; examples: number; model_version: number; trained_at: number };
+/** The training set and its model's version: the starter set until the tenant trains its own. */
+export const IntentSet = z
+  .object({ intents: z.array(z.string()), examples: z.array(IntentExampleSchema), threshold: z.number(), model_version: z.int(), trained_at: z.number(), starter: z.boolean() })
+  .meta({ id: "IntentSet" });
+export type IntentSet = z.infer<typeof IntentSet>;
+export const TrainSummary = IntentSet.pick({ intents: true, model_version: true, trained_at: true }).extend({ examples: z.int() }).meta({ id: "IntentTraining" });
+export type TrainSummary = z.infer<typeof TrainSummary>;
+export const BotStats = z
+  .object({
+    conversations: z.int(),
+    resolved_by_bot: z.int(),
+    containment_rate: z.number().min(0).max(1).nullable().describe("resolved_by_bot / conversations; null before the first conversation"),
+    answers: z.int(),
+    clarifications: z.int(),
+    handoffs: z.record(z.string(), z.int()).describe("Handoffs by reason"),
+    policy: BanditStats.extend({ frozen: z.boolean() }),
+  })
+  .meta({ id: "BotStats" });
+export const Learned = z.object({ learned: z.int().describe("The bot's decisions this outcome taught the policy about") });
 
 /** What the conversation learns from the bot's turn: what to say, whether to hand off or resolve, what to show the agent. */
 export type BotTurn = {
@@ -205,9 +224,10 @@ export class Assistant extends DurableObject<Env> {
     const [analysis, tier] = await Promise.all([text ? this.analyze(tenantId, text) : null, this.tierOf(tenantId, req.contact_id)]);
     const lang = analysis?.lang ?? "en";
     const intent: IntentResult = analysis?.intent ?? { intent: "unknown", confidence: 0, lang, alternatives: [] };
-    const [hits, offQueue] = await Promise.all([
+    const [hits, offQueue, order] = await Promise.all([
       analysis ? this.answersFor(tenantId, text, lang, intent, state, config) : [],
       this.offQueue(tenantId, config, { channel: req.channel, intent: intent.intent === "unknown" ? null : intent.intent, language: lang, tier, sentiment: analysis?.sentiment.score ?? 0 }),
+      orderForTurn(this.env, tenantId, req, analysis),
     ]);
     // Other turns ran while this one waited on D1 and the desk: from here to the write nothing awaits, and what
     // they changed (this message answered already, the dialog moved on, the policy learnt) is read afresh.
@@ -229,6 +249,7 @@ export class Assistant extends DurableObject<Env> {
       state: predicted && !state.last_intent ? { ...state, last_intent: predicted.intent } : state,
       config,
       offQueue,
+      order,
       choose: (ctx, allowed) =>
         chooseAction(bandit, ctx, Math.random, { allowed, frozen: config.learning.frozen, exploration: config.learning.exploration, maxExploreRate: config.learning.max_explore_rate }).action,
     });
@@ -273,7 +294,7 @@ export class Assistant extends DurableObject<Env> {
    * What happened after the bot let go: a resolution that reopens or a customer who leaves while the bot waits
    * teaches the policy that its last decision was worse than it looked; a CSAT score adds what the customer said.
    */
-  outcome(tenantId: string, conversationId: string, outcome: Outcome): { learned: number } {
+  outcome(tenantId: string, conversationId: string, outcome: Outcome): z.infer<typeof Learned> {
     this.own(tenantId);
     const config = this.botConfig(tenantId);
     let bandit = this.bandit();
@@ -309,7 +330,7 @@ export class Assistant extends DurableObject<Env> {
     return { learned };
   }
 
-  stats(tenantId: string) {
+  stats(tenantId: string): z.infer<typeof BotStats> {
     this.own(tenantId);
     const c = this.store.get<Counters>(KEY.counters) ?? NO_COUNTERS;
     const policy = banditStats(this.bandit());
@@ -381,7 +402,7 @@ export class Assistant extends DurableObject<Env> {
     return { prediction, greeting };
   }
 
-  importSessions(tenantId: string, sessions: LabelledSession[]): { sessions: number; trained: boolean } {
+  importSessions(tenantId: string, sessions: LabelledSession[]): z.infer<typeof ImportedSessions> {
     this.own(tenantId);
     return this.visits.importSessions(sessions);
   }

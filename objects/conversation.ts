@@ -4,7 +4,8 @@ import { ConversationStore, type AppendExtras, type DeskOp } from "./conversatio
 import { deliverDeskOp, deskOpFor, type ActOptions } from "./conversation-desk";
 import { assistantStub, type Analysis, type BotTurn, type Outcome } from "./assistant";
 import { EMPTY_INSIGHTS, customerText, observeMessage, withEntities, withFlag, type Insights, type QualityFlag } from "../shared/bot/insights";
-import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, frameBytes, type ErrorCode, type ServerFrame } from "../shared/protocol";
+import { ClientFrame, MAX_FRAME_BYTES, ParticipantRef, assertNever, type ErrorCode, type ServerFrame } from "../shared/protocol";
+import { SocketGate } from "./socket-gate";
 import { transition, type InternalAction, type StateAction } from "../shared/conversation-state";
 import { packEvents, type ContactHint, type ConversationSnapshot, type EventEnvelope } from "../shared/events";
 import type { ChannelName, DeliveryStatus, MessageInput, Sender, StandardMessage } from "../shared/message";
@@ -82,6 +83,7 @@ export class Conversation extends DurableObject<Env> {
   private readonly survey: ConversationSurvey;
   private readonly changes: ConversationChanges;
   private readonly identities = new WeakMap<WebSocket, SocketIdentity>();
+  private readonly gate = new SocketGate(MAX_FRAME_BYTES, this.env);
   /** Frames are applied strictly in arrival order even when one of them awaits (identity check). */
   private tail: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | null = null;
@@ -396,6 +398,8 @@ export class Conversation extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    // Refused before queueing: a flood must not delay the frames of everyone else on the conversation.
+    if (this.gate.refuse(ws, data, (r) => this.fail(ws, r.code, r.message))) return Promise.resolve();
     this.tail = this.tail.then(() => this.onFrame(ws, data)).catch((err) => {
       console.error(JSON.stringify({ level: "error", msg: "frame failed", error: String(err) }));
       this.send(ws, { type: "error", code: "internal", message: "the frame could not be processed" });
@@ -404,7 +408,6 @@ export class Conversation extends DurableObject<Env> {
   }
 
   private async onFrame(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    if (frameBytes(data) > MAX_FRAME_BYTES) return this.fail(ws, "too_large", `frames are limited to ${MAX_FRAME_BYTES} bytes`);
     let raw: unknown;
     try {
       raw = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));

@@ -3,13 +3,15 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { z } from "zod";
 import { DeskStore, touchedBy, type Analytics, type DecisionOutcome } from "./routing-desk-store";
-import { Desk, type Breakdown, type Effect } from "../shared/routing/desk";
+import { Desk, type Effect } from "../shared/routing/desk";
+import type { Explanation } from "../shared/routing/breakdown";
 import { observeQueue } from "../shared/routing/desk-estimates";
 import { onShift, used } from "../shared/routing/desk-capacity";
 import { Agent, type AgentStatus, type RoutingRule, type Task } from "../shared/routing/schemas";
 import { selectQueue, type RoutingAttributes } from "../shared/routing/rules";
 import { RoutingConfig, queuesOf, type TransferTarget } from "../shared/routing-config";
-import { DeskClientFrame, type DeskServerFrame, type QueueSummary } from "../shared/desk-protocol";
+import { DeskClientFrame, MAX_DESK_FRAME_BYTES, type DeskServerFrame, type DeskOverview, type QueueSummary } from "../shared/desk-protocol";
+import { SocketGate } from "./socket-gate";
 import { assertNever } from "../shared/protocol";
 import { agents, routingConfig } from "../db/schema";
 import { conversationStub } from "./conversation-stub";
@@ -23,9 +25,6 @@ import { loadSettings } from "./analytics-settings";
 export const DESK_IDENTITY_HEADER = "x-edgedesk-desk-identity";
 const DeskIdentity = z.object({ agent_id: z.string(), role: z.enum(["agent", "supervisor", "admin"]) });
 type DeskIdentity = z.infer<typeof DeskIdentity>;
-
-/** Routing state a caller can see: the decision in force and the decisions that led to it. */
-export type Explanation = { current: Breakdown | null; decisions: { offer_id: string; agent_id: string; decided_at: number; outcome: DecisionOutcome; breakdown: Breakdown }[] };
 
 /** Supervisors' live counters go out at most this often when they change… */
 const LIVE_THROTTLE_MS = 1000;
@@ -71,6 +70,7 @@ export class RoutingDesk extends DurableObject<Env> {
   private sendingEvents = false;
   /** Sockets accepted but not yet sent their hello, which carries the live counters: no live frame comes before it. */
   private readonly greeting = new Set<WebSocket>();
+  private readonly gate = new SocketGate(MAX_DESK_FRAME_BYTES, this.env);
   /** What the alarm was last set to by this instance; undefined: not known. */
   private alarmAt: number | null | undefined = undefined;
 
@@ -235,7 +235,7 @@ export class RoutingDesk extends DurableObject<Env> {
     return observeQueue(desk.state, queueId, now());
   }
 
-  async overview(tenantId: string) {
+  async overview(tenantId: string): Promise<DeskOverview> {
     const desk = await this.ready(tenantId);
     const s = desk.state;
     const t = now();
@@ -294,6 +294,7 @@ export class RoutingDesk extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    if (this.gate.refuse(ws, data, (r) => this.send(ws, { type: "error", ...r }))) return;
     const who = ws.deserializeAttachment() as DeskIdentity;
     let frame: DeskClientFrame;
     try {

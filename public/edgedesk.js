@@ -1,83 +1,9 @@
-// Minimal browser client for the /v1 conversation protocol: resumes with last_seq and re-sends
-// unacknowledged messages with their original client_msg_id, so reconnects neither lose nor duplicate;
-// since_rev brings the edits, reactions and retractions of messages it already had.
-export class ConversationSocket {
-  constructor({ base = location.origin, conversationId, token, onFrame }) {
-    Object.assign(this, { base, conversationId, token, onFrame });
-    this.lastSeq = 0;
-    this.rev = null;
-    this.pending = new Map();
-    this.backoff = 500;
-    this.connect();
-  }
+// The pages' shared rendering and session code. The protocol itself (resume by last_seq and since_rev,
+// reconnect with backoff, resending unacknowledged messages) and the typed REST client come from the SDK
+// (sdk/, bundled into /sdk.js by scripts/build-sdk.ts).
+import { createClient, unwrap } from "/sdk.js";
 
-  connect() {
-    const url = new URL(`/v1/conversations/${this.conversationId}/ws`, this.base.replace(/^http/, "ws"));
-    url.searchParams.set("token", this.token);
-    url.searchParams.set("last_seq", String(this.lastSeq));
-    if (this.rev !== null) url.searchParams.set("since_rev", String(this.rev));
-    this.ws = new WebSocket(url);
-    this.ws.onopen = () => {
-      this.backoff = 500;
-      for (const frame of this.pending.values()) this.ws.send(JSON.stringify(frame));
-    };
-    this.ws.onmessage = (e) => {
-      const frame = JSON.parse(e.data);
-      if (frame.type === "message") this.lastSeq = Math.max(this.lastSeq, frame.message.seq);
-      // Only the first welcome sets the revision: a resumed one is newer than the changes still being replayed.
-      if (frame.type === "welcome" && this.rev === null) this.rev = frame.conversation.rev;
-      if (frame.type === "state") this.rev = Math.max(this.rev ?? 0, frame.conversation.rev);
-      if (frame.type === "message_update") this.rev = Math.max(this.rev ?? 0, frame.message.changed_rev ?? 0);
-      if (frame.type === "ack") {
-        this.pending.delete(frame.client_msg_id);
-        this.lastSeq = Math.max(this.lastSeq, frame.seq);
-      }
-      if (frame.type === "error" && frame.client_msg_id) this.pending.delete(frame.client_msg_id);
-      this.onFrame(frame);
-    };
-    this.ws.onclose = (e) => {
-      if (this.closed || e.code === 4001) return;
-      setTimeout(() => this.connect(), this.backoff);
-      this.backoff = Math.min(this.backoff * 2, 10_000);
-    };
-  }
-
-  sendText(text) {
-    const frame = { type: "message", client_msg_id: crypto.randomUUID(), parts: [{ type: "text", text }] };
-    this.pending.set(frame.client_msg_id, frame);
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
-    return frame;
-  }
-
-  edit(messageId, text) {
-    this.frame({ type: "edit", message_id: messageId, parts: [{ type: "text", text }] });
-  }
-
-  retract(messageId) {
-    this.frame({ type: "retract", message_id: messageId });
-  }
-
-  react(messageId, emoji, on) {
-    this.frame({ type: "react", message_id: messageId, emoji, on });
-  }
-
-  frame(f) {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(f));
-  }
-
-  typing(on) {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "typing", on }));
-  }
-
-  read(seq) {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: "read", seq }));
-  }
-
-  close() {
-    this.closed = true;
-    this.ws.close(1000);
-  }
-}
+export { ConversationSocket, DeskSocket, EdgedeskError, createClient, unwrap } from "/sdk.js";
 
 const PART_TEXT = {
   call_event: (p) => `📞 call ${p.event}${p.digits ? ` · ${p.digits}` : ""}${p.speech ? ` · “${p.speech}”` : ""}${p.transcript ? `\n${p.transcript}` : ""}`,
@@ -170,13 +96,9 @@ export function placeMessage(log, el) {
 export async function startVisitorSession({ base = location.origin, tenantId, name, storage = localStorage }) {
   const key = `edgedesk:${tenantId}`;
   const saved = JSON.parse(storage.getItem(key) ?? "null");
-  const res = await fetch(new URL("/v1/widget/session", base), {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ tenant_id: tenantId, name, ...(saved?.resume_token ? { resume_token: saved.resume_token } : {}) }),
-  });
-  const session = await res.json();
-  if (!res.ok) throw new Error(session.detail ?? session.title);
+  const session = await unwrap(
+    createClient({ baseUrl: base }).v1.widget.session.$post({ json: { tenant_id: tenantId, name, ...(saved?.resume_token ? { resume_token: saved.resume_token } : {}) } }),
+  );
   const remember = (conversationId) =>
     storage.setItem(key, JSON.stringify({ resume_token: session.resume_token, contact_id: session.contact_id, conversation_id: conversationId }));
   const conversationId = saved?.contact_id === session.contact_id ? saved.conversation_id : undefined;

@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { DEMO_ENTRIES, DEMO_LINKS } from "./demo-knowledge.ts";
+import { buildSdk } from "./build-sdk.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -92,6 +93,9 @@ const vars = ensureDevVars();
 log("applying D1 migrations (local)");
 const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "1" } });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+log("bundling sdk/ into public/sdk.js");
+await buildSdk();
 
 log(`starting wrangler dev on ${BASE}`);
 const dev = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });

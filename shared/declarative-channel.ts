@@ -19,9 +19,10 @@ const template = z
   });
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
-);
+/** Named, so the OpenAPI generator emits the recursion as a $ref instead of expanding it forever. */
+const JsonValue: z.ZodType<JsonValue> = z
+  .lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]))
+  .meta({ id: "JsonValue" });
 
 export const SIGNATURE_SCHEMES = ["hmac-sha256-hex", "hmac-sha256-base64", "standard-webhooks", "shared-token"] as const;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { AgentStatus } from "./routing/schemas";
+import { AgentStatus, Capacity, ChannelClass } from "./routing/schemas";
+import { WaitReason } from "./routing/desk-types";
 import { Id } from "./ids";
 import { LiveCounters } from "./routing/desk-live";
 
@@ -12,6 +13,9 @@ export const DeskClientFrame = z.discriminatedUnion("type", [
 ]);
 export type DeskClientFrame = z.infer<typeof DeskClientFrame>;
 
+/** Desk frames are a status or an offer id: anything near this size is not one. */
+export const MAX_DESK_FRAME_BYTES = 4 * 1024;
+
 export const QueueSummary = z.object({
   waiting: z.int().nonnegative(),
   offered: z.int().nonnegative(),
@@ -20,6 +24,43 @@ export const QueueSummary = z.object({
   oldest_wait_ms: z.number().nullable(),
 });
 export type QueueSummary = z.infer<typeof QueueSummary>;
+
+/** GET /v1/routing/desk: the live desk as a supervisor's screen shows it. */
+export const DeskOverview = z
+  .object({
+    summary: QueueSummary,
+    live: LiveCounters,
+    agents: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        status: AgentStatus,
+        /** Assignments plus outstanding offers, per channel class. */
+        load: z.record(ChannelClass, z.number()),
+        capacity: Capacity,
+        /** Share of the agent's capacity in use, 0…1 (shared/routing/desk-capacity.ts). */
+        budget_used: z.number(),
+        on_shift: z.boolean(),
+        connected: z.boolean(),
+      }),
+    ),
+    waiting: z.array(
+      z.object({
+        conversation_id: z.string(),
+        queue_id: z.string(),
+        intent: z.string().nullable(),
+        language: z.string().nullable(),
+        sentiment: z.number(),
+        position: z.int().nullable(),
+        estimated_wait_s: z.number().nullable(),
+        waited_ms: z.number(),
+        reason: WaitReason.nullable(),
+      }),
+    ),
+    offers: z.array(z.object({ offer_id: z.string(), conversation_id: z.string(), agent_id: z.string(), expires_at: z.number() })),
+  })
+  .meta({ id: "DeskOverview" });
+export type DeskOverview = z.infer<typeof DeskOverview>;
 
 /** An offer as the console sees it; the breakdown (shared/routing/desk-types.ts) says why this agent. */
 export const OfferFrame = z.object({

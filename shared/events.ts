@@ -3,6 +3,7 @@ import { ChannelName, StandardMessage } from "./message";
 import { ConversationStatus } from "./conversation-state";
 import { AgentStatus } from "./routing/schemas";
 import { ConversationFacts, EventMetrics } from "./analytics/facts";
+import { TicketField, TicketView } from "./tickets";
 
 const base = {
   id: z.string(),
@@ -27,7 +28,7 @@ export const ConversationSnapshot = z.object({
   created_at: z.number(),
   updated_at: z.number(),
   rev: z.int().nonnegative(),
-});
+}).meta({ id: "Conversation" });
 export type ConversationSnapshot = z.infer<typeof ConversationSnapshot>;
 
 /** How a channel identified the customer; the events consumer links it to one contact across channels. */
@@ -43,12 +44,14 @@ export type ContactHint = z.infer<typeof ContactHint>;
 /** Rollup deltas and the conversation's metrics so far (shared/analytics/facts.ts), written with the event. */
 const analytics = { metrics: EventMetrics.optional(), facts: ConversationFacts.optional() };
 
+const Actor = z.object({ kind: z.enum(["customer", "agent", "bot", "system", "api"]), id: z.string() });
+
 const stateEvent = <T extends string>(type: T) =>
   z.object({
     ...base,
     type: z.literal(type),
     conversation: ConversationSnapshot,
-    actor: z.object({ kind: z.enum(["customer", "agent", "bot", "system", "api"]), id: z.string() }),
+    actor: Actor,
     note: z.string().optional(),
     contact: ContactHint.optional(),
     ...analytics,
@@ -82,7 +85,43 @@ export const AgentActivity = z.object({
 });
 export type AgentActivity = z.infer<typeof AgentActivity>;
 
+/** A contact as events show it; the resume token and other secrets stay out. */
+export const ContactSnapshot = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  external_user_id: z.string().nullable(),
+  tier: z.string(),
+  lifetime_value: z.number(),
+  created_at: z.number(),
+  updated_at: z.number(),
+});
+export type ContactSnapshot = z.infer<typeof ContactSnapshot>;
+
+export const ContactField = z.enum(["name", "email", "phone", "tier", "lifetime_value"]);
+
+/** Events about a ticket or a contact belong to no conversation: no `conversation_id`, no `rev`. */
+const entity = { id: z.string(), tenant_id: z.string(), occurred_at: z.number() };
+
+export const TicketEvent = z.discriminatedUnion("type", [
+  z.object({ ...entity, type: z.literal("ticket.created"), ticket: TicketView, actor: Actor }),
+  /** `changes` names the fields the update changed; `previous` holds their values before it. */
+  z.object({ ...entity, type: z.literal("ticket.updated"), ticket: TicketView, actor: Actor, changes: z.array(TicketField).min(1), previous: TicketView.pick({ subject: true, status: true, priority: true, assignee_id: true, due_at: true }).partial() }),
+  /** The connector created the ticket in the tenant's external system: `ticket.external_id` names it there. */
+  z.object({ ...entity, type: z.literal("ticket.synced"), ticket: TicketView }),
+]);
+export type TicketEvent = z.infer<typeof TicketEvent>;
+
+export const ContactEvent = z.discriminatedUnion("type", [
+  z.object({ ...entity, type: z.literal("contact.created"), contact: ContactSnapshot }),
+  z.object({ ...entity, type: z.literal("contact.updated"), contact: ContactSnapshot, changes: z.array(ContactField).min(1) }),
+]);
+export type ContactEvent = z.infer<typeof ContactEvent>;
+
 export const DomainEvent = z.discriminatedUnion("type", [
+  ...TicketEvent.options,
+  ...ContactEvent.options,
   stateEvent("conversation.created"),
   stateEvent("conversation.queued"),
   stateEvent("conversation.assigned"),
@@ -123,6 +162,17 @@ export const DomainEvent = z.discriminatedUnion("type", [
   }),
 ]);
 export type DomainEvent = z.infer<typeof DomainEvent>;
+
+/**
+ * What an event is about and its place in that thing's history: a conversation's events by `rev`, an agent's
+ * presence by time, a ticket's by version, a contact's by the time of its change.
+ */
+export function streamOf(e: DomainEvent): { kind: "conversation" | "agent" | "ticket" | "contact"; id: string; rank: number } {
+  if ("conversation_id" in e) return { kind: "conversation", id: e.conversation_id, rank: e.rev };
+  if ("ticket" in e) return { kind: "ticket", id: e.ticket.id, rank: e.ticket.version };
+  if ("contact" in e) return { kind: "contact", id: e.contact.id, rank: e.contact.updated_at };
+  return { kind: "agent", id: e.agent_id, rank: e.occurred_at };
+}
 
 /**
  * One queue message carries many events: a queue message costs the same whatever its size, and a flush of

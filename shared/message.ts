@@ -203,7 +203,7 @@ export const StandardMessage = z.object({
   /** The conversation revision of the message's last change (edit, retraction, reaction, delivery). */
   changed_rev: z.int().nonnegative().optional(),
   created_at: z.number(),
-});
+}).meta({ id: "Message" });
 export type StandardMessage = z.infer<typeof StandardMessage>;
 
 /** What a client or adapter supplies; the conversation fills in the rest. */

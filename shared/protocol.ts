@@ -37,6 +37,8 @@ export const ErrorCode = z.enum([
   "closed",
   "not_found",
   "internal",
+  /** More frames a second than the socket may send (shared/frame-limit.ts); the frame was dropped. */
+  "rate_limited",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -82,9 +84,9 @@ export const MAX_FRAME_BYTES = 64 * 1024;
  * A frame's size in UTF-8 bytes, what the limit means. A string's length counts UTF-16 units, up to three
  * times fewer than its bytes ('€' is one unit, three bytes), so only frames near the limit are encoded to count.
  */
-export function frameBytes(data: string | ArrayBuffer): number {
+export function frameBytes(data: string | ArrayBuffer, limit = MAX_FRAME_BYTES): number {
   if (typeof data !== "string") return data.byteLength;
-  if (data.length * 3 <= MAX_FRAME_BYTES || data.length > MAX_FRAME_BYTES) return data.length;
+  if (data.length * 3 <= limit || data.length > limit) return data.length;
   return new TextEncoder().encode(data).byteLength;
 }
 

@@ -22,7 +22,8 @@ export const RoutingConfig = z
     c.queues.forEach((q, i) => {
       if (q.calendar_id && !calendars.has(q.calendar_id)) ctx.addIssue({ code: "custom", path: ["queues", i, "calendar_id"], message: "no calendar with this id" });
     });
-  });
+  })
+  .meta({ id: "RoutingConfig" });
 export type RoutingConfig = z.infer<typeof RoutingConfig>;
 
 /** A tenant that has configured no queues still routes: everything goes to one default queue. */

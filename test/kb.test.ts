@@ -6,6 +6,9 @@ import { buildQuery, indexText, matchText } from "../shared/kb/text";
 import { makeSnippet } from "../shared/kb/snippet";
 import { productNames, searchKb } from "../kb/store";
 import { kbCorpus } from "../bench/lib/kb-corpus";
+import type { z } from "zod";
+import { Entry as EntrySchema, EntryPage, Graph, Link, SearchResponse } from "../shared/kb/schemas";
+import { BulkImported } from "../workers/routes/kb";
 
 /** The knowledge base through the real Worker (D1 with migrations/0002 applied), and its pure text functions. */
 
@@ -253,6 +256,27 @@ describe("the query builder", () => {
         expect(snippet.highlights.map((h) => snippet.text.slice(h.start, h.end))).toContain("ＲＥＦＵＮＤ退款");
       }),
     );
+  });
+});
+
+describe("responses", () => {
+  // Parsing strips keys a schema does not name and fails on a value it refuses: equal means fully documented.
+  const documented = async (schema: z.ZodType, res: Promise<Response>, status = 200) => {
+    const body = await ok(res, status);
+    expect(schema.parse(body)).toEqual(body);
+    return body;
+  };
+
+  it("are exactly what /v1/openapi.json documents for each route", async () => {
+    const t = await tenant();
+    const faq = await documented(EntrySchema, call("/v1/kb/entries", { method: "POST", auth: t.key, json: { type: "faq", title: "Plum returns", answer: "Within 30 days.", attributes: { sku: 7 } } }), 201);
+    await documented(EntrySchema, call(`/v1/kb/entries/${faq.id}`, { method: "PATCH", auth: t.key, json: { tags: ["plum"] } }));
+    const bulk = await documented(BulkImported, call("/v1/kb/entries/bulk", { method: "POST", auth: t.key, json: { entries: [{ type: "product", title: "Plum jam" }] } }), 201);
+    await documented(EntryPage, call("/v1/kb/entries?limit=1", { auth: t.key }));
+    await documented(Link, call("/v1/kb/links", { method: "POST", auth: t.key, json: { from: bulk.entries[0].id, to: faq.id, type: "has_faq" } }), 201);
+    await documented(Graph, call(`/v1/kb/entries/${faq.id}/graph`, { auth: t.key }));
+    const found = await documented(SearchResponse, call("/v1/kb/search?q=plum", { auth: t.agentToken }));
+    expect(found.results.length).toBeGreaterThan(0);
   });
 });
 

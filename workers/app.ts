@@ -5,7 +5,8 @@ import { HttpError, renderError, problemResponse } from "./http/problem";
 import type { AuthEnv } from "./http/auth";
 import { REQUEST_ID_HEADER, requestId } from "./http/request-id";
 import { IDEMPOTENCY_HEADER } from "./http/idempotency";
-import { perAddress } from "./http/rate-limit";
+import { defineRoute, json, router } from "./http/route";
+import { z } from "zod";
 import { conversationRoutes } from "./routes/conversations";
 import { widgetRoutes } from "./routes/widget";
 import { agentRoutes } from "./routes/agents";
@@ -27,6 +28,10 @@ import { nlpRoutes } from "./routes/nlp";
 import { botRoutes } from "./routes/bot";
 import { analyticsRoutes } from "./routes/analytics";
 import { webhookEndpointRoutes } from "./routes/webhook-endpoints";
+import { ticketRoutes } from "./routes/tickets";
+import { apiKeyRoutes } from "./routes/api-keys";
+import { auditLogRoutes } from "./routes/audit-log";
+import { audit } from "./http/audit";
 import { docsRoutes } from "./routes/docs";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
@@ -40,6 +45,15 @@ export const MAX_URL_BYTES = 8 * 1024;
 
 /** The app itself: its OpenAPI registry collects every mounted route group's definitions. */
 const root = new OpenAPIHono<AuthEnv>();
+
+const metaRoutes = router()
+  .openapi(defineRoute({ method: "get", path: "/health", tags: ["Meta"], access: "public", summary: "Liveness", responses: { 200: json(z.object({ ok: z.literal(true) })) } }), (c) =>
+    c.json({ ok: true as const }, 200),
+  )
+  .openapi(
+    defineRoute({ method: "get", path: "/openapi.json", tags: ["Meta"], access: "public", summary: "This document (OpenAPI 3.1); browsable at /docs", responses: { 200: json(z.looseObject({ openapi: z.string() })) } }),
+    (c) => c.json(openApiDocument(root, new URL(c.req.url).origin), 200),
+  );
 
 export const app = root
   .use("*", requestId)
@@ -67,6 +81,7 @@ export const app = root
       },
     }),
   )
+  .use("/v1/*", audit)
   .route("/v1/conversations", conversationRoutes)
   .route("/v1/widget", widgetRoutes)
   .route("/v1/agents", agentRoutes)
@@ -86,10 +101,12 @@ export const app = root
   .route("/v1/bot", botRoutes)
   .route("/v1/analytics", analyticsRoutes)
   .route("/v1/webhook-endpoints", webhookEndpointRoutes)
+  .route("/v1/tickets", ticketRoutes)
+  .route("/v1/api-keys", apiKeyRoutes)
+  .route("/v1/audit-log", auditLogRoutes)
   .route("/webhooks", webhookRoutes)
   .route("/docs", docsRoutes)
-  .get("/v1/health", perAddress, (c) => c.json({ ok: true }))
-  .get("/v1/openapi.json", perAddress, (c) => c.json(openApiDocument(root, new URL(c.req.url).origin)))
+  .route("/v1", metaRoutes)
   .notFound((c) => problemResponse(404, "not found", "no such endpoint", undefined, { requestId: c.get("requestId") }))
   .onError(renderError);
 

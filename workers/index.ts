@@ -3,8 +3,10 @@ import { consumeEvents } from "./consumers/events";
 import { consumeInbound } from "./consumers/inbound";
 import { consumeOutbound } from "./consumers/outbound";
 import { consumeWebhooks } from "./consumers/webhooks";
+import { consumeTickets } from "./consumers/tickets";
 import { handleEmail } from "./email";
 import { runAnalyticsCron } from "./analytics/cron";
+import { sweepUnsyncedTickets } from "./tickets-sweep";
 import { purgeExpiredNonces } from "./channels/replay";
 import { purgeExpiredIdempotencyKeys } from "./http/idempotency";
 
@@ -24,6 +26,7 @@ export default {
     ctx.waitUntil(
       purgeExpiredIdempotencyKeys(env, controller.scheduledTime).then((deleted) => console.log(JSON.stringify({ level: "info", msg: "expired idempotency keys purged", deleted }))),
     );
+    ctx.waitUntil(sweepUnsyncedTickets(env, controller.scheduledTime).then((requeued) => console.log(JSON.stringify({ level: "info", msg: "unsynced tickets requeued", requeued }))));
   },
   async queue(batch, env) {
     switch (batch.queue) {
@@ -35,6 +38,8 @@ export default {
         return consumeOutbound(batch, env);
       case "edgedesk-webhooks":
         return consumeWebhooks(batch, env);
+      case "edgedesk-tickets":
+        return consumeTickets(batch, env);
       default:
         console.error(JSON.stringify({ level: "error", msg: "message from an unknown queue", queue: batch.queue }));
         batch.retryAll();

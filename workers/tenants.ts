@@ -6,6 +6,7 @@ import { API_KEY_PREFIX } from "./http/auth";
 import { newId, now } from "../shared/ids";
 import { TtlCache } from "../shared/ttl-cache";
 import { randomToken, sha256Hex } from "../shared/crypto";
+import type { Scope } from "../shared/api-scopes";
 
 export type Tenant = typeof tenants.$inferSelect;
 
@@ -37,11 +38,17 @@ export function originAllowed(env: Env, tenant: Tenant | null, origin: string): 
   return own.includes(origin) || (tenant?.allowedOrigins.includes(origin) ?? false);
 }
 
-/** Returns the key once; only its SHA-256 is stored. */
-export async function createApiKey(env: Env, tenantId: string, name: string): Promise<{ id: string; key: string; prefix: string }> {
+/** Returns the key once; only its SHA-256 is stored. Keys hold every scope unless given fewer. */
+export async function createApiKey(
+  env: Env,
+  tenantId: string,
+  name: string,
+  scopes: Scope[] = ["*"],
+): Promise<{ id: string; key: string; prefix: string; scopes: Scope[]; createdAt: number }> {
   const key = `${API_KEY_PREFIX}${randomToken(24)}`;
   const id = newId("key");
   const prefix = key.slice(0, 12);
-  await db(env).insert(apiKeys).values({ id, tenantId, name, keyHash: await sha256Hex(key), prefix, createdAt: now() });
-  return { id, key, prefix };
+  const createdAt = now();
+  await db(env).insert(apiKeys).values({ id, tenantId, name, keyHash: await sha256Hex(key), prefix, scopes, createdAt });
+  return { id, key, prefix, scopes, createdAt };
 }

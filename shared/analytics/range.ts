@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dayStart, localDay, nextDay } from "./calendar";
+import { dayStart, localDay, nextDay, weekStart } from "./calendar";
 
 export const Granularity = z.enum(["hour", "day", "week"]);
 export type Granularity = z.infer<typeof Granularity>;
@@ -45,4 +45,18 @@ export function resolveRange(
   if (from >= to) return { ok: false, field: "to", message: "must be after from" };
   if (to - from > maxDays * DAY_MS + 2 * 3_600_000) return { ok: false, field: "to", message: `the range is limited to ${maxDays} days at this granularity` };
   return { ok: true, range: { from, to } };
+}
+
+/** Starts of the hours, local days or local weeks (Monday) that overlap the range. */
+export function bucketStarts(r: Range, g: Granularity, tz: string): number[] {
+  const out: number[] = [];
+  if (g === "hour") {
+    for (let t = Math.floor(r.from / 3_600_000) * 3_600_000; t < r.to; t += 3_600_000) out.push(t);
+    return out;
+  }
+  for (let day = localDay(g === "week" ? weekStart(r.from, tz) : r.from, tz); ; day = nextDay(day)) {
+    const start = dayStart(day, tz);
+    if (start >= r.to) return out;
+    if (g === "day" || weekStart(start, tz) === start) out.push(start);
+  }
 }

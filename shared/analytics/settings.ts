@@ -46,7 +46,7 @@ export const AnalyticsSettings = z.object({
       conversations_days: z.int().min(1).max(3650).default(400),
     })
     .default({ events_days: 90, hourly_days: 90, daily_days: 1095, conversations_days: 400 }),
-});
+}).meta({ id: "AnalyticsSettings" });
 export type AnalyticsSettings = z.infer<typeof AnalyticsSettings>;
 
 export const DEFAULT_ANALYTICS_SETTINGS: AnalyticsSettings = AnalyticsSettings.parse({});

@@ -5,9 +5,9 @@ import { METRIC, type Metric } from "./contributions";
 /** A rollup cell summed over a period, with the dimensions a service level depends on. */
 export type Cell = { metric: string; bin: number; n: number; total: number; queue: string; channel: string };
 
-const Rate = z.number().min(0).max(1).nullable();
+export const Rate = z.number().min(0).max(1).nullable();
 const Seconds = z.number().nonnegative().nullable();
-const Durations = z.object({ avg: Seconds, p50: Seconds, p90: Seconds });
+export const Durations = z.object({ avg: Seconds, p50: Seconds, p90: Seconds });
 
 /** The summary contract (issue 8): rates in 0…1, seconds for durations, null where a ratio has no denominator. */
 export const AnalyticsSummary = z.object({
@@ -26,7 +26,7 @@ export const AnalyticsSummary = z.object({
   idle_rate: Rate,
   csat: z.object({ responses: z.int().nonnegative(), satisfied_rate: Rate, mean: z.number().nullable() }),
   nps: z.object({ responses: z.int().nonnegative(), score: z.number().min(-100).max(100).nullable() }),
-});
+}).meta({ id: "AnalyticsSummary" });
 export type AnalyticsSummary = z.infer<typeof AnalyticsSummary>;
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);

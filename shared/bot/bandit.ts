@@ -4,10 +4,13 @@
  * the state, calls chooseAction on a turn and updateBandit once the turn's reward is known. docs/bot-policy.md
  * describes the features, the reward scale and the measured learning curve.
  */
+import { z } from "zod";
+
 export { prng as seededRandom } from "../routing/random";
 
 export const BOT_ACTIONS = ["answer", "clarify", "handoff"] as const;
-export type BotAction = (typeof BOT_ACTIONS)[number];
+export const BotAction = z.enum(BOT_ACTIONS);
+export type BotAction = z.infer<typeof BotAction>;
 
 export type BanditContext = { intent: string; confidence: number; sentiment: number; channel: string; tier: string; turn: number };
 
@@ -312,11 +315,15 @@ export function rewardFor(outcome: Outcome): number {
   return clamp(r, -1, 1);
 }
 
-export function banditStats(state: BanditState): {
-  episodes: number;
-  mean_reward: number;
-  actions: Record<BotAction, { pulls: number; mean_reward: number }>;
-} {
+/** Rewards are in −1…1; a mean over no episodes reads 0. */
+export const BanditStats = z.object({
+  episodes: z.int(),
+  mean_reward: z.number().min(-1).max(1),
+  actions: z.record(BotAction, z.object({ pulls: z.int(), mean_reward: z.number().min(-1).max(1) })),
+});
+export type BanditStats = z.infer<typeof BanditStats>;
+
+export function banditStats(state: BanditState): BanditStats {
   const mean = (sum: number, n: number) => (n > 0 ? sum / n : 0);
   const arm = (a: BotAction) => ({ pulls: state.arms[a].n, mean_reward: mean(state.arms[a].rewardSum, state.arms[a].n) });
   return {

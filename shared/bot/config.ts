@@ -37,7 +37,7 @@ export const BotConfig = z.strictObject({
       max_explore_rate: z.number().min(0).max(1).default(0.2),
     })
     .default({ frozen: false, exploration: 0.5, max_explore_rate: 0.2 }),
-});
+}).meta({ id: "BotConfig" });
 export type BotConfig = z.infer<typeof BotConfig>;
 
 /** PATCH semantics for the admin API: every top-level key optional, the rest validated as in BotConfig. */

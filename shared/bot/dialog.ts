@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { ContentPart } from "../message";
 import type { RoutingRequest } from "../routing-config";
 import type { IntentResult } from "../nlp/intent";
@@ -8,9 +9,13 @@ import type { BanditContext, BotAction } from "./bandit";
 import { rewardFor } from "./bandit";
 import type { BotConfig } from "./config";
 import { BOT_TEXT, STARTER_LABELS } from "./messages";
+import type { OrderAnswer } from "./order-status";
 
 /** A knowledge-base entry the bot may answer with (the search result, reduced to what a reply needs). */
-export type KbHit = { id: string; title: string; answer: string; score: number; quick_replies?: string[] };
+export const KbHit = z
+  .object({ id: z.string(), title: z.string(), answer: z.string(), score: z.number(), quick_replies: z.array(z.string()).optional() })
+  .meta({ id: "KbHit" });
+export type KbHit = z.infer<typeof KbHit>;
 
 /** What the bot remembers about one conversation between turns. */
 export type DialogState = {
@@ -42,6 +47,8 @@ export type TurnInput = {
   config: BotConfig;
   /** The conversation's queue is one the bot does not answer for (BotConfig.queues). */
   offQueue?: boolean;
+  /** The status of the order the customer asks about, from the tenant's order system (shared/bot/order-status.ts). */
+  order?: OrderAnswer | null;
   /** The learnt policy: picks one of `allowed` for this context. */
   choose: (ctx: BanditContext, allowed: BotAction[]) => BotAction;
 };
@@ -184,13 +191,14 @@ export function decideTurn(input: TurnInput): TurnDecision {
     return { action: "greet", parts: [text(config.greeting[lang] ?? t.greeting)], handoff: null, episode: null, awaits: null, settle, state: next };
   }
 
-  const hit = input.hits.find((h) => h.score >= config.min_kb_score);
+  // A real order's status answers the question better than any article: the bot gives it, and asks whether it helped.
+  const hit = input.order ? { id: `order:${input.order.order_id}`, title: input.order.order_id, answer: input.order.text, score: 1 } : input.hits.find((h) => h.score >= config.min_kb_score);
   const options = [intent, ...intent.alternatives].filter((a) => a.intent !== "unknown" && a.intent !== "greeting" && a.confidence >= 0.1);
   const allowed: BotAction[] = ["handoff"];
   if (hit) allowed.unshift("answer");
   if (options.length >= 2 && !awaiting) allowed.splice(allowed.length - 1, 0, "clarify");
   const ctx: BanditContext = { intent: intent.intent, confidence: intent.confidence, sentiment: input.sentiment.score, channel: input.channel, tier: input.tier, turn: next.turns };
-  const action = allowed.length === 1 ? "handoff" : input.choose(ctx, allowed);
+  const action = input.order ? "answer" : allowed.length === 1 ? "handoff" : input.choose(ctx, allowed);
 
   if (action === "answer" && hit) {
     return {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Entity } from "../nlp/entities";
-import { analyzeSentiment, type Sentiment } from "../nlp/sentiment";
+import { Entity } from "../nlp/entities";
+import { analyzeSentiment, Sentiment } from "../nlp/sentiment";
 import { detectLanguage } from "../nlp/language";
 import type { ContentPart } from "../message";
 
@@ -8,17 +8,20 @@ export const QualityFlag = z.enum(["negative_spike", "repeated_contact", "long_w
 export type QualityFlag = z.infer<typeof QualityFlag>;
 
 /** What the agent sees beside the transcript: what the customer wants, how they feel, what they mentioned, why they are here. */
-export type Insights = {
-  intent: { intent: string; confidence: number; provider: string } | null;
-  lang: string | null;
-  sentiment: Sentiment | null;
-  /** Customer messages' sentiment, oldest first, the last TREND_POINTS of them. */
-  trend: { seq: number; score: number; at: number }[];
-  entities: Entity[];
-  handoff: { reason: string; at: number } | null;
-  predicted: { intent: string; confidence: number } | null;
-  flags: { flag: QualityFlag; at: number; detail?: string }[];
-};
+export const Insights = z
+  .object({
+    intent: z.object({ intent: z.string(), confidence: z.number(), provider: z.string() }).nullable(),
+    lang: z.string().nullable(),
+    sentiment: Sentiment.nullable(),
+    /** Customer messages' sentiment, oldest first, the last TREND_POINTS of them. */
+    trend: z.array(z.object({ seq: z.int(), score: z.number(), at: z.number() })),
+    entities: z.array(Entity),
+    handoff: z.object({ reason: z.string(), at: z.number() }).nullable(),
+    predicted: z.object({ intent: z.string(), confidence: z.number() }).nullable(),
+    flags: z.array(z.object({ flag: QualityFlag, at: z.number(), detail: z.string().optional() })),
+  })
+  .meta({ id: "ConversationInsights" });
+export type Insights = z.infer<typeof Insights>;
 
 export const EMPTY_INSIGHTS: Insights = { intent: null, lang: null, sentiment: null, trend: [], entities: [], handoff: null, predicted: null, flags: [] };
 

@@ -118,8 +118,11 @@ export const Entry = z.object({
   created_at: z.number(),
   updated_at: z.number(),
   version: z.int(),
-});
+}).meta({ id: "KbEntry" });
 export type Entry = z.infer<typeof Entry>;
+
+export const EntryPage = z.object({ data: z.array(Entry), next_cursor: z.string().nullable() }).meta({ id: "KbEntryPage" });
+export type EntryPage = z.infer<typeof EntryPage>;
 
 export const ListQuery = z.object({
   type: EntryType.optional(),
@@ -134,13 +137,13 @@ export const CreateLink = z
   .refine((l) => l.from !== l.to, { path: ["to"], message: "an entry cannot link to itself" });
 export type CreateLink = z.infer<typeof CreateLink>;
 
-export const Link = z.object({ id: z.string(), from: z.string(), to: z.string(), type: LinkType, created_at: z.number() });
+export const Link = z.object({ id: z.string(), from: z.string(), to: z.string(), type: LinkType, created_at: z.number() }).meta({ id: "KbLink" });
 export type Link = z.infer<typeof Link>;
 
 export const GraphQuery = z.object({ depth: z.coerce.number().int().min(1).max(KB_LIMITS.graphDepth).default(1) });
 
 export const GraphNode = z.object({ id: z.string(), type: EntryType, title: z.string(), depth: z.int() });
-export const Graph = z.object({ nodes: z.array(GraphNode), edges: z.array(Link), truncated: z.boolean() });
+export const Graph = z.object({ nodes: z.array(GraphNode), edges: z.array(Link), truncated: z.boolean() }).meta({ id: "KbGraph" });
 export type Graph = z.infer<typeof Graph>;
 
 const typeList = z
@@ -150,8 +153,7 @@ const typeList = z
 
 export const SearchQuery = z.object({
   q: z.string().trim().min(1, "a query is required").max(KB_LIMITS.query),
-  /** One type or a comma-separated list: `faq` or `faq,process`. */
-  type: typeList.optional(),
+  type: typeList.optional().describe("One type or a comma-separated list: faq or faq,process"),
   limit: z.coerce.number().int().min(1).max(KB_LIMITS.results).default(10),
   /** Only entries in this language (and those without a locale): `zh` matches zh, zh-CN, zh-TW. */
   lang: Locale.optional(),
@@ -169,7 +171,7 @@ export const SearchResult = z.object({
   tags: z.array(z.string()),
   locale: z.string().nullable(),
   links: z.array(z.object({ type: LinkType, to: z.string(), title: z.string() })),
-});
+}).meta({ id: "KbSearchResult" });
 export type SearchResult = z.infer<typeof SearchResult>;
 
-export const SearchResponse = z.object({ results: z.array(SearchResult), took_ms: z.number() });
+export const SearchResponse = z.object({ results: z.array(SearchResult), took_ms: z.number() }).meta({ id: "KbSearchResponse" });

@@ -6,11 +6,22 @@
  * "order" beats the same digits read as a phone). All patterns are linear or bounded; tenant patterns are
  * screened before use.
  */
+import { z } from "zod";
 import { findDates, localDay, parseChineseNumber } from "./dates";
 import { detectLanguage, type Lang } from "./language";
 
-export type EntityType = "email" | "phone" | "order_id" | "money" | "date" | "product";
-export type Entity = { type: EntityType; value: string; start: number; end: number; normalized?: string };
+export const EntityType = z.enum(["email", "phone", "order_id", "money", "date", "product"]);
+export type EntityType = z.infer<typeof EntityType>;
+export const Entity = z
+  .object({
+    type: EntityType,
+    value: z.string().describe("The text as written: text.slice(start, end)"),
+    start: z.int().describe("UTF-16 offset"),
+    end: z.int(),
+    normalized: z.string().optional().describe("A canonical form where the type has one (an e-mail in lower case, a money amount with its ISO currency, a date as YYYY-MM-DD)"),
+  })
+  .meta({ id: "Entity" });
+export type Entity = z.infer<typeof Entity>;
 export type EntityOptions = { now?: Date | number | string; tz?: string; orderPatterns?: string[]; products?: string[] };
 
 /** Texts are read up to here; the API caps messages at 4,000 characters. */

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { mulberry32 } from "../mulberry32";
 import { extractFeatures, hashFeature, lexiconWords, makeSpeller, surfaceWords, type Speller } from "./features";
-import { detectLanguage, type Lang } from "./language";
+import { detectLanguage, Lang } from "./language";
 
 /**
  * An intent id as tenants name them ("order_status", "OrderStatus", "查询订单"): any printable text up to 64
@@ -24,7 +24,7 @@ export const IntentId = z
 export const IntentExampleSchema = z.object({
   text: z.string().trim().min(1).max(4000),
   intent: IntentId,
-  lang: z.enum(["en", "zh"]).optional(),
+  lang: Lang.optional(),
 });
 export type IntentExample = z.infer<typeof IntentExampleSchema>;
 
@@ -53,12 +53,13 @@ export type IntentModel = {
   calibration: { centroidWeight: number; temperature: number; evidence: Record<Lang, number> };
 };
 
-export type IntentResult = {
-  intent: string;
-  confidence: number;
-  lang: Lang;
-  alternatives: { intent: string; confidence: number }[];
-};
+export const IntentResult = z.object({
+  intent: z.string().describe('One of the tenant\'s intents, or "unknown" below the threshold'),
+  confidence: z.number().min(0).max(1),
+  lang: Lang,
+  alternatives: z.array(z.object({ intent: z.string(), confidence: z.number().min(0).max(1) })),
+});
+export type IntentResult = z.infer<typeof IntentResult>;
 
 export const DEFAULT_THRESHOLD = 0.45;
 export const UNKNOWN_INTENT = "unknown";

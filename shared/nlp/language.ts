@@ -1,5 +1,8 @@
+import { z } from "zod";
+
 /** Language detection for the two languages the built-in NLP supports. */
-export type Lang = "en" | "zh";
+export const Lang = z.enum(["en", "zh"]);
+export type Lang = z.infer<typeof Lang>;
 
 const HAN = /\p{Script=Han}/gu;
 const LATIN = /\p{Script=Latin}/gu;

@@ -4,6 +4,7 @@
  * from past sessions whose intent became known. Pure; the model is plain JSON. docs/predictive.md has the
  * measured accuracy and the limits.
  */
+import { z } from "zod";
 import { prng } from "../routing/random";
 import { behaviourFeatures, type BehaviourEvent } from "./behaviour";
 
@@ -23,7 +24,14 @@ export type PredictiveModel = {
   bias: number[];
 };
 
-export type Prediction = { intent: string | null; confidence: number; top: { intent: string; p: number }[] };
+export const Prediction = z
+  .object({
+    intent: z.string().nullable().describe("null below the model's threshold, or before it has been trained"),
+    confidence: z.number().min(0).max(1),
+    top: z.array(z.object({ intent: z.string(), p: z.number().min(0).max(1) })),
+  })
+  .meta({ id: "IntentPrediction" });
+export type Prediction = z.infer<typeof Prediction>;
 
 export const DEFAULT_THRESHOLD = 0.35;
 const DEFAULT_MAX_SESSIONS = 5000;

@@ -6,11 +6,13 @@
  */
 import { z } from "zod";
 import { admit, closedBreaker, DEFAULT_BREAKER, record, type BreakerOptions, type BreakerState } from "../circuit-breaker";
-import type { IntentResult } from "./intent";
+import { IntentResult } from "./intent";
 import { detectLanguage, type Lang } from "./language";
 
-export type ProviderName = "builtin" | "workers-ai" | "http";
-export type FallbackReason = "timeout" | "error" | "circuit_open" | "invalid_response";
+export const ProviderName = z.enum(["builtin", "workers-ai", "http"]);
+export type ProviderName = z.infer<typeof ProviderName>;
+export const FallbackReason = z.enum(["timeout", "error", "circuit_open", "invalid_response"]);
+export type FallbackReason = z.infer<typeof FallbackReason>;
 
 /** How a provider call failed; anything else a provider throws counts as `error`. */
 export class ProviderFailure extends Error {
@@ -231,7 +233,11 @@ export const DEFAULT_TIMEOUT_MS = 800;
 
 export type ProviderChainOptions = { timeoutMs: number; breaker: BreakerOptions; now: () => number };
 
-export type ChainResult = IntentResult & { provider: ProviderName; fallback?: { from: ProviderName; reason: FallbackReason } };
+export const ChainResult = IntentResult.extend({
+  provider: ProviderName.describe("Who answered"),
+  fallback: z.object({ from: ProviderName, reason: FallbackReason }).optional().describe("Present when the configured provider failed and the built-in model answered"),
+}).meta({ id: "IntentClassification" });
+export type ChainResult = z.infer<typeof ChainResult>;
 
 /** Runs the call with an abort deadline; a provider that ignores its signal is raced, so the caller never waits past it. */
 async function callWithin(provider: IntentProvider, text: string, ctx: Omit<ProviderContext, "signal">, timeoutMs: number): Promise<ProviderIntent> {

@@ -8,11 +8,14 @@
  * hypotheticals and questions damp it, and frustration markers (still, again, 又, 三次了, "!!!", shouting)
  * push an already negative or bare message further down.
  */
+import { z } from "zod";
 import { detectLanguage, type Lang } from "./language";
 import { EMOJI, EMOTICONS, EN_AUX, EN_LEXICON, EN_SLANG, ZH_LEXICON, type Lex } from "./sentiment-lexicon";
 
-export type SentimentLabel = "positive" | "negative" | "neutral";
-export type Sentiment = { label: SentimentLabel; score: number };
+export const SentimentLabel = z.enum(["positive", "negative", "neutral"]);
+export type SentimentLabel = z.infer<typeof SentimentLabel>;
+export const Sentiment = z.object({ label: SentimentLabel, score: z.number().min(-1).max(1) }).meta({ id: "Sentiment" });
+export type Sentiment = z.infer<typeof Sentiment>;
 
 /** |score| at or above this is positive or negative; a single mild word (ok, 还行) stays below it. */
 export const SENTIMENT_THRESHOLD = 0.25;

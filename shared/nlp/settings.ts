@@ -15,5 +15,5 @@ export const NlpSettings = z.strictObject({
     .array(z.string().min(1).max(200).refine((src) => compileOrderPattern(src) !== undefined, "not a usable regular expression (invalid, or unbounded)"))
     .max(20)
     .default([]),
-});
+}).meta({ id: "NlpSettings" });
 export type NlpSettings = z.infer<typeof NlpSettings>;

@@ -1,5 +1,8 @@
-import type { Agent, AgentStatus, Calendar, ChannelClass, DeskSettings, Policy, Queue, RequiredSkill, Target, Task } from "./schemas";
-import type { AgentScore, Rank } from "./score";
+import { z } from "zod";
+import type { Agent, AgentStatus, Calendar, ChannelClass, DeskSettings, Queue, RequiredSkill, Target, Task } from "./schemas";
+import type { Breakdown, OverflowReason } from "./breakdown";
+
+export type { Breakdown, OverflowReason };
 
 export type TransferTo = { kind: "agent"; agent_id: string } | { kind: "team"; team: string } | { kind: "queue"; queue_id: string };
 export type TransferNote = { at: number; from_agent_id: string | null; to: TransferTo; note: string };
@@ -41,22 +44,6 @@ export type Waiting = {
   /** Last queue position and estimate sent to the customer, to send only changes. */
   position: number | null;
   estimate_s: number | null;
-};
-
-export type Breakdown = {
-  policy: Policy;
-  conversation_id: string;
-  agent_id: string;
-  queue_id: string;
-  decided_at: number;
-  /** The target the decision was made under and, past the first, why the contact had moved to it. */
-  target: { index: number; kind: Target["kind"]; reason?: OverflowReason };
-  /** Why this conversation went before others waiting (effective priority, then order_score parts). */
-  rank: Rank;
-  /** The seed's score for this (conversation, agent) pair: score.score is exactly the sum of score.parts. */
-  score: AgentScore;
-  /** Every eligible agent considered, best first by the policy (at most five). */
-  candidates: { agent_id: string; agent_match: number; score: number }[];
 };
 
 export type Offer = {
@@ -112,9 +99,9 @@ export type DeskState = {
   last_arrival: Record<string, Partial<Record<ChannelClass, number>>>;
 };
 
-export type OverflowReason = "timeout" | "no_staffed_agent" | "estimated_wait";
 
-export type WaitReason = "offered" | "out_of_hours" | "no_staffed_agent" | "declined_by_all" | "agents_busy";
+export const WaitReason = z.enum(["offered", "out_of_hours", "no_staffed_agent", "declined_by_all", "agents_busy"]);
+export type WaitReason = z.infer<typeof WaitReason>;
 
 export type Effect =
   | { type: "queued"; conversation_id: string; queue_id: string; target: Target["kind"] }

@@ -191,20 +191,25 @@ export const StaffingInput = z
   .refine((s) => s.patience_s === undefined || s.arrivals_per_s * s.patience_s <= MAX_PATIENCE_LOAD, patienceLoad);
 export type StaffingInput = z.input<typeof StaffingInput>;
 
-type Model = "erlang_a" | "erlang_c";
-export type Staffing =
-  | {
-      model: Model;
-      load: number;
-      agents: number;
-      service_level: number;
-      p_wait: number;
-      asa_s: number;
-      occupancy: number;
-      /** Share of arrivals that abandon (Erlang A); null under Erlang C, which has no abandonment. */
-      abandonment_rate: number | null;
-    }
-  | { model: Model; load: number; agents: null; reason: "unreachable"; max_agents: number };
+const Model = z.enum(["erlang_a", "erlang_c"]);
+type Model = z.infer<typeof Model>;
+/** Erlangs: arrivals per second × handle seconds. */
+const Load = z.number();
+export const Staffing = z.union([
+  z.object({
+    model: Model,
+    load: Load,
+    agents: z.int(),
+    service_level: z.number(),
+    p_wait: z.number(),
+    asa_s: z.number(),
+    occupancy: z.number(),
+    /** Share of arrivals that abandon (Erlang A); null under Erlang C, which has no abandonment. */
+    abandonment_rate: z.number().nullable(),
+  }),
+  z.object({ model: Model, load: Load, agents: z.null(), reason: z.literal("unreachable"), max_agents: z.int() }),
+]);
+export type Staffing = z.infer<typeof Staffing>;
 
 /**
  * The fewest agents whose service level within `within_s` reaches `target_sl`. Service level grows with

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { Agent, RequiredSkill, Task, Weights } from "./schemas";
 
 /** A requirement as scoring reads it; without a mode it is required. */
@@ -13,29 +14,34 @@ export type Requirement = Pick<RequiredSkill, "skill" | "min_proficiency"> & { m
  */
 
 /** How agent_match ∈ [0,1] is built from its signals (each ∈ [0,1]); sums to 1. */
-export const MATCH_WEIGHTS = { skill: 0.4, spare_capacity: 0.25, language: 0.15, affinity: 0.1, csat: 0.1 } as const;
-export type MatchSignals = { [K in keyof typeof MATCH_WEIGHTS]: number };
+export const MATCH_WEIGHTS = { skill: 0.4, spare_capacity: 0.25, language: 0.15, affinity: 0.1, csat: 0.1 } as const satisfies Record<keyof MatchSignals, number>;
+const signal = z.number().min(0).max(1);
+export const MatchSignals = z.object({ skill: signal, spare_capacity: signal, language: signal, affinity: signal, csat: signal });
+export type MatchSignals = z.infer<typeof MatchSignals>;
 
 /** Neutral CSAT signal for an agent without ratings yet: neither rewarded nor punished. */
 const UNRATED_CSAT = 0.5;
 /** Largest penalty (out of 1) for a proficiency that is a poor fit without being too low. */
 const FIT_SPREAD = 0.5;
 
-export type ScoreParts = {
-  customer_value: number;
-  complexity: number;
-  skill: number;
-  spare_capacity: number;
-  language: number;
-  affinity: number;
-  csat: number;
-};
+export const ScoreParts = z.object({
+  customer_value: z.number(),
+  complexity: z.number(),
+  skill: z.number(),
+  spare_capacity: z.number(),
+  language: z.number(),
+  affinity: z.number(),
+  csat: z.number(),
+});
+export type ScoreParts = z.infer<typeof ScoreParts>;
 
 /** A (conversation, agent) decision: `score` is exactly the sum of `parts` in key order. */
-export type AgentScore = { score: number; agent_match: number; parts: ScoreParts; signals: MatchSignals };
+export const AgentScore = z.object({ score: z.number(), agent_match: signal, parts: ScoreParts, signals: MatchSignals });
+export type AgentScore = z.infer<typeof AgentScore>;
 
 /** Why a conversation was served before others: `order_score` is exactly the sum of `parts`. */
-export type Rank = { priority: number; order_score: number; parts: { customer_value: number; complexity: number; ageing: number } };
+export const Rank = z.object({ priority: z.number(), order_score: z.number(), parts: z.object({ customer_value: z.number(), complexity: z.number(), ageing: z.number() }) });
+export type Rank = z.infer<typeof Rank>;
 
 export function proficiencyOf(agent: Pick<Agent, "skills">, skill: string): number {
   let best = 0;

@@ -3,7 +3,7 @@
  * (Standard Webhooks: {"type","timestamp","data"}). Pure: takes an event, returns plain values.
  */
 import { z } from "zod";
-import type { DomainEvent } from "../events";
+import { streamOf, type DomainEvent } from "../events";
 
 export const WEBHOOK_EVENT_TYPES = [
   "conversation.created",
@@ -21,6 +21,11 @@ export const WEBHOOK_EVENT_TYPES = [
   "csat.responded",
   "nps.responded",
   "agent.status",
+  "ticket.created",
+  "ticket.updated",
+  "ticket.synced",
+  "contact.created",
+  "contact.updated",
   "webhook_endpoint.disabled",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -44,7 +49,8 @@ export type WebhookPayload = { type: WebhookEventType; timestamp: string; data: 
 
 /**
  * What a delivery needs besides its payload: the event id (the webhook-id derives from it), and the ordering key and
- * rank (a conversation's events go out in `rev` order; an agent's presence in time order).
+ * rank (a conversation's events go out in `rev` order, an agent's presence in time order, a ticket's events by
+ * version, a contact's by the time of each change).
  */
 export type WebhookEvent = { event_id: string; tenant_id: string; order_key: string; rank: number; payload: WebhookPayload };
 
@@ -63,14 +69,16 @@ function typeOf(e: DomainEvent): WebhookEventType {
   }
 }
 
+const KEY_PREFIX = { conversation: "cnv", agent: "agt", ticket: "tkt", contact: "ctc" } as const;
+
 export function webhookEventOf(e: DomainEvent): WebhookEvent {
   const type = typeOf(e);
-  const conversational = "conversation_id" in e;
+  const stream = streamOf(e);
   return {
     event_id: e.id,
     tenant_id: e.tenant_id,
-    order_key: conversational ? `cnv:${e.conversation_id}` : `agt:${e.agent_id}`,
-    rank: conversational ? e.rev : e.occurred_at,
+    order_key: `${KEY_PREFIX[stream.kind]}:${stream.id}`,
+    rank: stream.rank,
     payload: { type, timestamp: new Date(e.occurred_at).toISOString(), data: publicData(e as unknown as Record<string, unknown>) },
   };
 }

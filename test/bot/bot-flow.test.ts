@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { call, Client, DeskClient, ok, tenant, text, visitor } from "../helpers";
 import type { StandardMessage } from "../../shared/message";
+import { BotConfig } from "../../shared/bot/config";
+import { BotStats, Learned } from "../../objects/assistant";
 
 type Tenant = Awaited<ReturnType<typeof tenant>>;
 
@@ -207,11 +209,13 @@ describe("bot first, human next", () => {
     await c.say("bot:helped");
     await expect.poll(c.status, { timeout: 5000 }).toBe("resolved");
     const before = await ok(call("/v1/bot/stats", { auth: t.key }));
-    await ok(call("/v1/bot/outcomes", { method: "POST", auth: t.key, json: { conversation_id: c.conversationId, csat: 5 } }));
+    const learned = await ok(call("/v1/bot/outcomes", { method: "POST", auth: t.key, json: { conversation_id: c.conversationId, csat: 5 } }));
     const after = await ok(call("/v1/bot/stats", { auth: t.key }));
     expect(after.policy.episodes).toBeGreaterThan(before.policy.episodes);
     const frozen = await ok(call("/v1/bot/config", { method: "PATCH", auth: t.key, json: { learning: { frozen: true, exploration: 0.5, max_explore_rate: 0.2 } } }));
     expect(frozen.learning.frozen).toBe(true);
+    // Each answer is exactly what /v1/openapi.json documents: parsing would strip an undocumented key or refuse a value.
+    for (const [schema, body] of [[BotStats, after], [Learned, learned], [BotConfig, frozen]] as const) expect(schema.parse(body)).toEqual(body);
     expect((await ok(call("/v1/bot/stats", { auth: t.key }))).policy.frozen).toBe(true);
     const bad = await call("/v1/bot/config", { method: "PATCH", auth: t.key, json: { min_kb_score: 3 } });
     expect(bad.status).toBe(422);

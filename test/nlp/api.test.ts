@@ -1,7 +1,21 @@
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { call, ok, tenant } from "../helpers";
+import { IntentSet, TrainSummary } from "../../objects/assistant";
+import { ImportedSessions } from "../../objects/assistant-behaviour";
+import { Entities, TextAnalysis } from "../../workers/routes/nlp";
+import { ChainResult } from "../../shared/nlp/providers";
+import { Sentiment } from "../../shared/nlp/sentiment";
+import { Prediction } from "../../shared/nlp/predictive";
+import { NlpSettings } from "../../shared/nlp/settings";
 
 const post = (path: string, auth: string, json: unknown) => call(path, { method: "POST", auth, json });
+
+/** Parsing strips keys a schema does not name and fails on a value it refuses: equal means fully documented. */
+const documented = async (schema: z.ZodType, res: Promise<Response>, status = 200) => {
+  const body = await ok(res, status);
+  expect(schema.parse(body)).toEqual(body);
+};
 
 describe("NLP API contract", () => {
   it("classifies with the starter model: the seed's {text} → {intent} works unchanged", async () => {
@@ -61,6 +75,21 @@ describe("NLP API contract", () => {
     expect(a.intent.provider).toBe("builtin");
     expect(["positive", "negative", "neutral"]).toContain(a.sentiment.label);
     expect(a.entities.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(["date", "order_id"]));
+  });
+
+  it("answers exactly what /v1/openapi.json documents for each route", async () => {
+    const t = await tenant();
+    const text = "My order #A55821 for $20 never came, mail jo@example.com by Friday";
+    await documented(IntentSet, call("/v1/nlp/intents", { auth: t.key }));
+    await documented(ChainResult, post("/v1/nlp/intent", t.key, { text }));
+    await documented(Sentiment, post("/v1/nlp/sentiment", t.key, { text }));
+    await documented(Entities, post("/v1/nlp/entities", t.key, { text }));
+    await documented(TextAnalysis, post("/v1/nlp/analyze", t.key, { text }));
+    await documented(NlpSettings, call("/v1/nlp/settings", { auth: t.key }));
+    await documented(Prediction, post("/v1/nlp/predict", t.key, { events: [{ type: "order_page" }] }));
+    await documented(ImportedSessions, post("/v1/nlp/sessions", t.key, { sessions: [{ events: [{ type: "checkout_error" }], intent: "payment_issue" }] }), 201);
+    const examples = ["book a flight", "cancel my hotel"].map((line, i) => ({ text: line, intent: i ? "cancel_hotel" : "book_flight" }));
+    await documented(TrainSummary, call("/v1/nlp/intents", { method: "PUT", auth: t.key, json: { examples } }));
   });
 
   it("the tenant's time zone and order patterns are its settings", async () => {

@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
-import { linkContact } from "../contacts";
-import { EventEnvelope, type ConversationSnapshot, type DomainEvent } from "../../shared/events";
+import { contactCreated, linkContact } from "../contacts";
+import { EventEnvelope, streamOf, type ContactEvent, type ConversationSnapshot, type DomainEvent } from "../../shared/events";
 import { db, runBatch, type Db, type Statement } from "../../db/client";
 import { conversations, events } from "../../db/schema";
 import { now } from "../../shared/ids";
@@ -28,16 +28,21 @@ type IndexEntry = { snapshot: ConversationSnapshot; contactId: string | null };
  * conversation's index row is written once, from its newest snapshot in the batch.
  * When D1 refuses that batch, each queue message is applied on its own: a message that cannot be stored is
  * retried, and finally dead-lettered, alone, instead of taking the rest of the batch (other tenants too) with it.
+ * A contact that a channel identity starts is announced (contact.created) with the events that started it.
  */
 export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const d = db(env);
   const receivedAt = now();
   const deliveries = parseDeliveries(batch.messages);
-  if (deliveries.length > 1 && (await appliedTogether(d, deliveries, receivedAt))) {
-    await archived(env, deliveries);
+  const together = deliveries.length > 1 ? await appliedTogether(d, deliveries, receivedAt) : null;
+  if (together) {
+    await archived(env, deliveries, together);
     return;
   }
-  for (const delivery of deliveries) if (await applyAlone(d, delivery, receivedAt)) await archived(env, [delivery]);
+  for (const delivery of deliveries) {
+    const started = await applyAlone(d, delivery, receivedAt);
+    if (started) await archived(env, [delivery], started);
+  }
 }
 
 /**
@@ -45,9 +50,9 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: Env): Pro
  * `webhooks` queue for tenants with matching endpoints; a failure retries the messages, whose D1 writes are already
  * idempotent, as are the endpoints' delivery logs (one delivery per webhook-id).
  */
-async function archived(env: Env, stored: Delivery[]): Promise<void> {
+async function archived(env: Env, stored: Delivery[], started: ContactEvent[]): Promise<void> {
   try {
-    const list = stored.flatMap((x) => x.events);
+    const list = [...stored.flatMap((x) => x.events), ...started];
     await Promise.all([archiveEvents(env.ARCHIVE, stored[0]!.msg.id, list), fanOutEvents(env, list)]);
     for (const { msg } of stored) msg.ack();
   } catch (err) {
@@ -72,33 +77,33 @@ function parseDeliveries(messages: readonly Message<unknown>[]): Delivery[] {
 }
 
 /** D1 applies a statement batch atomically: when this fails no event or index row of it was written, so each message can go again alone. */
-async function appliedTogether(d: Db, deliveries: Delivery[], receivedAt: number): Promise<boolean> {
+async function appliedTogether(d: Db, deliveries: Delivery[], receivedAt: number): Promise<ContactEvent[] | null> {
   try {
-    await apply(d, deliveries.flatMap((x) => x.events), receivedAt);
+    return await apply(d, deliveries.flatMap((x) => x.events), receivedAt);
   } catch (err) {
     console.warn(JSON.stringify({ level: "warn", msg: "event batch refused; applying its messages one by one", messages: deliveries.length, error: describeError(err) }));
-    return false;
+    return null;
   }
-  return true;
 }
 
-async function applyAlone(d: Db, { msg, events: list }: Delivery, receivedAt: number): Promise<boolean> {
+async function applyAlone(d: Db, { msg, events: list }: Delivery, receivedAt: number): Promise<ContactEvent[] | null> {
   try {
-    await apply(d, list, receivedAt);
-    return true;
+    return await apply(d, list, receivedAt);
   } catch (err) {
     const tenants = [...new Set(list.map((e) => e.tenant_id))];
     console.error(JSON.stringify({ level: "error", msg: "event message refused; retrying it alone", id: msg.id, attempts: msg.attempts, tenants, error: describeError(err) }));
     msg.retry({ delaySeconds: retryDelaySeconds(msg.attempts) });
-    return false;
+    return null;
   }
 }
 
-async function apply(d: Db, list: DomainEvent[], receivedAt: number): Promise<void> {
-  const index = await newestSnapshots(d, list);
+/** Stores the events; returns the contact.created events of the contacts their channel identities started. */
+async function apply(d: Db, list: DomainEvent[], receivedAt: number): Promise<ContactEvent[]> {
+  const { index, started } = await newestSnapshots(d, list);
   // Marks the event rows this pass stores, so only they add to the rollups (workers/analytics/ingest.ts).
   const batch = crypto.randomUUID();
-  await runBatch(d, [...eventInserts(d, list, receivedAt, batch), ...indexWrites(d, index), ...analyticsWrites(list, newestFacts(list, index), batch, receivedAt)]);
+  await runBatch(d, [...eventInserts(d, [...list, ...started], receivedAt, batch), ...indexWrites(d, index), ...analyticsWrites(list, newestFacts(list, index), batch, receivedAt)]);
+  return started;
 }
 
 /** Each conversation's newest facts in the batch, named by the contact its identity links to when this batch linked it. */
@@ -117,18 +122,22 @@ function newestFacts(list: DomainEvent[], index: IndexEntry[]): FactsEntry[] {
 }
 
 function eventInserts(d: Db, list: DomainEvent[], receivedAt: number, batch: string): Statement[] {
-  // An agent's activity belongs to no conversation: the log files it under the agent.
-  const rows = list.map((e) => ({
-    id: e.id,
-    tenantId: e.tenant_id,
-    type: e.type,
-    conversationId: "conversation_id" in e ? e.conversation_id : `agent:${e.agent_id}`,
-    rev: "rev" in e ? e.rev : 0,
-    payload: e,
-    occurredAt: e.occurred_at,
-    receivedAt,
-    batch,
-  }));
+  // An agent's activity, a ticket's and a contact's changes belong to no conversation: the log files them under
+  // `agent:<id>`, `ticket:<id>` (by version) and `contact:<id>` (by time of change).
+  const rows = list.map((e) => {
+    const s = streamOf(e);
+    return {
+      id: e.id,
+      tenantId: e.tenant_id,
+      type: e.type,
+      conversationId: s.kind === "conversation" ? s.id : `${s.kind}:${s.id}`,
+      rev: s.kind === "agent" ? 0 : s.rank,
+      payload: e,
+      occurredAt: e.occurred_at,
+      receivedAt,
+      batch,
+    };
+  });
   const inserts: Statement[] = [];
   for (let i = 0; i < rows.length; i += EVENT_ROWS_PER_INSERT) {
     inserts.push(d.insert(events).values(rows.slice(i, i + EVENT_ROWS_PER_INSERT)).onConflictDoNothing());
@@ -140,19 +149,22 @@ function eventInserts(d: Db, list: DomainEvent[], receivedAt: number, batch: str
  * Each conversation's newest snapshot, with the contact its channel identity links to. Linking writes ahead of the
  * batch, but an identity once linked keeps its contact, so a retried or redelivered message finds the same one.
  */
-async function newestSnapshots(d: Db, list: DomainEvent[]): Promise<IndexEntry[]> {
+async function newestSnapshots(d: Db, list: DomainEvent[]): Promise<{ index: IndexEntry[]; started: ContactEvent[] }> {
   const newest = new Map<string, IndexEntry>();
+  const started = new Map<string, ContactEvent>();
   for (const e of list) {
     if (!("conversation" in e)) continue;
     const key = `${e.tenant_id}\u0000${e.conversation_id}`;
     const seen = newest.get(key);
     // A channel conversation names its customer by provider identity; the index shows the linked contact.
-    const linked = e.type === "conversation.created" && e.contact ? await linkContact(d, e.tenant_id, e.contact, e.conversation.contact_id) : null;
+    const link = e.type === "conversation.created" && e.contact ? await linkContact(d, e.tenant_id, e.contact, e.conversation.contact_id, e.conversation.created_at) : null;
+    if (link?.created) started.set(`${e.tenant_id}\u0000${link.contactId}`, contactCreated(link.created));
+    const linked = link?.contactId ?? null;
     const contactId = linked ?? seen?.contactId ?? null;
     if (!seen || e.conversation.rev > seen.snapshot.rev) newest.set(key, { snapshot: e.conversation, contactId });
     else if (linked) seen.contactId = linked;
   }
-  return [...newest.values()];
+  return { index: [...newest.values()], started: [...started.values()] };
 }
 
 function indexWrites(d: Db, entries: IndexEntry[]): Statement[] {

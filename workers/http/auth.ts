@@ -7,6 +7,7 @@ import { db } from "../../db/client";
 import { sha256Hex } from "../../shared/crypto";
 import { now } from "../../shared/ids";
 import { TtlCache } from "../../shared/ttl-cache";
+import { allows, scopeFor } from "../../shared/api-scopes";
 import { HttpError } from "./problem";
 import { limitPrincipal } from "./rate-limit";
 
@@ -27,7 +28,7 @@ const TokenClaims = z.discriminatedUnion("kind", [
 export type TokenClaims = z.infer<typeof TokenClaims>;
 
 export type Principal =
-  | { kind: "api"; tenantId: string; keyId: string }
+  | { kind: "api"; tenantId: string; keyId: string; name: string; scopes: string[] }
   | { kind: "agent"; tenantId: string; agentId: string; role: "agent" | "supervisor" | "admin"; name: string }
   | { kind: "visitor"; tenantId: string; contactId: string; name?: string; userId?: string; userHash?: string };
 
@@ -59,24 +60,32 @@ async function principalFromToken(env: Env, token: string): Promise<Principal> {
     : { kind: "visitor", tenantId: c.tid, contactId: c.sub, name: c.name, userId: c.uid, userHash: c.uh };
 }
 
+type ApiPrincipal = Extract<Principal, { kind: "api" }>;
+
 /**
- * Resolved keys are cached per isolate for a minute: a REST call then costs no D1 read. Revocation
- * takes effect everywhere within that minute.
+ * Resolved keys (with their scopes) are cached per isolate for a minute: a REST call then costs no D1 read.
+ * Revocation takes effect everywhere within that minute, and at once in the isolate that revoked (`forgetApiKey`).
  */
-const keyCache = new TtlCache<{ tenantId: string; keyId: string }>(10_000, 60_000);
+const keyCache = new TtlCache<ApiPrincipal>(10_000, 60_000);
 
 async function principalFromApiKey(env: Env, key: string): Promise<Principal> {
   const hash = await sha256Hex(key);
   const cached = keyCache.get(hash, now());
-  if (cached) return { kind: "api", tenantId: cached.tenantId, keyId: cached.keyId };
+  if (cached) return cached;
   const row = await db(env)
-    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId })
+    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, name: apiKeys.name, scopes: apiKeys.scopes })
     .from(apiKeys)
     .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
     .get();
   if (!row) throw new HttpError(401, "unauthorized", "unknown or revoked API key");
-  keyCache.set(hash, { tenantId: row.tenantId, keyId: row.id }, now());
-  return { kind: "api", tenantId: row.tenantId, keyId: row.id };
+  const principal: ApiPrincipal = { kind: "api", tenantId: row.tenantId, keyId: row.id, name: row.name, scopes: row.scopes };
+  keyCache.set(hash, principal, now());
+  return principal;
+}
+
+/** Drops a revoked key from this isolate's cache (by its stored hash); other isolates notice within the minute. */
+export function forgetApiKey(keyHash: string): void {
+  keyCache.delete(keyHash);
 }
 
 /** Bearer credentials from the header, or `?token=` for WebSocket handshakes (browsers cannot set headers). */
@@ -98,6 +107,10 @@ export const requireAuth = (...kinds: Principal["kind"][]) =>
     if (!kinds.includes(principal.kind)) throw new HttpError(403, "forbidden", `${principal.kind} credentials cannot do this`);
     if (!known) {
       await limitPrincipal(c.env, principal);
+      if (principal.kind === "api") {
+        const required = scopeFor(c.req.method, c.req.path);
+        if (!allows(principal.scopes, required)) throw new HttpError(403, "forbidden", `this API key lacks the scope ${required}`);
+      }
       c.set("principal", principal);
     }
     await next();

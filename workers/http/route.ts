@@ -29,15 +29,20 @@ const TITLES: Record<number, string> = {
   401: "Missing, invalid or expired credentials",
   403: "These credentials may not do this",
   404: "No such resource",
+  405: "This method is not served here",
   409: "Conflict with the current state (or the same Idempotency-Key still in flight)",
   413: "Body or text too large",
   415: "The body is not application/json",
   422: "The request failed validation; `errors` names each field",
+  426: "Not a WebSocket upgrade",
   429: "Rate limited; retry after `Retry-After` seconds",
   500: "Internal error",
   502: "The provider behind this failed",
   503: "Temporarily unavailable",
 };
+
+/** Every response carries the request's id (workers/http/request-id.ts), also in problem bodies and error logs. */
+const requestIdHeader = { "X-Request-Id": { description: "This request's id: the caller's when well-formed, else a new one", schema: { type: "string" as const } } };
 
 export const problemResponses = (statuses: Iterable<number>) =>
   Object.fromEntries(
@@ -46,7 +51,7 @@ export const problemResponses = (statuses: Iterable<number>) =>
       {
         description: TITLES[s] ?? "Error",
         content: { "application/problem+json": { schema: Problem } },
-        ...(s === 429 ? { headers: { "Retry-After": { description: "Seconds until the limit resets", schema: { type: "integer" as const } } } } : {}),
+        headers: s === 429 ? { ...requestIdHeader, "Retry-After": { description: "Seconds until the limit resets", schema: { type: "integer" as const } } } : requestIdHeader,
       },
     ]),
   );
@@ -73,6 +78,13 @@ type Spec = Omit<RouteConfig, "security" | "responses"> & {
   responses: RouteConfig["responses"];
   /** Error statuses beyond those that follow from access and request (e.g. 404 on a lookup, 409, 502). */
   errors?: number[];
+  /**
+   * `false`: the handler checks the caller itself and no guard runs first (`access` then only documents who may
+   * call). A WebSocket handshake answers 426 to anything else before it authenticates (`?token=` too) and is not
+   * counted as a REST call; a provider webhook verifies its signature over the raw body and is not limited per
+   * address; a widget session counts against its own limiter.
+   */
+  guard?: false;
 };
 
 const IdempotencyHeaders = z.object({
@@ -83,9 +95,14 @@ const IdempotencyHeaders = z.object({
 });
 
 export function defineRoute<const S extends Spec>(spec: S) {
-  const { access, operator, idempotent: keyed, errors = [], middleware = [], request, responses, ...rest } = spec;
-  const guard: MiddlewareHandler[] =
-    access === "public" ? [perAddress] : access === "operator" ? [perAddress, ...(operator ? [operator] : [])] : [requireAuth(...access) as MiddlewareHandler];
+  const { access, operator, idempotent: keyed, errors = [], guard: guarded = true, middleware = [], request, responses, ...rest } = spec;
+  const guard: MiddlewareHandler[] = !guarded
+    ? []
+    : access === "public"
+      ? [perAddress]
+      : access === "operator"
+        ? [perAddress, ...(operator ? [operator] : [])]
+        : [requireAuth(...access) as MiddlewareHandler];
   if (access === "operator" && !operator) throw new Error(`${spec.method.toUpperCase()} ${spec.path}: operator routes pass their check`);
   const statuses = [429, 500, ...errors];
   if (access !== "public") statuses.push(401);
@@ -100,7 +117,7 @@ export function defineRoute<const S extends Spec>(spec: S) {
     security: access === "public" ? [] : access === "operator" ? [{ operator: [] }] : access.map((k) => ({ [SCHEME[k]]: [] })),
     middleware: [...guard, ...(keyed ? [idempotent(keyed === true ? undefined : keyed)] : []), ...(Array.isArray(middleware) ? middleware : [middleware])],
     responses: { ...responses, ...problemResponses(statuses) },
-  } as Omit<S, "access" | "operator" | "idempotent" | "errors"> & Pick<RouteConfig, "security">);
+  } as Omit<S, "access" | "operator" | "idempotent" | "errors" | "guard"> & Pick<RouteConfig, "security">);
 }
 
 /**
@@ -116,8 +133,8 @@ function onInvalid(result: { success: boolean; target: string; error?: z.ZodErro
 /** A route group. */
 export const router = <E extends AuthEnv | { Bindings: Env } = AuthEnv>() => new OpenAPIHono<E>({ defaultHook: onInvalid as never });
 
-export const json = <T extends z.ZodType>(schema: T, description = "Success") => ({ description, content: { "application/json": { schema } } });
+export const json = <T extends z.ZodType>(schema: T, description = "Success") => ({ description, headers: requestIdHeader, content: { "application/json": { schema } } });
 
-export const noContent = { description: "Done; no body" };
+export const noContent = { description: "Done; no body", headers: requestIdHeader };
 
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { "application/json": { schema } } } });

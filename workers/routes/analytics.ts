@@ -1,28 +1,47 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { eq } from "drizzle-orm";
-import { requireAuth, type AuthEnv } from "../http/auth";
+import type { AuthEnv } from "../http/auth";
 import { HttpError, invalidField } from "../http/problem";
-import { jsonBody, queryOf } from "../http/validate";
+import { defineRoute, json, jsonBody, router } from "../http/route";
 import { db } from "../../db/client";
 import { agents, routingConfig } from "../../db/schema";
 import { loadSettings, saveSettings } from "../../objects/analytics-settings";
 import { rollupCells, type Filters, type Grouping } from "../analytics/query";
 import { AnalyticsSettings, slThreshold } from "../../shared/analytics/settings";
 import { AnalyticsSummary, rate, summarize, type Cell } from "../../shared/analytics/summary";
-import { Bound, Granularity, MAX_RANGE_DAYS, instantOf, resolveRange, type Range } from "../../shared/analytics/range";
-import { dayStart, localDay, nextDay, weekStart } from "../../shared/analytics/calendar";
+import { Bound, Granularity, MAX_RANGE_DAYS, bucketStarts, instantOf, resolveRange, type Range } from "../../shared/analytics/range";
+import { localDay, nextDay } from "../../shared/analytics/calendar";
+import {
+  AgentsReport,
+  AnalyticsTimeseries,
+  BusinessReport,
+  ChannelsReport,
+  ConversationsReport,
+  IntentsReport,
+  OrdersReported,
+  PatternsReport,
+  QueuesReport,
+  conversationMetrics,
+  intentRows,
+  iso,
+  patternsReport,
+  type Conversion,
+  type ConversationRow,
+  type PatternRow,
+  type PeriodMetrics,
+} from "../../shared/analytics/api";
 import { toCsv } from "../../shared/analytics/csv";
 import { TimeZone } from "../../shared/nlp/settings";
 import { ChannelName } from "../../shared/message";
 import { RoutingConfig, queuesOf } from "../../shared/routing-config";
 import { now } from "../../shared/ids";
 import { deskStub } from "../../objects/routing-desk";
-import { idempotent } from "../http/idempotency";
+
 
 const Dimension = z.string().min(1).max(64);
-const Format = z.enum(["json", "csv"]).optional();
+const Format = z.enum(["json", "csv"]).optional().describe("csv: the same rows as CSV (as with Accept: text/csv)");
 
 export const SummaryQuery = z.object({
   from: Bound.optional(),
@@ -62,8 +81,6 @@ const Order = z
   .refine((o) => o.contact_id !== undefined || o.email !== undefined, { message: "name the customer by contact_id or email", path: ["contact_id"] });
 export const ReportOrders = z.object({ orders: z.array(Order).min(1).max(500) });
 
-export const AnalyticsTimeseries = z.object({ granularity: Granularity, tz: z.string(), buckets: z.array(AnalyticsSummary.extend({ start: z.string(), start_ms: z.number() })) });
-
 type Ctx = Context<AuthEnv>;
 
 /** Analytics are for integrations and for supervisors and admins; an agent sees their own work in the console. */
@@ -72,6 +89,27 @@ const supervisors = createMiddleware<AuthEnv>(async (c, next) => {
   if (p.kind === "agent" && p.role === "agent") throw new HttpError(403, "forbidden", "analytics need a supervisor or admin");
   await next();
 });
+
+const tag = ["Analytics"];
+
+/** Every report answers JSON, or the same rows as a CSV file by Accept: text/csv or ?format=csv. */
+const report = <T extends z.ZodType>(schema: T, description: string) => {
+  const j = json(schema, description);
+  return { ...j, content: { ...j.content, "text/csv": { schema: z.string().describe("RFC 4180, nested fields as dotted columns (csat.mean)") } } };
+};
+
+/** A report's GET: who may read it and what it answers, as one definition. */
+const reportRoute = <P extends string, Q extends z.ZodObject, T extends z.ZodType>(path: P, summary: string, query: Q, schema: T) =>
+  defineRoute({
+    method: "get", path, tags: tag, access: ["api", "agent"], middleware: [supervisors],
+    summary, request: { query },
+    responses: { 200: report(schema, "The report as JSON, or its rows as CSV") },
+  });
+
+const wantsCsv = (c: Ctx, format: "json" | "csv" | undefined) => format === "csv" || (format === undefined && /\btext\/csv\b/.test(c.req.header("accept") ?? ""));
+
+const csvFile = (rows: Record<string, unknown>[], name: string) =>
+  new Response(toCsv(rows), { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="edgedesk-${name}.csv"` } });
 
 async function context(c: Ctx, q: z.infer<typeof SummaryQuery>, maxDays: number) {
   const tenantId = c.get("principal").tenantId;
@@ -93,17 +131,6 @@ async function summaries(c: Ctx, x: Setup, group: Grouping, range: Range = x.ran
 
 const EMPTY: Cell[] = [];
 
-function respond(c: Ctx, format: "json" | "csv" | undefined, json: unknown, rows: () => Record<string, unknown>[], name: string): Response {
-  const csv = format === "csv" || (format === undefined && /\btext\/csv\b/.test(c.req.header("accept") ?? ""));
-  if (!csv) return c.json(json);
-  return new Response(toCsv(rows()), {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="edgedesk-${name}.csv"` },
-  });
-}
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms) / 1000);
-
 async function names(c: Ctx, tenantId: string) {
   const d = db(c.env);
   const [roster, config] = await Promise.all([
@@ -116,90 +143,72 @@ async function names(c: Ctx, tenantId: string) {
   };
 }
 
-export const analyticsRoutes = new Hono<AuthEnv>()
-  .use("*", requireAuth("api", "agent"), supervisors)
-  .get("/summary", queryOf(SummaryQuery), async (c) => {
+export const analyticsRoutes = router()
+  .openapi(reportRoute("/summary", "Headline metrics of a period", SummaryQuery, AnalyticsSummary), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS.summary);
     const s = (await summaries(c, x, "none")).get("") ?? summarize(EMPTY, () => 0);
-    return respond(c, q.format, s, () => [{ from: iso(x.range.from), to: iso(x.range.to), tz: x.tz, ...s }], "summary");
+    if (wantsCsv(c, q.format)) return csvFile([{ from: iso(x.range.from), to: iso(x.range.to), tz: x.tz, ...s }], "summary");
+    return c.json(s, 200);
   })
-  .get("/timeseries", queryOf(TimeseriesQuery), async (c) => {
+  .openapi(reportRoute("/timeseries", "The summary per hour, day or week, every bucket of the range included", TimeseriesQuery, AnalyticsTimeseries), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS[q.granularity]);
     const byBucket = await summaries(c, x, q.granularity);
     // Every bucket of the range, empty ones too, so a chart's x axis has no gaps.
     const empty = summarize(EMPTY, () => 0);
-    const buckets = bucketStarts(x.range, q.granularity, x.tz).map((start) => ({ start: iso(start)!, start_ms: start, ...(byBucket.get(String(start)) ?? empty) }));
-    return respond(c, q.format, { granularity: q.granularity, tz: x.tz, buckets }, () => buckets, "timeseries");
+    const buckets: AnalyticsTimeseries["buckets"] = bucketStarts(x.range, q.granularity, x.tz).map((start) => ({ start: iso(start), start_ms: start, ...(byBucket.get(String(start)) ?? empty) }));
+    if (wantsCsv(c, q.format)) return csvFile(buckets, "timeseries");
+    const body: AnalyticsTimeseries = { granularity: q.granularity, tz: x.tz, buckets };
+    return c.json(body, 200);
   })
-  .get("/agents", queryOf(SummaryQuery), async (c) => {
+  .openapi(reportRoute("/agents", "The summary per agent", SummaryQuery, AgentsReport), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS.summary);
     const [byAgent, named] = await Promise.all([summaries(c, x, "agent"), names(c, x.tenantId)]);
-    const data = [...byAgent].filter(([id]) => id !== "").map(([id, s]) => ({ agent_id: id, name: named.agent.get(id) ?? null, ...s }));
-    return respond(c, q.format, { data }, () => data, "agents");
+    const data: AgentsReport["data"] = [...byAgent].filter(([id]) => id !== "").map(([id, s]) => ({ agent_id: id, name: named.agent.get(id) ?? null, ...s }));
+    if (wantsCsv(c, q.format)) return csvFile(data, "agents");
+    return c.json({ data }, 200);
   })
-  .get("/queues", queryOf(SummaryQuery), async (c) => {
+  .openapi(reportRoute("/queues", "The summary per queue", SummaryQuery, QueuesReport), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS.summary);
     const [byQueue, named] = await Promise.all([summaries(c, x, "queue"), names(c, x.tenantId)]);
     // Conversations that never entered a queue (the bot kept them) are the row without a queue.
-    const data = [...byQueue].map(([id, s]) => ({ queue_id: id || null, name: id ? (named.queue.get(id) ?? null) : null, ...s }));
-    return respond(c, q.format, { data }, () => data, "queues");
+    const data: QueuesReport["data"] = [...byQueue].map(([id, s]) => ({ queue_id: id || null, name: id ? (named.queue.get(id) ?? null) : null, ...s }));
+    if (wantsCsv(c, q.format)) return csvFile(data, "queues");
+    return c.json({ data }, 200);
   })
-  .get("/channels", queryOf(SummaryQuery), async (c) => {
+  .openapi(reportRoute("/channels", "The summary per channel", SummaryQuery, ChannelsReport), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS.summary);
-    const data = [...(await summaries(c, x, "channel"))].map(([channel, s]) => ({ channel, ...s }));
-    return respond(c, q.format, { data }, () => data, "channels");
+    const data: ChannelsReport["data"] = [...(await summaries(c, x, "channel"))].map(([channel, s]) => ({ channel, ...s }));
+    if (wantsCsv(c, q.format)) return csvFile(data, "channels");
+    return c.json({ data }, 200);
   })
-  .get("/intents", queryOf(SummaryQuery), async (c) => {
+  .openapi(reportRoute("/intents", "Contact reasons by intent with bot containment", SummaryQuery, IntentsReport), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS.summary);
-    const cells = await patternCells(c, x);
-    const total = sumOf(cells, "intent");
-    const data = [...groupBy(cells.filter((p) => p.kind === "intent"), (p) => p.key)].map(([intent, list]) => {
-      const bot = cells.filter((p) => p.kind === "intent_bot" && p.key === intent);
-      const handled = bot.reduce((a, p) => a + p.n, 0);
-      const resolved = bot.reduce((a, p) => a + p.total, 0);
-      const conversations = list.reduce((a, p) => a + p.n, 0);
-      return { intent: intent || null, conversations, share: rate(conversations, total), bot_handled: handled, bot_resolved: resolved, bot_containment_rate: rate(resolved, handled) };
-    });
-    data.sort((a, b) => b.conversations - a.conversations);
-    return respond(c, q.format, { data }, () => data, "intents");
+    const data = intentRows(await patternCells(c, x));
+    if (wantsCsv(c, q.format)) return csvFile(data, "intents");
+    return c.json({ data }, 200);
   })
-  .get("/patterns", queryOf(SummaryQuery), async (c) => {
-    const q = c.req.valid("query");
-    const x = await context(c, q, MAX_RANGE_DAYS.summary);
-    const cells = await patternCells(c, x);
-    const total = sumOf(cells, "intent");
-    const heat = new Map(groupBy(cells.filter((p) => p.kind === "heatmap"), (p) => p.key).entries());
-    const heatmap = Array.from({ length: 7 * 24 }, (_, i) => {
-      const key = `${Math.floor(i / 24)}:${i % 24}`;
-      return { weekday: Math.floor(i / 24), hour: i % 24, conversations: (heat.get(key) ?? []).reduce((a, p) => a + p.n, 0) };
-    });
-    const channels = [...groupBy(cells.filter((p) => p.kind === "channel"), (p) => p.key)].map(([channel, list]) => {
-      const n = list.reduce((a, p) => a + p.n, 0);
-      return { channel, conversations: n, share: rate(n, total) };
-    });
-    const repeat = cells.filter((p) => p.kind === "repeat");
-    const repeated = repeat.reduce((a, p) => a + p.total, 0);
-    const body = {
-      tz: x.settings.timezone,
-      heatmap,
-      channels,
-      intents_by_day: cells.filter((p) => p.kind === "intent").map((p) => ({ day: p.day, intent: p.key || null, conversations: p.n })),
-      bot_containment_by_intent: [...groupBy(cells.filter((p) => p.kind === "intent_bot"), (p) => p.key)].map(([intent, list]) => {
-        const handled = list.reduce((a, p) => a + p.n, 0);
-        const resolved = list.reduce((a, p) => a + p.total, 0);
-        return { intent: intent || null, bot_handled: handled, bot_resolved: resolved, rate: rate(resolved, handled) };
-      }),
-      repeat_contact: { conversations: total, repeat: repeated, rate: rate(repeated, total), window_h: x.settings.fcr_window_h },
-    };
-    return respond(c, q.format, body, () => cells, "patterns");
-  })
-  .get("/conversations", queryOf(ConversationsQuery), async (c) => {
+  .openapi(
+    reportRoute(
+      "/patterns",
+      "Behaviour patterns: day-of-week × hour heat map, channel mix, intents by day, repeat contact, containment by intent (CSV: the daily cells)",
+      SummaryQuery,
+      PatternsReport,
+    ),
+    async (c) => {
+      const q = c.req.valid("query");
+      const x = await context(c, q, MAX_RANGE_DAYS.summary);
+      const cells = await patternCells(c, x);
+      if (wantsCsv(c, q.format)) return csvFile(cells, "patterns");
+      return c.json(patternsReport(cells, x.settings.timezone, x.settings.fcr_window_h), 200);
+    },
+  )
+  .openapi(reportRoute("/conversations", "One row per conversation with its metrics, newest first (cursor pages; CSV export)", ConversationsQuery, ConversationsReport), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS.summary);
     const where = ["tenant_id = ?", "created_at >= ?", "created_at < ?"];
@@ -219,11 +228,12 @@ export const analyticsRoutes = new Hono<AuthEnv>()
       .all<ConversationRow>();
     const page = results.slice(0, q.limit);
     const last = page[page.length - 1];
-    const data = page.map(conversationJson);
-    const next = results.length > q.limit && last ? `${last.created_at}:${last.conversation_id}` : null;
-    return respond(c, q.format, { data, next_cursor: next }, () => data, "conversations");
+    const data = page.map(conversationMetrics);
+    if (wantsCsv(c, q.format)) return csvFile(data, "conversations");
+    const body: ConversationsReport = { data, next_cursor: results.length > q.limit && last ? `${last.created_at}:${last.conversation_id}` : null };
+    return c.json(body, 200);
   })
-  .get("/business", queryOf(BusinessQuery), async (c) => {
+  .openapi(reportRoute("/business", "Response time before/after, routing right-first-time, conversion from reported orders", BusinessQuery, BusinessReport), async (c) => {
     const q = c.req.valid("query");
     const x = await context(c, q, MAX_RANGE_DAYS.summary);
     const length = x.range.to - x.range.from;
@@ -235,7 +245,7 @@ export const analyticsRoutes = new Hono<AuthEnv>()
       rollupCells(c.env, x.tenantId, x.settings, { from: compareFrom, to: compareTo }, x.tz, x.filters, "none"),
     ]);
     const threshold = (queue: string, channel: string) => slThreshold(x.settings, queue, channel);
-    const view = (cells: Cell[]) => {
+    const view = (cells: Cell[]): PeriodMetrics => {
       const s = summarize(cells, threshold);
       // Right first time: assigned and never transferred.
       const rightFirstTime = s.transfer_rate === null ? null : Math.round((1 - s.transfer_rate) * 10_000) / 10_000;
@@ -244,7 +254,7 @@ export const analyticsRoutes = new Hono<AuthEnv>()
     const a = view(after.get("") ?? EMPTY);
     const b = view(before.get("") ?? EMPTY);
     const conversion = await conversionOf(c.env, x.tenantId, x.range, q.conversion_window_days, x.filters);
-    const body = {
+    const body: BusinessReport = {
       period: { from: iso(x.range.from), to: iso(x.range.to) },
       compared_with: { from: iso(compareFrom), to: iso(compareTo) },
       after: a,
@@ -252,55 +262,63 @@ export const analyticsRoutes = new Hono<AuthEnv>()
       first_response_change_s: a.first_response_time_s.avg !== null && b.first_response_time_s.avg !== null ? Math.round((a.first_response_time_s.avg - b.first_response_time_s.avg) * 1000) / 1000 : null,
       conversion,
     };
-    return respond(c, q.format, body, () => [body], "business");
+    if (wantsCsv(c, q.format)) return csvFile([body], "business");
+    return c.json(body, 200);
   })
-  .post("/orders", requireAuth("api"), idempotent(), jsonBody(ReportOrders), async (c) => {
-    const tenantId = c.get("principal").tenantId;
-    const { orders } = c.req.valid("json");
-    const emails = [...new Set(orders.flatMap((o) => (o.contact_id === undefined && o.email ? [o.email.toLowerCase()] : [])))];
-    const { results } = emails.length
-      ? await c.env.DB.prepare("SELECT id, email FROM contacts WHERE tenant_id = ? AND email IN (SELECT value FROM json_each(?))").bind(tenantId, JSON.stringify(emails)).all<{ id: string; email: string }>()
-      : { results: [] };
-    const byEmail = new Map(results.map((r) => [r.email, r.id]));
-    const matched = orders.map((o) => ({ ...o, contact: o.contact_id ?? byEmail.get(o.email!.toLowerCase()) ?? null }));
-    const rows = matched.filter((o) => o.contact !== null).map((o) => [o.order_id, o.contact, o.conversation_id ?? null, o.amount, o.currency, o.ordered_at]);
-    // A customer edgedesk never spoke with cannot have converted after a conversation, so such orders are not kept.
-    if (rows.length) {
-      await c.env.DB.prepare(
-        `INSERT INTO analytics_orders (tenant_id, order_id, contact_id, conversation_id, amount, currency, ordered_at)
-         SELECT ?1, o.value->>0, o.value->>1, o.value->>2, o.value->>3, o.value->>4, o.value->>5 FROM json_each(?2) AS o WHERE true
-         ON CONFLICT (tenant_id, order_id) DO UPDATE SET contact_id = excluded.contact_id, conversation_id = excluded.conversation_id,
-           amount = excluded.amount, currency = excluded.currency, ordered_at = excluded.ordered_at`,
-      )
-        .bind(tenantId, JSON.stringify(rows))
-        .run();
-    }
-    return c.json({ data: matched.map((o) => ({ order_id: o.order_id, matched: o.contact !== null, contact_id: o.contact })) });
-  })
-  .get("/settings", async (c) => c.json(await loadSettings(c.env, c.get("principal").tenantId)))
-  .put("/settings", requireAuth("api"), jsonBody(AnalyticsSettings), async (c) => {
-    const next = c.req.valid("json");
-    const tenantId = c.get("principal").tenantId;
-    await saveSettings(c.env, tenantId, next, now());
-    await deskStub(c.env, tenantId).analyticsSettingsChanged(tenantId);
-    return c.json(next);
-  });
-
-/** Starts of the hours, local days or local weeks (Monday) that overlap the range. */
-function bucketStarts(r: Range, g: z.infer<typeof Granularity>, tz: string): number[] {
-  const out: number[] = [];
-  if (g === "hour") {
-    for (let t = Math.floor(r.from / 3_600_000) * 3_600_000; t < r.to; t += 3_600_000) out.push(t);
-    return out;
-  }
-  for (let day = localDay(g === "week" ? weekStart(r.from, tz) : r.from, tz); ; day = nextDay(day)) {
-    const start = dayStart(day, tz);
-    if (start >= r.to) return out;
-    if (g === "day" || weekStart(start, tz) === start) out.push(start);
-  }
-}
-
-type PatternRow = { day: string; kind: string; key: string; n: number; total: number };
+  .openapi(
+    defineRoute({
+      method: "post", path: "/orders", tags: tag, access: ["api"], idempotent: true,
+      summary: "Report orders (idempotent by order_id) for conversion; orders of unknown customers are not kept",
+      request: jsonBody(ReportOrders),
+      responses: { 200: json(OrdersReported, "Which orders matched a contact") },
+    }),
+    async (c) => {
+      const tenantId = c.get("principal").tenantId;
+      const { orders } = c.req.valid("json");
+      const emails = [...new Set(orders.flatMap((o) => (o.contact_id === undefined && o.email ? [o.email.toLowerCase()] : [])))];
+      const { results } = emails.length
+        ? await c.env.DB.prepare("SELECT id, email FROM contacts WHERE tenant_id = ? AND email IN (SELECT value FROM json_each(?))").bind(tenantId, JSON.stringify(emails)).all<{ id: string; email: string }>()
+        : { results: [] };
+      const byEmail = new Map(results.map((r) => [r.email, r.id]));
+      const matched = orders.map((o) => ({ ...o, contact: o.contact_id ?? byEmail.get(o.email!.toLowerCase()) ?? null }));
+      const rows = matched.filter((o) => o.contact !== null).map((o) => [o.order_id, o.contact, o.conversation_id ?? null, o.amount, o.currency, o.ordered_at]);
+      // A customer edgedesk never spoke with cannot have converted after a conversation, so such orders are not kept.
+      if (rows.length) {
+        await c.env.DB.prepare(
+          `INSERT INTO analytics_orders (tenant_id, order_id, contact_id, conversation_id, amount, currency, ordered_at)
+           SELECT ?1, o.value->>0, o.value->>1, o.value->>2, o.value->>3, o.value->>4, o.value->>5 FROM json_each(?2) AS o WHERE true
+           ON CONFLICT (tenant_id, order_id) DO UPDATE SET contact_id = excluded.contact_id, conversation_id = excluded.conversation_id,
+             amount = excluded.amount, currency = excluded.currency, ordered_at = excluded.ordered_at`,
+        )
+          .bind(tenantId, JSON.stringify(rows))
+          .run();
+      }
+      return c.json({ data: matched.map((o) => ({ order_id: o.order_id, matched: o.contact !== null, contact_id: o.contact })) }, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "get", path: "/settings", tags: tag, access: ["api", "agent"], middleware: [supervisors],
+      summary: "Analytics settings: time zone, FCR window, service-level thresholds, surveys, retention",
+      responses: { 200: json(AnalyticsSettings) },
+    }),
+    async (c) => c.json(await loadSettings(c.env, c.get("principal").tenantId), 200),
+  )
+  .openapi(
+    defineRoute({
+      method: "put", path: "/settings", tags: tag, access: ["api"],
+      summary: "Replace the analytics settings",
+      request: jsonBody(AnalyticsSettings),
+      responses: { 200: json(AnalyticsSettings, "The settings as stored, defaults filled in") },
+    }),
+    async (c) => {
+      const next = c.req.valid("json");
+      const tenantId = c.get("principal").tenantId;
+      await saveSettings(c.env, tenantId, next, now());
+      await deskStub(c.env, tenantId).analyticsSettingsChanged(tenantId);
+      return c.json(next, 200);
+    },
+  );
 
 /** Patterns are kept per local day of the tenant's zone: the range is widened to the whole days it touches. */
 async function patternCells(c: Ctx, x: Setup): Promise<PatternRow[]> {
@@ -312,22 +330,11 @@ async function patternCells(c: Ctx, x: Setup): Promise<PatternRow[]> {
   return results;
 }
 
-function sumOf(cells: PatternRow[], kind: string): number {
-  return cells.reduce((a, p) => a + (p.kind === kind ? p.n : 0), 0);
-}
-
-function groupBy<T>(list: T[], key: (x: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const x of list) out.set(key(x), [...(out.get(key(x)) ?? []), x]);
-  return out;
-}
-
-
 /**
  * Conversations of the period followed by an order of the same contact within the window (or an order that names
  * the conversation). This reads the period's conversations, not rollups: orders arrive on their own schedule.
  */
-async function conversionOf(env: Env, tenantId: string, range: Range, windowDays: number, f: Filters) {
+async function conversionOf(env: Env, tenantId: string, range: Range, windowDays: number, f: Filters): Promise<Conversion> {
   const w = windowDays * 86_400_000;
   const where = ["a.tenant_id = ?1", "a.created_at >= ?2", "a.created_at < ?3"];
   const params: (string | number)[] = [tenantId, range.from, range.to, w];
@@ -352,43 +359,5 @@ async function conversionOf(env: Env, tenantId: string, range: Range, windowDays
     converted,
     rate: rate(converted, n),
     revenue: revenue!.results.map((r) => ({ currency: String(r.currency), amount: Number(r.amount), orders: Number(r.orders) })),
-  };
-}
-
-type ConversationRow = {
-  conversation_id: string; channel: string; contact_id: string; status: string; created_at: number; queue: string | null; team: string | null; agent: string | null;
-  intent: string | null; bot: number; first_response_ms: number | null; first_human_response_ms: number | null; answered: number; abandoned: number; wait_ms: number;
-  handle_ms: number; transfers: number; reopens: number; agents_count: number; resolutions: number; first_resolved_at: number | null; resolved_by: string | null;
-  ended_at: number | null; csat: number | null; nps: number | null; fcr: number | null;
-};
-
-function conversationJson(r: ConversationRow) {
-  return {
-    conversation_id: r.conversation_id,
-    channel: r.channel,
-    contact_id: r.contact_id,
-    status: r.status,
-    created_at: iso(r.created_at),
-    queue: r.queue,
-    team: r.team,
-    agent: r.agent,
-    intent: r.intent,
-    bot_handled: r.bot === 1,
-    first_response_s: seconds(r.first_response_ms),
-    first_human_response_s: seconds(r.first_human_response_ms),
-    wait_s: seconds(r.wait_ms),
-    handle_s: seconds(r.handle_ms),
-    answered: r.answered > 0,
-    abandoned: r.abandoned > 0,
-    transfers: r.transfers,
-    reopens: r.reopens,
-    agents: r.agents_count,
-    resolutions: r.resolutions,
-    first_resolved_at: iso(r.first_resolved_at),
-    resolved_by: r.resolved_by,
-    ended_at: iso(r.ended_at),
-    fcr: r.fcr === null ? null : r.fcr === 1,
-    csat: r.csat,
-    nps: r.nps,
   };
 }

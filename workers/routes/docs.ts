@@ -24,5 +24,9 @@ export const docsRoutes = new Hono<{ Bindings: Env }>().get("/", perAddress, asy
     pageTitle: "edgedesk API reference",
     withDefaultFonts: false,
     hideClientButton: true,
+    // Every operation visible at once, and no hosted AI chat: nothing here calls Scalar's services.
+    defaultOpenAllTags: true,
+    agent: { disabled: true },
+    telemetry: false,
   })(c, next);
 });

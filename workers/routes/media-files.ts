@@ -1,7 +1,8 @@
-import { Hono } from "hono";
-import { requireAuth, type AuthEnv } from "../http/auth";
+import { z } from "zod";
 import { HttpError, renderError } from "../http/problem";
+import { defineRoute, router } from "../http/route";
 import { blobKeyTenant, INLINE_IMAGE_TYPES } from "../channels/blobs";
+import { fileResponse } from "./media-proxy";
 
 /**
  * Attachment bytes stored from channel deliveries (blobs.ts), at `/v1/media/files/<key>`. Only the key's own
@@ -21,32 +22,47 @@ function disposition(kind: "inline" | "attachment", name: string | undefined): s
 
 const notFound = () => new HttpError(404, "not found", "no such file");
 
-export const mediaFileRoutes = new Hono<AuthEnv>()
-  .use(requireAuth("api", "agent"))
-  .get("/*", async (c) => {
-    let key: string;
-    try {
-      key = decodeURIComponent(c.req.path.replace(/^.*?\/v1\/media\/files\//, ""));
-    } catch {
-      throw notFound();
-    }
-    if (blobKeyTenant(key) !== c.get("principal").tenantId) throw notFound();
-    const object = await c.env.MEDIA.get(key);
-    if (!object) throw notFound();
-    const type = object.httpMetadata?.contentType ?? "application/octet-stream";
-    const inline = INLINE_IMAGE_TYPES.has(type);
-    return new Response(object.body, {
-      status: 200,
-      headers: {
-        "content-type": type,
-        "content-length": String(object.size),
-        "cache-control": CACHE_CONTROL,
-        etag: object.httpEtag,
-        // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
-        "x-content-type-options": "nosniff",
-        "content-security-policy": "default-src 'none'; sandbox",
-        "content-disposition": disposition(inline ? "inline" : "attachment", object.customMetadata?.name),
+/** A key's three segments (blobs.ts): anything else names no file, and the answer is the same 404. */
+const KeyParams = z.object({
+  owner: z.string().describe("`tenant=<tenant id>`: the key's first segment"),
+  channel: z.string().describe("The channel the file arrived on"),
+  sha256: z.string().describe("The SHA-256 of the bytes, in hex"),
+});
+
+export const mediaFileRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "get", path: "/{owner}/{channel}/{sha256}", tags: ["Media"], access: ["api", "agent"],
+      summary: "An attachment stored from a channel delivery (part URLs point here); only its own tenant may read it",
+      request: { params: KeyParams },
+      responses: {
+        200: fileResponse("The file: inline for raster images, otherwise a download under its original name", {
+          ETag: { description: "The stored object's entity tag", schema: { type: "string" } },
+          "Content-Disposition": { description: "inline or attachment, with the file's name", schema: { type: "string" } },
+        }),
       },
-    });
-  })
+    }),
+    async (c) => {
+      const { owner, channel, sha256 } = c.req.valid("param");
+      const key = `${owner}/${channel}/${sha256}`;
+      if (blobKeyTenant(key) !== c.get("principal").tenantId) throw notFound();
+      const object = await c.env.MEDIA.get(key);
+      if (!object) throw notFound();
+      const type = object.httpMetadata?.contentType ?? "application/octet-stream";
+      const inline = INLINE_IMAGE_TYPES.has(type);
+      return new Response(object.body, {
+        status: 200,
+        headers: {
+          "content-type": type,
+          "content-length": String(object.size),
+          "cache-control": CACHE_CONTROL,
+          etag: object.httpEtag,
+          // Customer-supplied bytes served from the gateway's origin: never sniffed, never run as a page.
+          "x-content-type-options": "nosniff",
+          "content-security-policy": "default-src 'none'; sandbox",
+          "content-disposition": disposition(inline ? "inline" : "attachment", object.customMetadata?.name),
+        },
+      });
+    },
+  )
   .onError(renderError);

@@ -2,6 +2,7 @@
  * What every provider media proxy (workers/routes/media*.ts) shares: the fetch that never leaks its request,
  * and the response that serves customer-supplied bytes safely from the gateway's origin.
  */
+import { z } from "zod";
 import { HttpError } from "../http/problem";
 
 /** A media id's bytes never change; private because they are one tenant's customer's file. */
@@ -31,3 +32,16 @@ export function servedFile(download: Response, contentType?: string): Response {
   if (length) headers.set("content-length", length);
   return new Response(download.body, { status: 200, headers });
 }
+
+type Header = { description: string; schema: { type: "string" } };
+
+/** How a media route's answer is documented: the bytes, of whatever type the provider gave them. */
+export const fileResponse = (description: string, headers: Record<string, Header> = {}) => ({
+  description,
+  headers: {
+    "Cache-Control": { description: "private: one tenant's customer's file", schema: { type: "string" } },
+    "Content-Security-Policy": { description: "default-src 'none'; sandbox: never run as a page", schema: { type: "string" } },
+    ...headers,
+  } satisfies Record<string, Header>,
+  content: { "*/*": { schema: z.any().describe("The file's bytes") } },
+});

@@ -1,11 +1,10 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import { requireAuth, type AuthEnv } from "../http/auth";
 import { HttpError, renderError } from "../http/problem";
+import { defineRoute, router } from "../http/route";
 import { loadChannel } from "../channels/store";
 import type { SlackConfig } from "../channels/slack";
 import { trimSlash } from "../channels/adapter";
-import { providerFetch, servedFile } from "./media-proxy";
+import { fileResponse, providerFetch, servedFile } from "./media-proxy";
 
 /**
  * Files shared in Slack, served to agents and API keys without the bot token ever leaving the server. Stored
@@ -43,36 +42,43 @@ function onSlack(url: string, apiBase: string): boolean {
   }
 }
 
-export const slackMediaRoutes = new Hono<AuthEnv>()
-  .use(requireAuth("api", "agent"))
-  .get("/:fileId", async (c) => {
-    const fileId = c.req.param("fileId");
-    if (!FILE_ID.test(fileId)) throw new HttpError(404, "not found", "not a Slack file id");
-    const loaded = await loadChannel(c.env, c.get("principal").tenantId, "slack");
-    if (!loaded) throw new HttpError(404, "not found", "slack is not configured for this tenant");
-    const config = loaded.config as SlackConfig;
+export const slackMediaRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "get", path: "/{fileId}", tags: ["Media"], access: ["api", "agent"],
+      summary: "Slack files (Slack Connect ones too), resolved with files.info and proxied without the bot token",
+      request: { params: z.object({ fileId: z.string().regex(FILE_ID, "not a Slack file id").describe("A Slack file id") }) },
+      responses: { 200: fileResponse("The file") },
+      errors: [502],
+    }),
+    async (c) => {
+      const fileId = c.req.valid("param").fileId;
+      const loaded = await loadChannel(c.env, c.get("principal").tenantId, "slack");
+      if (!loaded) throw new HttpError(404, "not found", "slack is not configured for this tenant");
+      const config = loaded.config as SlackConfig;
 
-    const info = await providerFetch(`${trimSlash(config.api_base)}/files.info?file=${fileId}`, "Slack", config.bot_token);
-    const json: unknown = await info.json().catch(() => null);
-    const parsed = FileInfo.safeParse(json);
-    if (!info.ok || !parsed.success) {
-      const refused = Refused.safeParse(json);
-      const why = refused.success ? `: ${refused.data.error.slice(0, 100)}` : "";
-      throw new HttpError(502, "provider error", `Slack files.info answered HTTP ${info.status}${why}`);
-    }
-    const file = parsed.data.file;
-    if (file.is_external) throw new HttpError(404, "not found", "the file is hosted outside Slack; its link is in the message");
-    const source = file.url_private_download ?? file.url_private;
-    if (!source || !onSlack(source, config.api_base)) throw new HttpError(502, "provider error", "Slack files.info gave no download URL on Slack");
+      const info = await providerFetch(`${trimSlash(config.api_base)}/files.info?file=${fileId}`, "Slack", config.bot_token);
+      const json: unknown = await info.json().catch(() => null);
+      const parsed = FileInfo.safeParse(json);
+      if (!info.ok || !parsed.success) {
+        const refused = Refused.safeParse(json);
+        const why = refused.success ? `: ${refused.data.error.slice(0, 100)}` : "";
+        throw new HttpError(502, "provider error", `Slack files.info answered HTTP ${info.status}${why}`);
+      }
+      const file = parsed.data.file;
+      if (file.is_external) throw new HttpError(404, "not found", "the file is hosted outside Slack; its link is in the message");
+      const source = file.url_private_download ?? file.url_private;
+      if (!source || !onSlack(source, config.api_base)) throw new HttpError(502, "provider error", "Slack files.info gave no download URL on Slack");
 
-    const download = await providerFetch(source, "Slack", config.bot_token);
-    const type = download.headers.get("content-type") ?? file.mimetype ?? "application/octet-stream";
-    // Without files:read Slack answers the download with its sign-in page, not an error status.
-    const signIn = type.startsWith("text/html") && !file.mimetype?.startsWith("text/html");
-    if (!download.ok || !download.body || signIn) {
-      await download.body?.cancel();
-      throw new HttpError(502, "provider error", signIn ? "Slack answered the download with a sign-in page (does the bot token have files:read?)" : `Slack file download answered HTTP ${download.status}`);
-    }
-    return servedFile(download, type);
-  })
+      const download = await providerFetch(source, "Slack", config.bot_token);
+      const type = download.headers.get("content-type") ?? file.mimetype ?? "application/octet-stream";
+      // Without files:read Slack answers the download with its sign-in page, not an error status.
+      const signIn = type.startsWith("text/html") && !file.mimetype?.startsWith("text/html");
+      if (!download.ok || !download.body || signIn) {
+        await download.body?.cancel();
+        throw new HttpError(502, "provider error", signIn ? "Slack answered the download with a sign-in page (does the bot token have files:read?)" : `Slack file download answered HTTP ${download.status}`);
+      }
+      return servedFile(download, type);
+    },
+  )
   .onError(renderError);

@@ -1,11 +1,10 @@
-import { Hono } from "hono";
 import { z } from "zod";
-import { requireAuth, type AuthEnv } from "../http/auth";
 import { HttpError, renderError } from "../http/problem";
+import { defineRoute, router } from "../http/route";
 import { loadChannel } from "../channels/store";
 import type { TelegramConfig } from "../channels/telegram";
 import { trimSlash } from "../channels/adapter";
-import { providerFetch, servedFile } from "./media-proxy";
+import { fileResponse, providerFetch, servedFile } from "./media-proxy";
 
 /**
  * Provider media that can only be fetched with the tenant's credentials. Stored part URLs point here, so
@@ -24,29 +23,37 @@ function filePath(path: string): string {
   return segments.map(encodeURIComponent).join("/");
 }
 
-export const mediaRoutes = new Hono<AuthEnv>()
-  .use(requireAuth("api", "agent"))
-  .get("/telegram/:fileId", async (c) => {
-    const fileId = c.req.param("fileId");
-    const loaded = await loadChannel(c.env, c.get("principal").tenantId, "telegram");
-    if (!loaded) throw new HttpError(404, "not found", "telegram is not configured for this tenant");
-    const config = loaded.config as TelegramConfig;
+export const mediaRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "get", path: "/telegram/{fileId}", tags: ["Media"], access: ["api", "agent"],
+      summary: "Telegram media, proxied without the bot token",
+      request: { params: z.object({ fileId: z.string().describe("Telegram's file_id") }) },
+      responses: { 200: fileResponse("The file") },
+      errors: [502],
+    }),
+    async (c) => {
+      const fileId = c.req.valid("param").fileId;
+      const loaded = await loadChannel(c.env, c.get("principal").tenantId, "telegram");
+      if (!loaded) throw new HttpError(404, "not found", "telegram is not configured for this tenant");
+      const config = loaded.config as TelegramConfig;
 
-    const info = await providerFetch(`${trimSlash(config.api_base)}/bot${config.bot_token}/getFile?file_id=${encodeURIComponent(fileId.toWellFormed())}`, "Telegram");
-    const json: unknown = await info.json().catch(() => null);
-    const file = GetFile.safeParse(json);
-    if (!info.ok || !file.success) {
-      const refused = Refused.safeParse(json);
-      const why = refused.success && refused.data.description ? `: ${refused.data.description.slice(0, 200)}` : "";
-      throw new HttpError(502, "provider error", `Telegram getFile answered HTTP ${info.status}${why}`);
-    }
+      const info = await providerFetch(`${trimSlash(config.api_base)}/bot${config.bot_token}/getFile?file_id=${encodeURIComponent(fileId.toWellFormed())}`, "Telegram");
+      const json: unknown = await info.json().catch(() => null);
+      const file = GetFile.safeParse(json);
+      if (!info.ok || !file.success) {
+        const refused = Refused.safeParse(json);
+        const why = refused.success && refused.data.description ? `: ${refused.data.description.slice(0, 200)}` : "";
+        throw new HttpError(502, "provider error", `Telegram getFile answered HTTP ${info.status}${why}`);
+      }
 
-    const base = trimSlash(config.file_base ?? config.api_base);
-    const download = await providerFetch(`${base}/file/bot${config.bot_token}/${filePath(file.data.result.file_path)}`, "Telegram");
-    if (!download.ok || !download.body) {
-      await download.body?.cancel();
-      throw new HttpError(502, "provider error", `Telegram file download answered HTTP ${download.status}`);
-    }
-    return servedFile(download);
-  })
+      const base = trimSlash(config.file_base ?? config.api_base);
+      const download = await providerFetch(`${base}/file/bot${config.bot_token}/${filePath(file.data.result.file_path)}`, "Telegram");
+      if (!download.ok || !download.body) {
+        await download.body?.cancel();
+        throw new HttpError(502, "provider error", `Telegram file download answered HTTP ${download.status}`);
+      }
+      return servedFile(download);
+    },
+  )
   .onError(renderError);

@@ -1,20 +1,21 @@
-import { Hono } from "hono";
 import { z } from "zod";
 import { and, eq, gt, isNull } from "drizzle-orm";
-import { requireAuth, issueToken, type AuthEnv } from "../http/auth";
+import { issueToken } from "../http/auth";
 import { clientAddress, enforceLimit } from "../http/rate-limit";
 import { HttpError } from "../http/problem";
-import { jsonBody } from "../http/validate";
+import { defineRoute, json, jsonBody, router } from "../http/route";
 import { db, type Db } from "../../db/client";
 import { contacts } from "../../db/schema";
 import { checkOrigin, tenantById } from "../tenants";
+import { createContact } from "../contacts";
 import { conversationStub } from "../../objects/conversation-stub";
 import { identityHash, sha256Hex, timingSafeEqual, toBase64 } from "../../shared/crypto";
 import { newId, now } from "../../shared/ids";
 import { unwrap } from "../http/problem";
 import { assistantStub } from "../../objects/assistant";
 import { BehaviourEvent, MAX_BEHAVIOUR_EVENTS } from "../../shared/nlp/behaviour";
-import { idempotent } from "../http/idempotency";
+import { Prediction } from "../../shared/nlp/predictive";
+import { ConversationSnapshot } from "../../shared/events";
 
 export const StartSession = z.object({
   tenant_id: z.string().min(1).max(64),
@@ -25,7 +26,10 @@ export const StartSession = z.object({
   /** A returning anonymous visitor's `resume_token` from their previous session; unknown or expired ones start afresh. */
   resume_token: z.string().min(1).max(128).optional(),
   /** Contact ids are not secret (URLs, events, agent views), so they no longer resume anyone. */
-  contact_id: z.never({ error: "no longer resumes a visitor; send the resume_token from the previous session" }).optional(),
+  contact_id: z
+    .never({ error: "no longer resumes a visitor; send the resume_token from the previous session" })
+    .meta({ type: "string", deprecated: true, description: "Refused: contact ids no longer resume a visitor; send resume_token" })
+    .optional(),
   name: z.string().max(255).optional(),
   email: z.email().max(320).optional(),
 });
@@ -70,14 +74,14 @@ async function rotateResumeToken(d: Db, tenantId: string, token: string, next: {
 }
 
 /** The visitor's contact when their resume token is good, otherwise a new one; either way with a fresh token. */
-async function anonymousContact(d: Db, tenantId: string, b: Details & { resume_token?: string }): Promise<{ contactId: string; resumeToken: string }> {
+async function anonymousContact(env: Env, d: Db, tenantId: string, b: Details & { resume_token?: string }): Promise<{ contactId: string; resumeToken: string }> {
   const t = now();
   const resumeToken = newResumeToken();
   const next = { hash: await sha256Hex(resumeToken), expiresAt: t + RESUME_TOKEN_TTL_MS };
   const resumed = b.resume_token ? await rotateResumeToken(d, tenantId, b.resume_token, next, t) : undefined;
   if (resumed) return { contactId: resumed, resumeToken };
   const contactId = newId("ctc");
-  await d.insert(contacts).values({
+  await createContact(env, d, {
     id: contactId,
     tenantId,
     name: b.name ?? null,
@@ -90,69 +94,108 @@ async function anonymousContact(d: Db, tenantId: string, b: Details & { resume_t
   return { contactId, resumeToken };
 }
 
-async function signedInContact(d: Db, tenantId: string, userId: string, b: Details): Promise<string> {
+async function signedInContact(env: Env, d: Db, tenantId: string, userId: string, b: Details): Promise<string> {
   const byUser = () => d.select({ id: contacts.id }).from(contacts).where(and(eq(contacts.tenantId, tenantId), eq(contacts.externalUserId, userId))).get();
   const existing = await byUser();
   if (existing) return existing.id;
   const t = now();
   const contactId = newId("ctc");
-  await d
-    .insert(contacts)
-    .values({ id: contactId, tenantId, name: b.name ?? null, email: b.email ?? null, externalUserId: userId, createdAt: t, updatedAt: t })
-    .onConflictDoNothing();
+  await createContact(env, d, { id: contactId, tenantId, name: b.name ?? null, email: b.email ?? null, externalUserId: userId, createdAt: t, updatedAt: t });
   // Two first sessions of the same user may race; the unique index keeps one contact.
   return (await byUser())?.id ?? contactId;
 }
 
-export const widgetRoutes = new Hono<AuthEnv>()
-  .post("/session", jsonBody(StartSession), async (c) => {
-    const b = c.req.valid("json");
-    // Sessions create contacts: an unauthenticated endpoint must not let one client mint them without bound.
-    const client = clientAddress(c.req);
-    await enforceLimit(c.env.SESSION_LIMITER, `${b.tenant_id}:${client}`, "too many new sessions from this address; retry in a minute");
-    const tenant = await tenantById(c.env, b.tenant_id);
-    checkOrigin(c.env, tenant, c.req.header("origin"));
-    if (tenant.identityVerification && (!b.user_id || !b.user_hash)) throw new HttpError(401, "unauthorized", "this tenant requires user_id and user_hash");
-    if (b.user_id && b.user_hash && !timingSafeEqual(await identityHash(b.user_id, tenant.identitySecret), b.user_hash)) {
-      throw new HttpError(401, "unauthorized", "user_hash does not match user_id");
-    }
-    const d = db(c.env);
-    // Only a user id proven by its hash names a contact: a bare user id is anyone's claim, as a bare contact id
-    // was (it would hand that user's conversations to whoever types it). Unproven, the visitor is anonymous.
-    const verifiedUser = b.user_id && b.user_hash ? b.user_id : undefined;
-    const { contactId, resumeToken } = verifiedUser
-      ? { contactId: await signedInContact(d, tenant.id, verifiedUser, b), resumeToken: undefined }
-      : await anonymousContact(d, tenant.id, b);
-    const session = await issueToken(c.env, {
-      kind: "visitor",
-      sub: contactId,
-      tid: tenant.id,
-      ...(b.name ? { name: b.name } : {}),
-      ...(verifiedUser ? { uid: verifiedUser, uh: b.user_hash } : {}),
-    });
-    return c.json({ ...session, contact_id: contactId, ...(resumeToken ? { resume_token: resumeToken } : {}) }, 201);
+const tag = ["Widget"];
+
+const VisitorSession = z
+  .object({
+    token: z.string().describe("The visitor token: the bearer credential for the widget's calls and its conversation socket"),
+    expires_at: z.number(),
+    contact_id: z.string(),
+    resume_token: z.string().optional().describe("Anonymous visitors only: send it as resume_token next time to be the same visitor again; it works once"),
   })
-  .post("/events", requireAuth("visitor"), jsonBody(ReportBehaviour), async (c) => {
-    const p = c.get("principal");
-    if (p.kind !== "visitor") throw new HttpError(403, "forbidden");
-    await enforceLimit(c.env.SESSION_LIMITER, `behaviour:${p.tenantId}:${p.contactId}`, "behaviour events are limited per visitor; batch them");
-    const b = c.req.valid("json");
-    return c.json(await assistantStub(c.env, p.tenantId).behaviour(p.tenantId, p.contactId, b.events, b.lang));
-  })
-  .post("/conversations", requireAuth("visitor"), idempotent(), jsonBody(StartConversation), async (c) => {
-    const p = c.get("principal");
-    if (p.kind !== "visitor") throw new HttpError(403, "forbidden");
-    const b = c.req.valid("json");
-    const conversationId = newId("cnv");
-    const r = unwrap(
-      await conversationStub(c.env, p.tenantId, conversationId).create({
-        tenantId: p.tenantId,
-        conversationId,
-        channel: b.channel,
-        contactId: p.contactId,
-        subject: b.subject ?? null,
-        actor: { kind: "customer", id: p.contactId },
-      }),
-    );
-    return c.json(r.conversation, 201);
-  });
+  .meta({ id: "VisitorSession" });
+type VisitorSession = z.infer<typeof VisitorSession>;
+
+const BehaviourAnswer = z.object({ prediction: Prediction, greeting: z.string().nullable().describe("A proactive greeting, when the predicted intent is confident enough") }).meta({ id: "BehaviourAnswer" });
+type BehaviourAnswer = z.infer<typeof BehaviourAnswer>;
+
+export const widgetRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "post", path: "/session", tags: tag, access: "public", guard: false,
+      summary: "Start a visitor session (anonymous, resumed by resume_token, or a signed-in user proven by user_hash); limited per tenant and address",
+      request: jsonBody(StartSession),
+      responses: { 201: json(VisitorSession, "The session") },
+      errors: [401, 403, 404],
+    }),
+    async (c) => {
+      const b = c.req.valid("json");
+      // Sessions create contacts: an unauthenticated endpoint must not let one client mint them without bound.
+      const client = clientAddress(c.req);
+      await enforceLimit(c.env.SESSION_LIMITER, `${b.tenant_id}:${client}`, "too many new sessions from this address; retry in a minute");
+      const tenant = await tenantById(c.env, b.tenant_id);
+      checkOrigin(c.env, tenant, c.req.header("origin"));
+      if (tenant.identityVerification && (!b.user_id || !b.user_hash)) throw new HttpError(401, "unauthorized", "this tenant requires user_id and user_hash");
+      if (b.user_id && b.user_hash && !timingSafeEqual(await identityHash(b.user_id, tenant.identitySecret), b.user_hash)) {
+        throw new HttpError(401, "unauthorized", "user_hash does not match user_id");
+      }
+      const d = db(c.env);
+      // Only a user id proven by its hash names a contact: a bare user id is anyone's claim, as a bare contact id
+      // was (it would hand that user's conversations to whoever types it). Unproven, the visitor is anonymous.
+      const verifiedUser = b.user_id && b.user_hash ? b.user_id : undefined;
+      const { contactId, resumeToken } = verifiedUser
+        ? { contactId: await signedInContact(c.env, d, tenant.id, verifiedUser, b), resumeToken: undefined }
+        : await anonymousContact(c.env, d, tenant.id, b);
+      const session = await issueToken(c.env, {
+        kind: "visitor",
+        sub: contactId,
+        tid: tenant.id,
+        ...(b.name ? { name: b.name } : {}),
+        ...(verifiedUser ? { uid: verifiedUser, uh: b.user_hash } : {}),
+      });
+      const answer: VisitorSession = { ...session, contact_id: contactId, ...(resumeToken ? { resume_token: resumeToken } : {}) };
+      return c.json(answer, 201);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post", path: "/events", tags: tag, access: ["visitor"],
+      summary: "Report the visitor's behaviour (page, product, cart, checkout, order, help); answers with a predicted intent and greeting",
+      request: jsonBody(ReportBehaviour),
+      responses: { 200: json(BehaviourAnswer) },
+    }),
+    async (c) => {
+      const p = c.get("principal");
+      if (p.kind !== "visitor") throw new HttpError(403, "forbidden");
+      await enforceLimit(c.env.SESSION_LIMITER, `behaviour:${p.tenantId}:${p.contactId}`, "behaviour events are limited per visitor; batch them");
+      const b = c.req.valid("json");
+      const answer: BehaviourAnswer = await assistantStub(c.env, p.tenantId).behaviour(p.tenantId, p.contactId, b.events, b.lang);
+      return c.json(answer, 200);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post", path: "/conversations", tags: tag, access: ["visitor"], idempotent: true,
+      summary: "Start a conversation as the visitor",
+      request: jsonBody(StartConversation),
+      responses: { 201: json(ConversationSnapshot, "The new conversation") },
+    }),
+    async (c) => {
+      const p = c.get("principal");
+      if (p.kind !== "visitor") throw new HttpError(403, "forbidden");
+      const b = c.req.valid("json");
+      const conversationId = newId("cnv");
+      const r = unwrap(
+        await conversationStub(c.env, p.tenantId, conversationId).create({
+          tenantId: p.tenantId,
+          conversationId,
+          channel: b.channel,
+          contactId: p.contactId,
+          subject: b.subject ?? null,
+          actor: { kind: "customer", id: p.contactId },
+        }),
+      );
+      return c.json(r.conversation, 201);
+    },
+  );

@@ -1,0 +1,1 @@
+CREATE INDEX `tickets_sync` ON `tickets` (`sync_status`,`updated_at`);
