@@ -195,3 +195,28 @@ describe("rate limits", () => {
     expect((await call(`/v1/conversations/${busy.conversationId}`, { auth: t.key })).status).toBe(200);
   });
 });
+
+describe("cursor pages", () => {
+  it("walk a list in {data, next_cursor} pages with nothing repeated or skipped, and refuse a forged cursor", async () => {
+    const t = await tenant();
+    for (const n of ["a", "b", "c", "d", "e"]) await ok(call("/v1/agents", { method: "POST", auth: t.key, json: { name: n, email: `${n}@pages.test` } }), 201);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const q: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const page: { data: { email: string }[]; next_cursor: string | null } = await ok(call(`/v1/agents?limit=2${q}`, { auth: t.key }));
+      expect(page.data.length).toBeLessThanOrEqual(2);
+      seen.push(...page.data.map((a) => a.email));
+      cursor = page.next_cursor;
+      pages++;
+    } while (cursor);
+    // The test tenant comes with one agent of its own, created first.
+    expect(seen).toHaveLength(6);
+    expect(pages).toBe(3);
+    expect(seen.slice(1)).toEqual(["a", "b", "c", "d", "e"].map((n) => `${n}@pages.test`));
+    const bad = await call("/v1/agents?cursor=not-a-cursor", { auth: t.key });
+    expect(bad.status).toBe(422);
+    expect((await bad.json<{ errors: { field: string }[] }>()).errors[0]!.field).toBe("cursor");
+  });
+});

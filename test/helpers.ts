@@ -124,3 +124,14 @@ export class DeskClient {
     return new Promise((resolve) => this.waiters.push({ pred: match, resolve: resolve as never }));
   }
 }
+
+/** Polls until `pred` holds (queues and alarms run on their own time); generous, never a timing assertion. */
+export async function until<T>(f: () => Promise<T>, pred: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (pred(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not reached: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

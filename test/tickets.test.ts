@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import { call, ok, tenant, visitor } from "./helpers";
+import { call, ok, tenant, until, visitor } from "./helpers";
 import { conversationEvent, deliver, runQueue } from "./event-fixtures";
 import type { CrmStubStats } from "./connectors/stub-crm-server";
 import type { TicketView } from "../shared/tickets";
@@ -12,16 +12,6 @@ const stub = inject("crmStub");
 const realFetch = globalThis.fetch;
 
 afterEach(() => vi.restoreAllMocks());
-
-async function until<T>(f: () => Promise<T>, pred: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (pred(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not reached: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function withTickets(key: string, setup: Record<string, unknown> = {}) {
   const base = `${stub}/${crypto.randomUUID()}`;

@@ -3,7 +3,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Webhook } from "standardwebhooks";
 import { app } from "../workers/app";
-import { call, ok, tenant } from "./helpers";
+import { call, ok, tenant, until } from "./helpers";
 import { conversationEvent, deliver, runQueue } from "./event-fixtures";
 import type { DomainEvent } from "../shared/events";
 import { webhookEventOf } from "../shared/webhooks/events";
@@ -34,16 +34,6 @@ function receiver(answer: (s: Seen, n: number) => number = () => 200) {
 }
 
 afterEach(() => vi.restoreAllMocks());
-
-async function until<T>(f: () => Promise<T>, pred: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (pred(v)) return v;
-    if (Date.now() > end) throw new Error(`condition not reached: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function endpoint(key: string, json: Record<string, unknown> = {}) {
   return ok<{ id: string; secret: string; events: string[] }>(call("/v1/webhook-endpoints", { method: "POST", auth: key, json: { url: hook, events: ["*"], ...json } }), 201);

@@ -10,6 +10,7 @@ import { deskAgent } from "../../db/desk-roster";
 import { AgentStatus } from "../../shared/routing/schemas";
 import { AgentRouting, RoutingConfig } from "../../shared/routing-config";
 import { Id, newId, now } from "../../shared/ids";
+import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
 
 const Params = z.object({ id: Id });
 const Role = z.enum(["agent", "supervisor", "admin"]);
@@ -69,11 +70,19 @@ export const agentRoutes = router()
     defineRoute({
       method: "get", path: "/", tags: tag, access: ["api", "agent"],
       summary: "List agents, oldest first",
-      responses: { 200: json(z.object({ data: z.array(AgentView) })) },
+      request: { query: z.object(PageQuery) },
+      responses: { 200: json(pageOf(AgentView)) },
     }),
     async (c) => {
-      const rows = await db(c.env).select().from(agents).where(eq(agents.tenantId, c.get("principal").tenantId)).orderBy(asc(agents.createdAt)).all();
-      return c.json({ data: rows.map(toJson) }, 200);
+      const q = c.req.valid("query");
+      const rows = await db(c.env)
+        .select()
+        .from(agents)
+        .where(and(eq(agents.tenantId, c.get("principal").tenantId), afterCursor(agents.createdAt, agents.id, q.cursor, "asc")))
+        .orderBy(asc(agents.createdAt), asc(agents.id))
+        .limit(q.limit + 1)
+        .all();
+      return c.json(page(rows, q.limit, (r) => ({ at: r.createdAt, id: r.id }), toJson), 200);
     },
   )
   .openapi(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { HttpError } from "../http/problem";
 import { defineRoute, json, jsonBody, noContent, router } from "../http/route";
 import { forgetApiKey } from "../http/auth";
@@ -8,14 +8,14 @@ import { db } from "../../db/client";
 import { apiKeys } from "../../db/schema";
 import { SCOPES, Scope, covers } from "../../shared/api-scopes";
 import { Id, now } from "../../shared/ids";
+import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
 
 export const CreateApiKey = z.object({
   name: z.string().min(1).max(100),
   scopes: z.array(Scope).min(1).max(SCOPES.length),
 });
 export const ApiKeysQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^\d+:[A-Za-z0-9_]+$/, "opaque cursor from a previous page").optional(),
+  ...PageQuery,
 });
 const Params = z.object({ id: Id });
 
@@ -29,7 +29,7 @@ export const ApiKeyView = z
     revoked_at: z.int().nullable(),
   })
   .meta({ id: "ApiKey" });
-const ApiKeyPage = z.object({ data: z.array(ApiKeyView), next_cursor: z.string().nullable() });
+const ApiKeyPage = pageOf(ApiKeyView);
 
 type Row = typeof apiKeys.$inferSelect;
 
@@ -82,15 +82,14 @@ export const apiKeyRoutes = router()
     }),
     async (c) => {
       const q = c.req.valid("query");
-      const filters = [eq(apiKeys.tenantId, c.get("principal").tenantId)];
-      if (q.cursor) {
-        const [at, id] = q.cursor.split(":") as [string, string];
-        filters.push(or(gt(apiKeys.createdAt, Number(at)), and(eq(apiKeys.createdAt, Number(at)), gt(apiKeys.id, id)))!);
-      }
-      const rows = await db(c.env).select().from(apiKeys).where(and(...filters)).orderBy(asc(apiKeys.createdAt), asc(apiKeys.id)).limit(q.limit + 1).all();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return c.json({ data: page.map(view), next_cursor: rows.length > q.limit && last ? `${last.createdAt}:${last.id}` : null }, 200);
+      const rows = await db(c.env)
+        .select()
+        .from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, c.get("principal").tenantId), afterCursor(apiKeys.createdAt, apiKeys.id, q.cursor, "asc")))
+        .orderBy(asc(apiKeys.createdAt), asc(apiKeys.id))
+        .limit(q.limit + 1)
+        .all();
+      return c.json(page(rows, q.limit, (r) => ({ at: r.createdAt, id: r.id }), view), 200);
     },
   )
   .openapi(

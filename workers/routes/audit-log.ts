@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { and, desc, eq, gte, lt, lte, or } from "drizzle-orm";
+import { and, desc, eq, gte, lte } from "drizzle-orm";
 import { HttpError } from "../http/problem";
 import { defineRoute, json, router } from "../http/route";
 import { db } from "../../db/client";
 import { auditLog } from "../../db/schema";
+import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
 
 export const AuditLogQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^\d+:[A-Za-z0-9_]+$/, "opaque cursor from a previous page").optional(),
+  ...PageQuery,
   actor_id: z.string().min(1).max(128).optional(),
   action: z.string().min(1).max(300).optional().describe('Exact, e.g. "PUT /v1/channels/{name}"'),
   target: z.string().min(1).max(300).optional(),
@@ -27,7 +27,7 @@ export const AuditEntry = z
     changes: z.unknown().describe("The JSON body sent, secrets shown as ••••; large bodies by their fields only"),
   })
   .meta({ id: "AuditEntry" });
-const AuditPage = z.object({ data: z.array(AuditEntry), next_cursor: z.string().nullable() });
+const AuditPage = pageOf(AuditEntry);
 
 type Row = typeof auditLog.$inferSelect;
 
@@ -60,13 +60,13 @@ export const auditLogRoutes = router().openapi(
     if (q.target) filters.push(eq(auditLog.target, q.target));
     if (q.since !== undefined) filters.push(gte(auditLog.at, q.since));
     if (q.until !== undefined) filters.push(lte(auditLog.at, q.until));
-    if (q.cursor) {
-      const [at, id] = q.cursor.split(":") as [string, string];
-      filters.push(or(lt(auditLog.at, Number(at)), and(eq(auditLog.at, Number(at)), lt(auditLog.id, id)))!);
-    }
-    const rows = await db(c.env).select().from(auditLog).where(and(...filters)).orderBy(desc(auditLog.at), desc(auditLog.id)).limit(q.limit + 1).all();
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return c.json({ data: page.map(view), next_cursor: rows.length > q.limit && last ? `${last.at}:${last.id}` : null }, 200);
+    const rows = await db(c.env)
+      .select()
+      .from(auditLog)
+      .where(and(...filters, afterCursor(auditLog.at, auditLog.id, q.cursor, "desc")))
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(q.limit + 1)
+      .all();
+    return c.json(page(rows, q.limit, (r) => ({ at: r.at, id: r.id }), view), 200);
   },
 );

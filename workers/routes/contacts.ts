@@ -12,7 +12,7 @@ import { ChannelName } from "../../shared/message";
 import { ConversationStatus } from "../../shared/conversation-state";
 import { Sentiment } from "../../shared/nlp/sentiment";
 import { Order, OrdersSource } from "../../shared/orders";
-import { ContactField } from "../../shared/events";
+import { ContactField, ContactSnapshot } from "../../shared/events";
 import { Id, now } from "../../shared/ids";
 
 const Params = z.object({ id: Id });
@@ -34,15 +34,8 @@ const ContactValue = z.object({ id: z.string(), tier: z.string(), lifetime_value
 
 const Seen = { conversation_id: z.string(), at: z.number() };
 
-export const ContactProfile = z
-  .object({
-    id: z.string(),
-    name: z.string().nullable(),
-    email: z.string().nullable(),
-    phone: z.string().nullable(),
-    external_user_id: z.string().nullable(),
-    tier: z.string(),
-    lifetime_value: z.number(),
+export const ContactProfile = ContactSnapshot.omit({ created_at: true, updated_at: true })
+  .extend({
     identities: z.array(z.object({ channel: z.string(), external_id: z.string() })),
     conversations: z.array(z.object({ id: z.string(), channel: ChannelName, status: ConversationStatus, updated_at: z.number() })).describe("Newest first, up to 100"),
     last_intents: z.array(z.object({ ...Seen, intent: z.string(), confidence: z.number(), provider: z.string() })),

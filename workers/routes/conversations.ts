@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { authenticate, type Principal } from "../http/auth";
 import { HttpError, invalidField, unwrap } from "../http/problem";
 import { defineRoute, json, jsonBody, router } from "../http/route";
@@ -23,6 +23,7 @@ import { identityHash, timingSafeEqual } from "../../shared/crypto";
 import { loadSettings } from "../../objects/analytics-settings";
 import { slThreshold } from "../../shared/analytics/settings";
 import { ConversationLive, conversationLive } from "../../shared/analytics/live";
+import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
 
 /** Agent assist reads the customer's latest message among this many recent ones. */
 const ASSIST_LOOKBACK = 50;
@@ -63,8 +64,7 @@ export const ListQuery = z.object({
   channel: ChannelName.optional(),
   assignee_id: z.string().optional(),
   contact_id: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^\d+:[A-Za-z0-9_]+$/, "opaque cursor from a previous page").optional(),
+  ...PageQuery,
 });
 
 export const HistoryQuery = z.object({
@@ -101,7 +101,7 @@ async function stubFor(env: Env, p: Principal, id: string) {
 
 const tag = ["Conversations"];
 
-const ConversationPage = z.object({ data: z.array(ConversationSnapshot), next_cursor: z.string().nullable() }).meta({ id: "ConversationPage" });
+const ConversationPage = pageOf(ConversationSnapshot).meta({ id: "ConversationPage" });
 const MessagePage = z
   .object({
     data: z.array(StandardMessage),
@@ -204,20 +204,14 @@ export const conversationRoutes = router()
       if (q.channel) filters.push(eq(conversations.channel, q.channel));
       if (q.assignee_id) filters.push(eq(conversations.assigneeId, q.assignee_id));
       if (q.contact_id) filters.push(eq(conversations.contactId, q.contact_id));
-      if (q.cursor) {
-        const [at, id] = q.cursor.split(":") as [string, string];
-        filters.push(or(lt(conversations.updatedAt, Number(at)), and(eq(conversations.updatedAt, Number(at)), lt(conversations.id, id)))!);
-      }
       const rows = await db(c.env)
         .select()
         .from(conversations)
-        .where(and(...filters))
+        .where(and(...filters, afterCursor(conversations.updatedAt, conversations.id, q.cursor, "desc")))
         .orderBy(desc(conversations.updatedAt), desc(conversations.id))
         .limit(q.limit + 1)
         .all();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return c.json({ data: page.map(indexed), next_cursor: rows.length > q.limit && last ? `${last.updatedAt}:${last.id}` : null }, 200);
+      return c.json(page(rows, q.limit, (r) => ({ at: r.updatedAt, id: r.id }), indexed), 200);
     },
   )
   .openapi(

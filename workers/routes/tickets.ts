@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { and, desc, eq, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { HttpError, invalidField } from "../http/problem";
 import { defineRoute, json, jsonBody, router } from "../http/route";
 import type { Principal } from "../http/auth";
@@ -11,6 +11,7 @@ import { openCrm } from "../../connectors/crm-config";
 import { ConversationIdPattern, conversationStub } from "../../objects/conversation-stub";
 import { TICKET_EDITABLE, TicketPriority, TicketStatus, TicketView, type TicketField } from "../../shared/tickets";
 import { Id, newId, now } from "../../shared/ids";
+import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
 
 const Subject = z.string().trim().min(1).max(300);
 const DueAt = z.int().nonnegative().describe("Epoch milliseconds");
@@ -30,8 +31,7 @@ export const UpdateTicket = z
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: `change at least one of ${TICKET_EDITABLE.join(", ")}` });
 
 export const TicketsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^\d+:[A-Za-z0-9_]+$/, "opaque cursor from a previous page").optional(),
+  ...PageQuery,
   status: TicketStatus.optional(),
   priority: TicketPriority.optional(),
   assignee_id: Id.optional(),
@@ -39,7 +39,7 @@ export const TicketsQuery = z.object({
 });
 
 const Params = z.object({ id: z.string().regex(/^tkt_[a-f0-9]{32}$/, "no such ticket") });
-const TicketPage = z.object({ data: z.array(TicketView), next_cursor: z.string().nullable() });
+const TicketPage = pageOf(TicketView);
 
 function actorOf(p: Principal): { kind: "agent" | "api"; id: string } {
   if (p.kind === "agent") return { kind: "agent", id: p.agentId };
@@ -167,14 +167,14 @@ export const ticketRoutes = router()
       if (q.priority) filters.push(eq(tickets.priority, q.priority));
       if (q.assignee_id) filters.push(eq(tickets.assigneeId, q.assignee_id));
       if (q.conversation_id) filters.push(eq(tickets.conversationId, q.conversation_id));
-      if (q.cursor) {
-        const [at, id] = q.cursor.split(":") as [string, string];
-        filters.push(or(lt(tickets.updatedAt, Number(at)), and(eq(tickets.updatedAt, Number(at)), lt(tickets.id, id)))!);
-      }
-      const rows = await db(c.env).select().from(tickets).where(and(...filters)).orderBy(desc(tickets.updatedAt), desc(tickets.id)).limit(q.limit + 1).all();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return c.json({ data: page.map(ticketView), next_cursor: rows.length > q.limit && last ? `${last.updatedAt}:${last.id}` : null }, 200);
+      const rows = await db(c.env)
+        .select()
+        .from(tickets)
+        .where(and(...filters, afterCursor(tickets.updatedAt, tickets.id, q.cursor, "desc")))
+        .orderBy(desc(tickets.updatedAt), desc(tickets.id))
+        .limit(q.limit + 1)
+        .all();
+      return c.json(page(rows, q.limit, (r) => ({ at: r.updatedAt, id: r.id }), ticketView), 200);
     },
   )
   .openapi(

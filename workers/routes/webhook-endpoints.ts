@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { and, asc, eq, gt, or } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { HttpError, invalidField } from "../http/problem";
 import { defineRoute, json, jsonBody, noContent, router } from "../http/route";
 import { db } from "../../db/client";
@@ -12,6 +12,7 @@ import { seal } from "../../shared/sealing";
 import { toBase64 } from "../../shared/crypto";
 import { newId, now } from "../../shared/ids";
 import { DeliveryPage, DeliveryState, DeliveryView, EndpointHealth } from "../../shared/webhooks/delivery";
+import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
 
 /** How long a rotated-out secret keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 3_600_000;
@@ -23,10 +24,7 @@ export const CreateWebhookEndpoint = z.object({ url: Url, events: Events, descri
 export const UpdateWebhookEndpoint = z
   .object({ url: Url.optional(), events: Events.optional(), description: z.string().max(500).nullable().optional(), enabled: z.boolean().optional() })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: "change at least one of url, events, description, enabled" });
-export const WebhookEndpointsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().regex(/^\d+:[A-Za-z0-9_]+$/, "opaque cursor from a previous page").optional(),
-});
+export const WebhookEndpointsQuery = z.object(PageQuery);
 export const DeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().regex(/^\d+$/, "opaque cursor from a previous page").optional(),
@@ -50,7 +48,7 @@ export const WebhookEndpointView = z
   })
   .meta({ id: "WebhookEndpoint" });
 const EndpointWithHealth = WebhookEndpointView.extend(EndpointHealth.shape).meta({ id: "WebhookEndpointWithHealth" });
-const EndpointPage = z.object({ data: z.array(WebhookEndpointView), next_cursor: z.string().nullable() });
+const EndpointPage = pageOf(WebhookEndpointView);
 const Secret = z.string().describe("whsec_…: the key that signs deliveries; shown only here");
 
 type Row = typeof webhookEndpoints.$inferSelect;
@@ -117,15 +115,14 @@ export const webhookEndpointRoutes = router()
     async (c) => {
       const tenantId = c.get("principal").tenantId;
       const q = c.req.valid("query");
-      const filters = [eq(webhookEndpoints.tenantId, tenantId)];
-      if (q.cursor) {
-        const [at, id] = q.cursor.split(":") as [string, string];
-        filters.push(or(gt(webhookEndpoints.createdAt, Number(at)), and(eq(webhookEndpoints.createdAt, Number(at)), gt(webhookEndpoints.id, id)))!);
-      }
-      const rows = await db(c.env).select().from(webhookEndpoints).where(and(...filters)).orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id)).limit(q.limit + 1).all();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return c.json({ data: page.map(view), next_cursor: rows.length > q.limit && last ? `${last.createdAt}:${last.id}` : null }, 200);
+      const rows = await db(c.env)
+        .select()
+        .from(webhookEndpoints)
+        .where(and(eq(webhookEndpoints.tenantId, tenantId), afterCursor(webhookEndpoints.createdAt, webhookEndpoints.id, q.cursor, "asc")))
+        .orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id))
+        .limit(q.limit + 1)
+        .all();
+      return c.json(page(rows, q.limit, (r) => ({ at: r.createdAt, id: r.id }), view), 200);
     },
   )
   .openapi(
