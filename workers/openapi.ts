@@ -8,7 +8,14 @@ type Generated = { getOpenAPI31Document(config: Parameters<OpenAPIHono["getOpenA
  * The OpenAPI 3.1 document, generated from the routes' own definitions (workers/http/route.ts): the app's registry
  * holds every mounted route group's operations, so there is no second list to keep.
  */
-export function openApiDocument(app: Generated, serverUrl: string) {
+type Document = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
+
+/** The routes do not change while an isolate lives: the document is generated once per origin it is served under. */
+const generated = new Map<string, Document>();
+
+export function openApiDocument(app: Generated, serverUrl: string): Document {
+  const known = generated.get(serverUrl);
+  if (known) return known;
   const doc = app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
@@ -26,5 +33,6 @@ export function openApiDocument(app: Generated, serverUrl: string) {
       for (const requirement of op.security ?? []) if (requirement.apiKey) requirement.apiKey = [scopeFor(method, path)];
     }
   }
+  if (generated.size < 8) generated.set(serverUrl, doc);
   return doc;
 }
