@@ -1,4 +1,5 @@
 import type { AgentRouting } from "../shared/routing-config";
+import type { WidgetConfig } from "../shared/widget-config";
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
 
 /** D1: what is queried across conversations. Every row carries tenant_id; every query filters by it. */
@@ -11,6 +12,8 @@ export const tenants = sqliteTable("tenants", {
   allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default([]),
   /** The tenant's CRM customer lookup (R2.1), AES-GCM sealed like channel credentials: {url, token}. */
   crmLookup: text("crm_lookup"),
+  /** Widget branding and behaviour (shared/widget-config.ts), public: served to anyone who embeds the widget. */
+  widget: text("widget", { mode: "json" }).$type<WidgetConfig>(),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -42,9 +45,78 @@ export const agents = sqliteTable(
     /** Routing profile (shared/routing/schemas.ts Agent): skills with proficiency, teams, languages, capacity. */
     routing: text("routing", { mode: "json" }).$type<AgentRouting>(),
     csat: real("csat"),
+    /** PBKDF2-SHA256 (shared/password.ts format); null until a password is set, then magic links still work. */
+    passwordHash: text("password_hash"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("agents_email").on(t.tenantId, t.email)],
+);
+
+/**
+ * Console sign-in sessions. Each refresh rotates the token; the family id ties rotations together so a reused
+ * (stolen) refresh token revokes the whole family. Only SHA-256 hashes of tokens are stored.
+ */
+export const agentSessions = sqliteTable(
+  "agent_sessions",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    agentId: text("agent_id").notNull(),
+    familyId: text("family_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    /** Set when this token was exchanged for its successor; presenting it again is reuse. */
+    rotatedAt: integer("rotated_at"),
+    revokedAt: integer("revoked_at"),
+    userAgent: text("user_agent"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("agent_sessions_token").on(t.tokenHash), index("agent_sessions_family").on(t.familyId), index("agent_sessions_agent").on(t.tenantId, t.agentId)],
+);
+
+/** One-time sign-in codes (hashed), short-lived; consumed on first use. */
+export const agentMagicLinks = sqliteTable(
+  "agent_magic_links",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    agentId: text("agent_id").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("agent_magic_links_agent").on(t.tenantId, t.agentId)],
+);
+
+/** Saved replies agents insert from the console; `shortcut` is typed after "/" in the composer. */
+export const cannedResponses = sqliteTable(
+  "canned_responses",
+  {
+    id: text("id").notNull(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    shortcut: text("shortcut").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    language: text("language"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("canned_responses_shortcut").on(t.tenantId, t.shortcut)],
+);
+
+/** Private notes on a conversation: agents and supervisors see them, the customer never does. */
+export const conversationNotes = sqliteTable(
+  "conversation_notes",
+  {
+    id: text("id").notNull(),
+    tenantId: text("tenant_id").notNull().references(() => tenants.id),
+    conversationId: text("conversation_id").notNull(),
+    authorId: text("author_id").notNull(),
+    authorName: text("author_name").notNull(),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("conversation_notes_conversation").on(t.tenantId, t.conversationId, t.createdAt)],
 );
 
 export const contacts = sqliteTable(

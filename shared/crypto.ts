@@ -12,15 +12,21 @@ export function toBase64(buf: ArrayBuffer | Uint8Array): string {
   return btoa(s);
 }
 
-export function fromBase64(s: string): Uint8Array {
+export function fromBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
 }
 
+/**
+ * The DOM library (the web pages import these helpers through the typed client) types BufferSource as
+ * ArrayBuffer-backed only; nothing here ever holds a SharedArrayBuffer, so the view is passed as is.
+ */
+const source = (data: string | Uint8Array) => (typeof data === "string" ? enc.encode(data) : data) as Uint8Array<ArrayBuffer>;
+
 export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", typeof data === "string" ? enc.encode(data) : data));
+  return toHex(await crypto.subtle.digest("SHA-256", source(data)));
 }
 
 export async function hmac(
@@ -30,12 +36,12 @@ export async function hmac(
 ): Promise<Uint8Array> {
   const k = await crypto.subtle.importKey(
     "raw",
-    typeof key === "string" ? enc.encode(key) : key,
+    source(key),
     { name: "HMAC", hash: algorithm },
     false,
     ["sign"],
   );
-  return new Uint8Array(await crypto.subtle.sign("HMAC", k, typeof data === "string" ? enc.encode(data) : data));
+  return new Uint8Array(await crypto.subtle.sign("HMAC", k, source(data)));
 }
 
 /** Constant-time equality for secrets and signatures; length leaks nothing a caller does not already know. */

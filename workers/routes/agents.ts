@@ -59,7 +59,7 @@ export const agentRoutes = router()
     async (c) => {
       const tenantId = c.get("principal").tenantId;
       const b = c.req.valid("json");
-      const row: Row = { id: newId("agt"), tenantId, name: b.name, email: b.email, role: b.role, routing: b.routing ?? null, csat: null, createdAt: now() };
+      const row: Row = { id: newId("agt"), tenantId, name: b.name, email: b.email, role: b.role, routing: b.routing ?? null, csat: null, passwordHash: null, createdAt: now() };
       const inserted = await db(c.env).insert(agents).values(row).onConflictDoNothing().returning();
       if (inserted.length === 0) throw new HttpError(409, "conflict", `an agent with e-mail ${b.email} already exists`);
       await deskStub(c.env, tenantId).upsertAgent(tenantId, deskAgent(row));
