@@ -14,6 +14,7 @@ interface __BaseEnv_Env {
 	API_LIMITER: RateLimit;
 	VISITOR_LIMITER: RateLimit;
 	IP_LIMITER: RateLimit;
+	LOGIN_LIMITER: RateLimit;
 	ALLOWED_ORIGINS: "http://localhost:8787,http://127.0.0.1:8787";
 	PUBLIC_URL: "http://localhost:8787";
 	ENVIRONMENT: "development";

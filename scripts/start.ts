@@ -3,7 +3,6 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { DEMO_ENTRIES, DEMO_LINKS } from "./demo-knowledge.ts";
-import { buildSdk } from "./build-sdk.ts";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -54,10 +53,16 @@ async function waitForHealth(deadline: number): Promise<void> {
   throw new Error(`wrangler dev did not answer on ${BASE} in time`);
 }
 
-/** Idempotent: a second `npm start` finds the tenant and agents and reuses the key saved locally. */
-async function seed(adminToken: string): Promise<{ apiKey: string; agents: { id: string; name: string; token: string }[] }> {
-  const saved = existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, "utf8")) as { apiKey: string }) : null;
+type DemoAgent = { id: string; name: string; email: string; role: string; magicLink: string };
+
+/**
+ * Idempotent: a second `npm start` finds the tenant and agents and reuses the key and password saved locally
+ * (.edgedesk/demo.json, readable only by this user). The demo password is random per machine, never a constant.
+ */
+async function seed(adminToken: string): Promise<{ apiKey: string; password: string; agents: DemoAgent[] }> {
+  const saved = existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, "utf8")) as { apiKey?: string; password?: string }) : null;
   let apiKey = saved?.apiKey;
+  const password = saved?.password ?? randomBytes(9).toString("base64url");
   const created = await api("/v1/admin/tenants", adminToken, { id: DEMO_TENANT, name: "Demo Shop", allowed_origins: [BASE, `http://localhost:${PORT}`] });
   if (created.status === 201) apiKey = created.json.api_key;
   else if (created.status !== 409) throw new Error(`creating the demo tenant failed: ${JSON.stringify(created.json)}`);
@@ -65,20 +70,33 @@ async function seed(adminToken: string): Promise<{ apiKey: string; agents: { id:
     apiKey = (await api(`/v1/admin/tenants/${DEMO_TENANT}/api-keys`, adminToken, {})).json.api_key;
   }
   mkdirSync(".edgedesk", { recursive: true });
-  writeFileSync(STATE_FILE, JSON.stringify({ apiKey }, null, 2), { mode: 0o600 });
+  writeFileSync(STATE_FILE, JSON.stringify({ apiKey, password }, null, 2), { mode: 0o600 });
   const roster = [
     { name: "Ada Agent", email: "ada@demo.test", role: "agent" },
     { name: "Sam Supervisor", email: "sam@demo.test", role: "supervisor" },
+    { name: "Alex Admin", email: "alex@demo.test", role: "admin" },
   ];
-  for (const a of roster) await api("/v1/agents", apiKey!, a);
-  const listed = (await api("/v1/agents", apiKey!)).json.data as { id: string; name: string; email: string }[];
-  const agents = [];
+  for (const a of roster) await api("/v1/agents", apiKey!, { ...a, password });
+  const listed = (await api("/v1/agents", apiKey!)).json.data as { id: string; name: string; email: string; role: string }[];
+  const agents: DemoAgent[] = [];
   for (const a of listed.filter((x) => roster.some((r) => r.email === x.email))) {
-    agents.push({ id: a.id, name: a.name, token: (await api(`/v1/agents/${a.id}/token`, apiKey!, {})).json.token as string });
+    const set = await api(`/v1/agents/${a.id}/password`, apiKey!, { password }, "PUT");
+    if (set.status !== 204) throw new Error(`setting ${a.name}'s password failed: ${JSON.stringify(set.json)}`);
+    const link = await api(`/v1/agents/${a.id}/magic-link`, apiKey!, {});
+    agents.push({ id: a.id, name: a.name, email: a.email, role: a.role, magicLink: link.json.url as string });
   }
+  const branded = await api("/v1/tenant", apiKey!, { widget: DEMO_WIDGET }, "PATCH");
+  if (branded.status !== 200) throw new Error(`branding the demo widget failed: ${JSON.stringify(branded.json)}`);
   await seedKnowledge(apiKey!);
-  return { apiKey: apiKey!, agents };
+  return { apiKey: apiKey!, password, agents };
 }
+
+const DEMO_WIDGET = {
+  color: "#0f766e",
+  title: "Demo Shop support",
+  greeting: { en: "Hi! Questions about an order, shipping or returns? We're here.", zh: "您好！关于订单、配送或退货的问题，我们随时为您解答。" },
+  prechat: { enabled: false },
+};
 
 /** The demo's bot answers from a small knowledge base; a second start finds the entries (409) and keeps them. */
 async function seedKnowledge(apiKey: string): Promise<void> {
@@ -94,9 +112,6 @@ log("applying D1 migrations (local)");
 const migrate = spawnSync(wrangler, ["d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env: { ...process.env, CI: "1" } });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-log("bundling sdk/ into public/sdk.js");
-await buildSdk();
-
 log(`starting wrangler dev on ${BASE}`);
 const dev = spawn(wrangler, ["dev", "--ip", "127.0.0.1", "--port", String(PORT)], { stdio: ["ignore", "inherit", "inherit"] });
 const stop = () => dev.kill("SIGINT");
@@ -106,15 +121,16 @@ dev.on("exit", (code) => process.exit(code ?? 0));
 
 await waitForHealth(Date.now() + 90_000);
 const demo = await seed(vars.ADMIN_TOKEN!);
-const agentLines = demo.agents.map((a) => `    ${a.name.padEnd(16)} ${BASE}/console.html#token=${a.token}`).join("\n");
+const agentLines = demo.agents.map((a) => `    ${a.name.padEnd(15)} ${a.email.padEnd(16)} ${a.role.padEnd(11)} one-time link: ${a.magicLink}`).join("\n");
 process.stdout.write(`
   edgedesk is running.
 
-  Demo tenant   ${DEMO_TENANT}
-  API key       ${demo.apiKey}
-  Widget demo   ${BASE}/?tenant=${DEMO_TENANT}
-  Agent views
+  Widget demo   ${BASE}/                 (a shop page embedding ${BASE}/widget.js for ${DEMO_TENANT})
+  Console       ${BASE}/console          (agents)
+  Dashboard     ${BASE}/dashboard        (supervisors and admins: live, history, admin)
+  Sign in       workspace ${DEMO_TENANT}, password ${demo.password}
 ${agentLines}
-  API           ${BASE}/v1  (try: curl -H "authorization: Bearer ${demo.apiKey}" ${BASE}/v1/conversations)
+  API key       ${demo.apiKey}
+  API           ${BASE}/v1  (reference: ${BASE}/docs; try: curl -H "authorization: Bearer ${demo.apiKey}" ${BASE}/v1/conversations)
 
 `);

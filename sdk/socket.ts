@@ -267,6 +267,8 @@ abstract class ReconnectingSocket<In extends { type: string }, Out extends { typ
 
 export type ConversationSocketOptions = SocketOptions & {
   conversationId: string;
+  /** The first connection resumes after this seq: the app already holds the messages up to it (from `GET …/messages`). */
+  afterSeq?: number;
   /** Validates each frame, e.g. `(f) => ServerFrame.parse(f)` from shared/protocol.ts; frames that throw are dropped. */
   parse?: (raw: unknown) => ServerFrame;
 };
@@ -286,6 +288,7 @@ export class ConversationSocket extends ReconnectingSocket<ServerFrame, ClientFr
 
   constructor(protected override readonly opts: ConversationSocketOptions) {
     super(opts, `/v1/conversations/${encodeURIComponent(opts.conversationId)}/ws`, (code) => code === IDENTITY_FAILED);
+    this.resume.lastSeq = opts.afterSeq ?? 0;
   }
 
   /** The highest seq the app has seen. */

@@ -21,6 +21,7 @@ export const RESOURCES = [
   "media",
   "audit",
   "api_keys",
+  "canned_responses",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -31,11 +32,21 @@ export type Scope = z.infer<typeof Scope>;
 /** What one request needs: a concrete read or write scope, or `*` for a path no resource covers. */
 export type RequiredScope = `${Resource}:${"read" | "write"}` | "*";
 
+/**
+ * What an admin-role agent may do on routes otherwise open to API keys only: the tenant's configuration (settings,
+ * channels, routing, bot, knowledge base, NLP, analytics settings and surveys, webhooks, API keys, agents, audit).
+ * Conversations, contacts, tickets and media stay with integrations' keys.
+ */
+export const ADMIN_AGENT_SCOPES: readonly Scope[] = (
+  ["tenant", "channels", "routing", "bot", "kb", "nlp", "analytics", "webhooks", "api_keys", "agents", "audit"] as const satisfies readonly Resource[]
+).map((r) => `${r}:*` as const);
+
 /** The first path segment after /v1/ that names each resource, where it differs from the resource's name. */
 const SEGMENT: Record<string, Resource> = {
   "webhook-endpoints": "webhooks",
   "audit-log": "audit",
   "api-keys": "api_keys",
+  "canned-responses": "canned_responses",
 };
 
 const isResource = (s: string): s is Resource => (RESOURCES as readonly string[]).includes(s);

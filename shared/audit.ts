@@ -5,7 +5,7 @@
  */
 
 /** Route groups where every change is configuration. */
-const GROUPS = ["/v1/tenant", "/v1/channels", "/v1/kb/entries", "/v1/kb/links", "/v1/webhook-endpoints", "/v1/api-keys", "/v1/admin/tenants"];
+const GROUPS = ["/v1/tenant", "/v1/channels", "/v1/kb/entries", "/v1/kb/links", "/v1/webhook-endpoints", "/v1/api-keys", "/v1/admin/tenants", "/v1/canned-responses"];
 
 /** Single configuration routes in groups that otherwise handle data or computation. */
 const ROUTES = new Set([

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** The one id generator: a short type prefix makes ids self-describing in logs and URLs. */
-export type IdPrefix = "ten" | "key" | "agt" | "ctc" | "cnv" | "msg" | "evt" | "ptc" | "kb" | "kbl" | "whe" | "req" | "aud" | "tkt";
+export type IdPrefix = "ten" | "key" | "agt" | "ctc" | "cnv" | "msg" | "evt" | "ptc" | "kb" | "kbl" | "whe" | "req" | "aud" | "tkt" | "cnd" | "nte" | "ses";
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${crypto.randomUUID().replaceAll("-", "")}`;

@@ -41,3 +41,31 @@ export function widgetConfig(stored: unknown): WidgetConfig {
   const parsed = WidgetConfig.safeParse(stored ?? {});
   return parsed.success ? parsed.data : WidgetConfig.parse({});
 }
+
+const field = WidgetConfig.shape;
+const prechat = field.prechat.removeDefault().shape;
+
+/**
+ * A change to the stored config: only the fields sent, without defaults (a default here would overwrite what the
+ * tenant set before). `greeting` and `prechat` merge field by field; `prechat.fields` is replaced as a whole.
+ */
+export const WidgetConfigPatch = z.object({
+  color: field.color.removeDefault().optional(),
+  title: field.title,
+  avatar_url: field.avatar_url,
+  greeting: field.greeting.removeDefault().optional(),
+  prechat: z.object({ enabled: prechat.enabled.removeDefault().optional(), fields: prechat.fields.removeDefault().optional() }).optional(),
+  language: field.language.removeDefault().optional(),
+  position: field.position.removeDefault().optional(),
+} satisfies Record<keyof WidgetConfig, z.ZodType>);
+export type WidgetConfigPatch = z.infer<typeof WidgetConfigPatch>;
+
+export function mergeWidgetConfig(stored: WidgetConfig, patch: WidgetConfigPatch): WidgetConfig {
+  const { greeting, prechat: prechatPatch, ...rest } = patch;
+  return WidgetConfig.parse({
+    ...stored,
+    ...rest,
+    greeting: { ...stored.greeting, ...greeting },
+    prechat: { ...stored.prechat, ...prechatPatch },
+  });
+}

@@ -33,6 +33,10 @@ import { apiKeyRoutes } from "./routes/api-keys";
 import { auditLogRoutes } from "./routes/audit-log";
 import { audit } from "./http/audit";
 import { docsRoutes } from "./routes/docs";
+import { cannedResponseRoutes } from "./routes/canned-responses";
+import { noteRoutes } from "./routes/notes";
+import { mediaUploadRoutes } from "./routes/media-uploads";
+import { authRoutes } from "./routes/auth";
 
 /** JSON bodies above this are refused before they are read; attachments travel by URL, not inline. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -42,6 +46,19 @@ export const MAX_BODY_BYTES = 256 * 1024;
  * answers in its own format; no route of ours needs more than a short query and a token.
  */
 export const MAX_URL_BYTES = 8 * 1024;
+
+const jsonBodyLimit = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new HttpError(413, "payload too large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
+  },
+});
+
+/**
+ * Uploads are the one raw-bytes body: their route counts the stream against its own limit (MAX_UPLOAD_BYTES) as
+ * it reads it, instead of this middleware buffering a second copy first.
+ */
+const UPLOAD_PATH = "/v1/media/uploads";
 
 /** The app itself: its OpenAPI registry collects every mounted route group's definitions. */
 const root = new OpenAPIHono<AuthEnv>();
@@ -72,18 +89,12 @@ export const app = root
       maxAge: 600,
     }),
   )
-  .use(
-    "/v1/*",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: () => {
-        throw new HttpError(413, "payload too large", `request bodies are limited to ${MAX_BODY_BYTES} bytes`);
-      },
-    }),
-  )
+  .use("/v1/*", (c, next) => (c.req.method === "POST" && c.req.path === UPLOAD_PATH ? next() : jsonBodyLimit(c, next)))
   .use("/v1/*", audit)
   .route("/v1/conversations", conversationRoutes)
+  .route("/v1/conversations", noteRoutes)
   .route("/v1/widget", widgetRoutes)
+  .route("/v1/auth", authRoutes)
   .route("/v1/agents", agentRoutes)
   .route("/v1/tenant", tenantRoutes)
   .route("/v1/admin", adminRoutes)
@@ -91,6 +102,7 @@ export const app = root
   .route("/v1/contacts", contactRoutes)
   .route("/v1/routing", routingRoutes)
   .route("/v1/media/files", mediaFileRoutes)
+  .route(UPLOAD_PATH, mediaUploadRoutes)
   .route("/v1/media", mediaRoutes)
   .route("/v1/media/whatsapp", whatsappMediaRoutes)
   .route("/v1/media/wechat", wechatMediaRoutes)
@@ -103,6 +115,7 @@ export const app = root
   .route("/v1/webhook-endpoints", webhookEndpointRoutes)
   .route("/v1/tickets", ticketRoutes)
   .route("/v1/api-keys", apiKeyRoutes)
+  .route("/v1/canned-responses", cannedResponseRoutes)
   .route("/v1/audit-log", auditLogRoutes)
   .route("/webhooks", webhookRoutes)
   .route("/docs", docsRoutes)

@@ -18,7 +18,10 @@ export const PENDING_BLOB_URL = "https://pending.invalid/blob";
 
 const KEY = /^tenant=([A-Za-z0-9][A-Za-z0-9_.:-]{0,127})\/([a-z]{1,20})\/([0-9a-f]{64})$/;
 
-export function blobKey(tenantId: string, channel: ChannelName, sha256: string): string {
+/** The key segment, in place of a channel, of files sent through POST /v1/media/uploads. */
+export const UPLOAD_SEGMENT = "upload";
+
+export function blobKey(tenantId: string, channel: ChannelName | typeof UPLOAD_SEGMENT, sha256: string): string {
   return `tenant=${tenantId}/${channel}/${sha256}`;
 }
 

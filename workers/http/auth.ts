@@ -7,7 +7,7 @@ import { db } from "../../db/client";
 import { sha256Hex } from "../../shared/crypto";
 import { now } from "../../shared/ids";
 import { TtlCache } from "../../shared/ttl-cache";
-import { allows, scopeFor } from "../../shared/api-scopes";
+import { ADMIN_AGENT_SCOPES, allows, scopeFor } from "../../shared/api-scopes";
 import { HttpError } from "./problem";
 import { limitPrincipal } from "./rate-limit";
 
@@ -36,11 +36,13 @@ export type AuthEnv = { Bindings: Env; Variables: { principal: Principal; reques
 
 const AGENT_TOKEN_TTL_S = 12 * 3600;
 const VISITOR_TOKEN_TTL_S = 24 * 3600;
+/** Console sign-in sessions renew their access token through a refresh token, so it can be short-lived. */
+export const CONSOLE_TOKEN_TTL_S = 15 * 60;
 
 type Unsigned = TokenClaims extends infer T ? (T extends TokenClaims ? Omit<T, "exp"> : never) : never;
 
-export async function issueToken(env: Env, claims: Unsigned): Promise<{ token: string; expires_at: number }> {
-  const ttl = claims.kind === "agent" ? AGENT_TOKEN_TTL_S : VISITOR_TOKEN_TTL_S;
+export async function issueToken(env: Env, claims: Unsigned, ttlS?: number): Promise<{ token: string; expires_at: number }> {
+  const ttl = ttlS ?? (claims.kind === "agent" ? AGENT_TOKEN_TTL_S : VISITOR_TOKEN_TTL_S);
   const exp = Math.floor(now() / 1000) + ttl;
   return { token: await sign({ ...claims, exp }, env.JWT_SECRET, "HS256"), expires_at: exp * 1000 };
 }
@@ -99,12 +101,27 @@ export async function authenticate(env: Env, req: Request): Promise<Principal> {
   return credential.startsWith(API_KEY_PREFIX) ? principalFromApiKey(env, credential) : principalFromToken(env, credential);
 }
 
+/** The scopes a principal holds on API-key routes: an API key's own, an admin agent's ADMIN_AGENT_SCOPES, else none. */
+export function scopesOf(p: Principal): readonly string[] {
+  if (p.kind === "api") return p.scopes;
+  return p.kind === "agent" && p.role === "admin" ? ADMIN_AGENT_SCOPES : [];
+}
+
+/**
+ * Whether a principal may call a route open to `kinds`. Admin agents also pass where API keys do, on the tenant
+ * configuration an API key's scopes name (ADMIN_AGENT_SCOPES); conversation data and integrations stay API-only.
+ */
+function admits(p: Principal, kinds: Principal["kind"][], method: string, path: string): boolean {
+  if (kinds.includes(p.kind)) return true;
+  return p.kind === "agent" && kinds.includes("api") && allows(scopesOf(p), scopeFor(method, path));
+}
+
 export const requireAuth = (...kinds: Principal["kind"][]) =>
   createMiddleware<AuthEnv>(async (c, next) => {
     // A route group may authenticate before a route does; the request is authenticated and counted once.
     const known = c.get("principal") as Principal | undefined;
     const principal = known ?? (await authenticate(c.env, c.req.raw));
-    if (!kinds.includes(principal.kind)) throw new HttpError(403, "forbidden", `${principal.kind} credentials cannot do this`);
+    if (!admits(principal, kinds, c.req.method, c.req.path)) throw new HttpError(403, "forbidden", `${principal.kind} credentials cannot do this`);
     if (!known) {
       await limitPrincipal(c.env, principal);
       if (principal.kind === "api") {

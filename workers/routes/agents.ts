@@ -2,7 +2,7 @@ import { z } from "zod";
 import { and, asc, eq } from "drizzle-orm";
 import { issueToken } from "../http/auth";
 import { HttpError, invalidField, unwrap } from "../http/problem";
-import { defineRoute, json, jsonBody, router } from "../http/route";
+import { defineRoute, json, jsonBody, noContent, router } from "../http/route";
 import { db } from "../../db/client";
 import { agents, routingConfig } from "../../db/schema";
 import { deskStub } from "../../objects/routing-desk";
@@ -11,6 +11,9 @@ import { AgentStatus } from "../../shared/routing/schemas";
 import { AgentRouting, RoutingConfig } from "../../shared/routing-config";
 import { Id, newId, now } from "../../shared/ids";
 import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
+import { enforceLimit } from "../http/rate-limit";
+import { hashPassword, Password, verifyPassword } from "../../shared/password";
+import { createMagicLink, revokeAgentSessions } from "../agent-sessions";
 
 const Params = z.object({ id: Id });
 const Role = z.enum(["agent", "supervisor", "admin"]);
@@ -20,6 +23,8 @@ export const CreateAgent = z.object({
   email: z.email().max(320),
   role: Role.default("agent"),
   routing: AgentRouting.optional(),
+  /** For console sign-in; without one the agent signs in through magic links until one is set. Never returned. */
+  password: Password.optional(),
 });
 
 const AgentView = z
@@ -34,6 +39,13 @@ const AgentView = z
   })
   .meta({ id: "Agent" });
 const SetStatus = z.object({ status: AgentStatus });
+const SetPassword = z.object({
+  password: Password,
+  current_password: z.string().max(256).optional().describe("Required when agents change their own password"),
+});
+const MagicLink = z
+  .object({ url: z.string().describe("The console URL with the one-time code in its fragment; single use"), expires_at: z.int().describe("Epoch ms, 15 minutes from now") })
+  .meta({ id: "MagicLink" });
 const AgentToken = z.object({ token: z.string().describe("A JWT for the agent console"), expires_at: z.int().describe("Epoch ms") }).meta({ id: "AgentToken" });
 
 type Row = typeof agents.$inferSelect;
@@ -59,7 +71,7 @@ export const agentRoutes = router()
     async (c) => {
       const tenantId = c.get("principal").tenantId;
       const b = c.req.valid("json");
-      const row: Row = { id: newId("agt"), tenantId, name: b.name, email: b.email, role: b.role, routing: b.routing ?? null, csat: null, passwordHash: null, createdAt: now() };
+      const row: Row = { id: newId("agt"), tenantId, name: b.name, email: b.email, role: b.role, routing: b.routing ?? null, csat: null, passwordHash: b.password ? await hashPassword(b.password) : null, createdAt: now() };
       const inserted = await db(c.env).insert(agents).values(row).onConflictDoNothing().returning();
       if (inserted.length === 0) throw new HttpError(409, "conflict", `an agent with e-mail ${b.email} already exists`);
       await deskStub(c.env, tenantId).upsertAgent(tenantId, deskAgent(row));
@@ -135,5 +147,44 @@ export const agentRoutes = router()
       const tenantId = c.get("principal").tenantId;
       const agent = await findAgent(c.env, tenantId, c.req.valid("param").id);
       return c.json(await issueToken(c.env, { kind: "agent", sub: agent.id, tid: tenantId, role: agent.role, name: agent.name }), 201);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "put", path: "/{id}/password", tags: tag, access: ["api", "agent"],
+      summary: "Set an agent's console password (agents: their own, with the current one; admins and API keys: anyone's); ends the agent's sessions",
+      request: { params: Params, ...jsonBody(SetPassword) },
+      responses: { 204: noContent },
+      errors: [404, 429],
+    }),
+    async (c) => {
+      const p = c.get("principal");
+      const agent = await findAgent(c.env, p.tenantId, c.req.valid("param").id);
+      const b = c.req.valid("json");
+      const self = p.kind === "agent" && p.agentId === agent.id;
+      if (p.kind === "agent" && !self && p.role !== "admin") throw new HttpError(403, "forbidden", "agents change only their own password");
+      if (self && agent.passwordHash) {
+        await enforceLimit(c.env.LOGIN_LIMITER, `password:${p.tenantId}:${agent.id}`, "too many password changes; wait a minute");
+        if (!b.current_password || !(await verifyPassword(b.current_password, agent.passwordHash))) throw invalidField("current_password", "is not the current password");
+      }
+      await db(c.env).update(agents).set({ passwordHash: await hashPassword(b.password) }).where(and(eq(agents.tenantId, p.tenantId), eq(agents.id, agent.id)));
+      await revokeAgentSessions(c.env, p.tenantId, agent.id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    defineRoute({
+      method: "post", path: "/{id}/magic-link", tags: tag, access: ["api"],
+      // The tenant's backend or an admin sends this link to the agent (e-mail, chat); the code is in the fragment.
+      summary: "Make a one-time console sign-in link for an agent (15 minutes)",
+      request: { params: Params },
+      responses: { 201: json(MagicLink, "The link") },
+      errors: [404],
+    }),
+    async (c) => {
+      const tenantId = c.get("principal").tenantId;
+      const agent = await findAgent(c.env, tenantId, c.req.valid("param").id);
+      const link = await createMagicLink(c.env, tenantId, agent.id);
+      return c.json({ url: `${new URL(c.req.url).origin}/console#magic=${link.code}`, expires_at: link.expires_at }, 201);
     },
   );

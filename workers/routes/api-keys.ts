@@ -2,7 +2,7 @@ import { z } from "zod";
 import { and, asc, eq } from "drizzle-orm";
 import { HttpError } from "../http/problem";
 import { defineRoute, json, jsonBody, noContent, router } from "../http/route";
-import { forgetApiKey } from "../http/auth";
+import { forgetApiKey, scopesOf } from "../http/auth";
 import { createApiKey } from "../tenants";
 import { db } from "../../db/client";
 import { apiKeys } from "../../db/schema";
@@ -64,10 +64,9 @@ export const apiKeyRoutes = router()
     }),
     async (c) => {
       const principal = c.get("principal");
-      if (principal.kind !== "api") throw new HttpError(403, "forbidden", "only API keys manage API keys");
       const body = c.req.valid("json");
       const scopes = [...new Set(body.scopes)];
-      const beyond = scopes.filter((s) => !covers(principal.scopes, s));
+      const beyond = scopes.filter((s) => !covers(scopesOf(principal), s));
       if (beyond.length > 0) throw new HttpError(403, "forbidden", `a key cannot grant scopes it does not hold: ${beyond.join(", ")}`);
       const key = await createApiKey(c.env, principal.tenantId, body.name, scopes);
       return c.json({ id: key.id, name: body.name, prefix: key.prefix, scopes, created_at: key.createdAt, revoked_at: null, key: key.key }, 201);

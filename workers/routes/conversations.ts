@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { authenticate, type Principal } from "../http/auth";
 import { HttpError, invalidField, unwrap } from "../http/problem";
 import { defineRoute, json, jsonBody, router } from "../http/route";
@@ -24,6 +24,7 @@ import { loadSettings } from "../../objects/analytics-settings";
 import { slThreshold } from "../../shared/analytics/settings";
 import { ConversationLive, conversationLive } from "../../shared/analytics/live";
 import { afterCursor, page, pageOf, PageQuery } from "../http/pagination";
+import { containsPattern, LIKE_ESCAPE } from "../../shared/like";
 
 /** Agent assist reads the customer's latest message among this many recent ones. */
 const ASSIST_LOOKBACK = 50;
@@ -59,8 +60,16 @@ export const ChangeState = z.object({
   transfer_to: TransferTarget.optional(),
 });
 
+/** `queued,assigned,open`: any of these statuses. */
+const StatusList = z
+  .string()
+  .transform((s) => [...new Set(s.split(","))])
+  .pipe(z.array(ConversationStatus).min(1))
+  .describe(`One status or a comma-separated list of: ${ConversationStatus.options.join(", ")}`);
+
 export const ListQuery = z.object({
-  status: ConversationStatus.optional(),
+  status: StatusList.optional(),
+  q: z.string().trim().min(1).max(200).optional().describe("A conversation id, or a substring of the contact's name, e-mail or phone or of the subject"),
   channel: ChannelName.optional(),
   assignee_id: z.string().optional(),
   contact_id: z.string().optional(),
@@ -101,7 +110,11 @@ async function stubFor(env: Env, p: Principal, id: string) {
 
 const tag = ["Conversations"];
 
-const ConversationPage = pageOf(ConversationSnapshot).meta({ id: "ConversationPage" });
+const ContactSummary = z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() });
+const ConversationListItem = ConversationSnapshot.extend({ contact: ContactSummary.nullable().describe("The contact as the index has it; null until it is indexed") }).meta({
+  id: "ConversationListItem",
+});
+const ConversationPage = pageOf(ConversationListItem).meta({ id: "ConversationPage" });
 const MessagePage = z
   .object({
     data: z.array(StandardMessage),
@@ -199,19 +212,29 @@ export const conversationRoutes = router()
     async (c) => {
       const p = c.get("principal");
       const q = c.req.valid("query");
-      const filters = [eq(conversations.tenantId, p.tenantId)];
-      if (q.status) filters.push(eq(conversations.status, q.status));
+      const filters: (SQL | undefined)[] = [eq(conversations.tenantId, p.tenantId)];
+      if (q.status) filters.push(inArray(conversations.status, q.status));
+      if (q.q) {
+        const like = containsPattern(q.q);
+        filters.push(
+          or(
+            eq(conversations.id, q.q),
+            ...[conversations.subject, contacts.name, contacts.email, contacts.phone].map((column) => sql`${column} LIKE ${like} ESCAPE ${LIKE_ESCAPE}`),
+          ),
+        );
+      }
       if (q.channel) filters.push(eq(conversations.channel, q.channel));
       if (q.assignee_id) filters.push(eq(conversations.assigneeId, q.assignee_id));
       if (q.contact_id) filters.push(eq(conversations.contactId, q.contact_id));
       const rows = await db(c.env)
-        .select()
+        .select({ conversation: conversations, contact: { id: contacts.id, name: contacts.name, email: contacts.email, phone: contacts.phone } })
         .from(conversations)
+        .leftJoin(contacts, and(eq(contacts.tenantId, p.tenantId), eq(contacts.id, conversations.contactId)))
         .where(and(...filters, afterCursor(conversations.updatedAt, conversations.id, q.cursor, "desc")))
         .orderBy(desc(conversations.updatedAt), desc(conversations.id))
         .limit(q.limit + 1)
         .all();
-      return c.json(page(rows, q.limit, (r) => ({ at: r.updatedAt, id: r.id }), indexed), 200);
+      return c.json(page(rows, q.limit, (r) => ({ at: r.conversation.updatedAt, id: r.conversation.id }), (r) => ({ ...indexed(r.conversation), contact: r.contact })), 200);
     },
   )
   .openapi(

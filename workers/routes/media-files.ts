@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { HttpError, renderError } from "../http/problem";
 import { defineRoute, router } from "../http/route";
-import { blobKeyTenant, INLINE_IMAGE_TYPES } from "../channels/blobs";
+import { blobKeyTenant, INLINE_IMAGE_TYPES, UPLOAD_SEGMENT } from "../channels/blobs";
 import { fileResponse } from "./media-proxy";
 
 /**
  * Attachment bytes stored from channel deliveries (blobs.ts), at `/v1/media/files/<key>`. Only the key's own
  * tenant's agents and API keys may read it; for anyone else, and for anything that is not a stored key, the answer
- * is the same 404, so keys of other tenants cannot be probed. Mounted at /v1/media/files.
+ * is the same 404, so keys of other tenants cannot be probed. The tenant's visitors may read uploads only. Mounted at /v1/media/files.
  */
 
 /** Content-addressed: the bytes behind a key never change. */
@@ -32,8 +32,8 @@ const KeyParams = z.object({
 export const mediaFileRoutes = router()
   .openapi(
     defineRoute({
-      method: "get", path: "/{owner}/{channel}/{sha256}", tags: ["Media"], access: ["api", "agent"],
-      summary: "An attachment stored from a channel delivery (part URLs point here); only its own tenant may read it",
+      method: "get", path: "/{owner}/{channel}/{sha256}", tags: ["Media"], access: ["api", "agent", "visitor"],
+      summary: "An attachment stored from a channel delivery or an upload (part URLs point here); only its own tenant may read it, its visitors only uploads",
       request: { params: KeyParams },
       responses: {
         200: fileResponse("The file: inline for raster images, otherwise a download under its original name", {
@@ -45,7 +45,10 @@ export const mediaFileRoutes = router()
     async (c) => {
       const { owner, channel, sha256 } = c.req.valid("param");
       const key = `${owner}/${channel}/${sha256}`;
-      if (blobKeyTenant(key) !== c.get("principal").tenantId) throw notFound();
+      const principal = c.get("principal");
+      if (blobKeyTenant(key) !== principal.tenantId) throw notFound();
+      // Visitors see what the widget and the console upload; other channels' attachments are other customers'.
+      if (principal.kind === "visitor" && channel !== UPLOAD_SEGMENT) throw notFound();
       const object = await c.env.MEDIA.get(key);
       if (!object) throw notFound();
       const type = object.httpMetadata?.contentType ?? "application/octet-stream";

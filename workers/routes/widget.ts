@@ -16,6 +16,8 @@ import { assistantStub } from "../../objects/assistant";
 import { BehaviourEvent, MAX_BEHAVIOUR_EVENTS } from "../../shared/nlp/behaviour";
 import { Prediction } from "../../shared/nlp/predictive";
 import { ConversationSnapshot } from "../../shared/events";
+import { WidgetConfig, widgetConfig } from "../../shared/widget-config";
+import { Id } from "../../shared/ids";
 
 export const StartSession = z.object({
   tenant_id: z.string().min(1).max(64),
@@ -120,7 +122,29 @@ type VisitorSession = z.infer<typeof VisitorSession>;
 const BehaviourAnswer = z.object({ prediction: Prediction, greeting: z.string().nullable().describe("A proactive greeting, when the predicted intent is confident enough") }).meta({ id: "BehaviourAnswer" });
 type BehaviourAnswer = z.infer<typeof BehaviourAnswer>;
 
+const PublicWidgetConfig = z.object({ tenant: z.object({ id: z.string(), name: z.string() }), widget: WidgetConfig }).meta({ id: "PublicWidgetConfig" });
+
+/** Pages embedding the widget all fetch this on load; a minute's staleness after a change is the price. */
+const CONFIG_CACHE_CONTROL = "public, max-age=60";
+const configResponse = json(PublicWidgetConfig);
+
 export const widgetRoutes = router()
+  .openapi(
+    defineRoute({
+      method: "get", path: "/config", tags: tag, access: "public",
+      summary: "The tenant's widget configuration (public, cacheable for 60 s; defaults until the tenant sets it)",
+      request: { query: z.object({ tenant_id: Id }) },
+      responses: { 200: { ...configResponse, headers: { ...configResponse.headers, "Cache-Control": { description: CONFIG_CACHE_CONTROL, schema: { type: "string" as const } } } } },
+      errors: [404],
+    }),
+    async (c) => {
+      const tenant = await tenantById(c.env, c.req.valid("query").tenant_id).catch((err: unknown) => {
+        throw err instanceof HttpError && err.status === 404 ? new HttpError(404, "unknown tenant", "no tenant with this id") : err;
+      });
+      c.header("cache-control", CONFIG_CACHE_CONTROL);
+      return c.json({ tenant: { id: tenant.id, name: tenant.name }, widget: widgetConfig(tenant.widget) }, 200);
+    },
+  )
   .openapi(
     defineRoute({
       method: "post", path: "/session", tags: tag, access: "public", guard: false,
