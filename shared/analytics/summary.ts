@@ -34,6 +34,12 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const round = (x: number | null, digits = 4) => (x === null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 /** A rate as every analytics response gives it: 0…1 to four places, null without a denominator. */
 export const rate = (a: number, b: number) => round(ratio(a, b));
+/**
+ * A rate whose numerator and denominator are counted at different moments of a conversation (its first transfer
+ * or bot resolution, against its first assignment or bot start): in a short bucket the numerator's conversations
+ * may have started in an earlier one, so the quotient is capped at 1 rather than reported as an impossible share.
+ */
+const cohortRate = (a: number, b: number) => round(b > 0 ? Math.min(1, a / b) : null);
 
 export function summarize(cells: readonly Cell[], thresholdOf: (queue: string, channel: string) => number): AnalyticsSummary {
   const sums = new Map<string, { n: number; total: number }>();
@@ -75,9 +81,9 @@ export function summarize(cells: readonly Cell[], thresholdOf: (queue: string, c
     service_level: { threshold_s: thresholds.size === 1 ? [...thresholds][0]! : null, value: round(ratio(withinSl, offered)) },
     abandonment_rate: round(ratio(n(METRIC.abandoned), offered)),
     aht_s: round(ratio(total(METRIC.handle), n(METRIC.handle) * 1000), 3),
-    fcr_rate: round(ratio(n(METRIC.fcr), n(METRIC.fcrEligible))),
-    bot_containment_rate: round(ratio(n(METRIC.resolvedBot), n(METRIC.botHandled))),
-    transfer_rate: round(ratio(n(METRIC.transferred), n(METRIC.assigned))),
+    fcr_rate: cohortRate(n(METRIC.fcr), n(METRIC.fcrEligible)),
+    bot_containment_rate: cohortRate(n(METRIC.resolvedBot), n(METRIC.botHandled)),
+    transfer_rate: cohortRate(n(METRIC.transferred), n(METRIC.assigned)),
     occupancy: round(ratio(total(METRIC.occupied), staffed)),
     idle_rate: round(ratio(total(METRIC.idle), staffed)),
     csat: {
