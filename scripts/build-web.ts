@@ -4,14 +4,23 @@
  * supervisor dashboard with admin (web/dashboard → dashboard.js), both Preact. `npm start`, `npm run dev`,
  * `npm test` and `npm run deploy` run it first. Prints each bundle's minified and gzipped size.
  */
-import { build, type BuildOptions } from "esbuild";
+import { build, type BuildOptions, type Plugin } from "esbuild";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
+/** zod's namespace re-exports every locale, which esbuild cannot shake off; the bundles get English only. */
+const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) => (args.importer.includes("/node_modules/zod/") ? { path: `${root}web/lib/zod-locales.ts` } : undefined));
+  },
+};
+
 const common: BuildOptions = {
+  plugins: [zodEnglishOnly],
   absWorkingDir: root,
   bundle: true,
   platform: "browser",

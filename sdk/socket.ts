@@ -316,9 +316,10 @@ export class ConversationSocket extends ReconnectingSocket<ServerFrame, ClientFr
     return this.sendMessage([{ type: "text", text }], opts);
   }
 
-  /** Only while connected: a typing indicator sent late would be wrong by the time it arrived. */
-  typing(on: boolean): void {
+  /** Only while connected: a typing indicator sent late would be wrong by the time it arrived. False when not sent. */
+  typing(on: boolean): boolean {
     if (this.connected) this.send({ type: "typing", on });
+    return this.connected;
   }
 
   read(seq: number): void {

@@ -93,7 +93,9 @@ async function main(): Promise<void> {
   const dev = await WranglerDev.start({ label: "e2e-web", configs: ["wrangler.toml"], port, inspectorPort: await freePort(9350), persistTo, vars, healthPath: "/v1/health" });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    // Host pages on made-up public origins call the runtime on 127.0.0.1: Chromium's private-network checks would
+    // block that, and a customer's site calls a public edge, so they are off here.
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   try {
     const api = new Api(dev.url);
@@ -114,6 +116,9 @@ async function main(): Promise<void> {
     await widgetVariants(c);
     log(`all checks passed; screenshots in ${ARTIFACTS}/`);
   } catch (err) {
+    // What every open page looked like when it failed, for the person reading the log.
+    const pages = browser.contexts().flatMap((ctx) => ctx.pages());
+    await Promise.all(pages.map((p, i) => p.screenshot({ path: `${ARTIFACTS}/failure-${i}.png` }).catch(() => undefined)));
     process.stderr.write(`${dev.output().slice(-4000)}\n`);
     throw err;
   } finally {
@@ -147,11 +152,12 @@ async function conversationFlow(c: Ctx) {
   await w(visitor).getByTestId("launcher").waitFor(WAIT);
   await shot(visitor, "widget-closed");
   await openWidget(visitor);
+  await w(visitor).getByTestId("prechat").waitFor(WAIT);
+  await shot(visitor, "widget-prechat");
+  await w(visitor).getByTestId("prechat").locator("input").first().fill("Maria Lopez");
+  await w(visitor).getByTestId("prechat-submit").click();
   await w(visitor).getByTestId("greeting").filter({ hasText: "How can we help" }).waitFor(WAIT);
   if ((await conversationsOf(c)).length !== 0) throw new Error("opening the widget created a conversation before the visitor wrote");
-
-  await w(visitor).getByTestId("prechat").locator("input").first().fill("Maria Lopez");
-  await w(visitor).getByTestId("prechat").locator("button[type=submit]").click();
   await w(visitor).getByTestId("composer").fill("Hello, my order 1042 has not arrived");
   await shot(visitor, "widget-prechat-done");
   await w(visitor).getByTestId("composer").press("Enter");
@@ -221,7 +227,7 @@ async function conversationFlow(c: Ctx) {
   const img = consolePage.locator('[data-testid="message"] img');
   await img.first().waitFor(WAIT);
   await until("the console to preview the visitor's image", async () => ((await img.first().getAttribute("src")) ?? "").startsWith("blob:"));
-  await consolePage.getByTestId("attach").setInputFiles({ name: "receipt.txt", mimeType: "text/plain", buffer: RECEIPT });
+  await consolePage.getByTestId("attach-input").setInputFiles({ name: "receipt.txt", mimeType: "text/plain", buffer: RECEIPT });
   await w(visitor).getByTestId("message").filter({ hasText: "receipt.txt" }).waitFor(WAIT);
   await shot(consolePage, "console-conversation");
   log("attachments go both ways (image previewed, file linked)");
@@ -315,9 +321,12 @@ async function widgetVariants(c: Ctx): Promise<void> {
   const zhPage = await zh.newPage();
   await zhPage.goto(`${SHOP}/`);
   await openWidget(zhPage);
+  const form = (await w(zhPage).getByTestId("prechat").textContent()) ?? "";
+  if (!/[\u4e00-\u9fff]/.test(form)) throw new Error(`the widget is not in Chinese for a zh browser: "${form}"`);
+  await shot(zhPage, "widget-zh-prechat");
+  await w(zhPage).getByTestId("prechat").locator("input").first().fill("李雷");
+  await w(zhPage).getByTestId("prechat-submit").click();
   await w(zhPage).getByTestId("greeting").filter({ hasText: "您好" }).waitFor(WAIT);
-  const placeholder = (await w(zhPage).getByTestId("prechat").textContent()) ?? "";
-  if (!/[\u4e00-\u9fff]/.test(placeholder)) throw new Error(`the widget is not in Chinese for a zh browser: "${placeholder}"`);
   await shot(zhPage, "widget-zh");
   await zh.close();
   log("the widget speaks Chinese to a zh-CN browser");
@@ -341,7 +350,7 @@ async function widgetVariants(c: Ctx): Promise<void> {
   const launcherBox = await w(hostilePage).getByTestId("panel").boundingBox();
   if (!launcherBox || launcherBox.x < 0 || launcherBox.width > 600) throw new Error(`hostile CSS moved the panel: ${JSON.stringify(launcherBox)}`);
   await w(hostilePage).getByTestId("prechat").locator("input").first().fill("Hostile Harry");
-  await w(hostilePage).getByTestId("prechat").locator("button[type=submit]").click();
+  await w(hostilePage).getByTestId("prechat-submit").click();
   await w(hostilePage).getByTestId("composer").fill("Does this page break you?");
   await w(hostilePage).getByTestId("send").click();
   await w(hostilePage).locator('[data-testid="message"][data-sender="visitor"]').filter({ hasText: "break you" }).waitFor(WAIT);

@@ -168,10 +168,8 @@ export function useConversation(id: string, me: { id: string; name: string }, at
   /** Called on every keystroke in the reply box. */
   const typing = useCallback(() => {
     const c = composing.current;
-    if (Date.now() - c.sentAt > TYPING_REPEAT_MS) {
-      socket.current?.typing(true);
-      c.sentAt = Date.now();
-    }
+    // Not sent while the socket is still connecting: the next keystroke tries again.
+    if (Date.now() - c.sentAt > TYPING_REPEAT_MS && socket.current?.typing(true)) c.sentAt = Date.now();
     window.clearTimeout(c.idle);
     c.idle = window.setTimeout(stopTyping, TYPING_IDLE_MS);
   }, []);

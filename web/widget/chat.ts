@@ -134,8 +134,7 @@ export class Chat {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => this.typingOff(), IDLE_TYPING_MS);
     if (this.typingSent || !this.socket) return;
-    this.typingSent = true;
-    this.socket.typing(true);
+    this.typingSent = this.socket.typing(true);
   }
 
   /** Read receipts up to the last message, only while the panel is open and the page visible. */

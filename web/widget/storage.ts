@@ -13,6 +13,8 @@ export type Remembered = {
   conversation_id?: string;
   read_seq?: number;
   unsent?: Outgoing[];
+  /** The contact that answered the pre-chat form: its next page views do not ask again. */
+  introduced?: string;
 };
 
 const key = (tenantId: string) => `edgedesk:${tenantId}`;

@@ -4,6 +4,7 @@
  * available, a network failure retries with backoff and says so.
  */
 import { createClient, EdgedeskError, unwrap } from "../../sdk/rest";
+import { recall, remember } from "./storage";
 import { backoffDelay, DEFAULT_BACKOFF } from "../../sdk/reconnect";
 import { upload, uploadProblem } from "../lib/media";
 import type { ContentPart, StandardMessage } from "../../shared/message";
@@ -62,6 +63,8 @@ export class Widget {
     private readonly opts: Options,
   ) {
     this.isOpen = opts.open;
+    const mem = recall(opts.tenantId);
+    this.prechatDone = mem.introduced !== undefined && mem.introduced === mem.contact_id;
     this.publicApi = createClient({ baseUrl: opts.origin });
     this.visitor = new Visitor(opts.tenantId, this.publicApi);
     this.api = createClient({ baseUrl: opts.origin, token: this.visitor.token });
@@ -248,6 +251,7 @@ export class Widget {
       await this.visitor.introduce({ ...(values.name ? { name: values.name } : {}), ...(values.email ? { email: values.email } : {}) });
       if (values.phone) this.chat.attributes.phone = values.phone;
       this.prechatDone = true;
+      remember(this.opts.tenantId, { introduced: recall(this.opts.tenantId).contact_id });
     } catch (err) {
       this.composerError = STRINGS[this.lang].error;
       this.emit("error", { code: "session_failed", message: String(err) });
