@@ -4,7 +4,7 @@
 // customer's site. Screenshots of every page go to test/artifacts/ (ignored by git).
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { WranglerDev, freePort, wrangler } from "../../bench/lib/wrangler.ts";
 import { Api } from "../../bench/lib/provision.ts";
 
@@ -88,6 +88,7 @@ async function conversationsOf(c: Ctx): Promise<{ id: string; status: string }[]
 
 async function main(): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
+  for (const f of readdirSync(ARTIFACTS)) if (f.startsWith("failure-")) rmSync(`${ARTIFACTS}/${f}`);
   await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo]);
   const port = await freePort(8890);
   const dev = await WranglerDev.start({ label: "e2e-web", configs: ["wrangler.toml"], port, inspectorPort: await freePort(9350), persistTo, vars, healthPath: "/v1/health" });
