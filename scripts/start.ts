@@ -38,7 +38,8 @@ async function api(path: string, auth: string, body?: unknown, method = body ===
     headers: { authorization: `Bearer ${auth}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, json: await res.json() };
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
 }
 
 async function waitForHealth(deadline: number): Promise<void> {
@@ -83,7 +84,9 @@ async function seed(adminToken: string): Promise<{ apiKey: string; password: str
     const set = await api(`/v1/agents/${a.id}/password`, apiKey!, { password }, "PUT");
     if (set.status !== 204) throw new Error(`setting ${a.name}'s password failed: ${JSON.stringify(set.json)}`);
     const link = await api(`/v1/agents/${a.id}/magic-link`, apiKey!, {});
-    agents.push({ id: a.id, name: a.name, email: a.email, role: a.role, magicLink: link.json.url as string });
+    // Both pages redeem a link's code; supervisors and admins are sent to the dashboard.
+    const url = (link.json.url as string).replace("/console#", a.role === "agent" ? "/console#" : "/dashboard#");
+    agents.push({ id: a.id, name: a.name, email: a.email, role: a.role, magicLink: url });
   }
   const branded = await api("/v1/tenant", apiKey!, { widget: DEMO_WIDGET }, "PATCH");
   if (branded.status !== 200) throw new Error(`branding the demo widget failed: ${JSON.stringify(branded.json)}`);
@@ -119,8 +122,16 @@ process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 dev.on("exit", (code) => process.exit(code ?? 0));
 
-await waitForHealth(Date.now() + 90_000);
-const demo = await seed(vars.ADMIN_TOKEN!);
+// A failed start must not leave wrangler dev holding the port for the next attempt.
+const demo = await waitForHealth(Date.now() + 90_000)
+  .then(() => seed(vars.ADMIN_TOKEN!))
+  .catch((err: unknown) => {
+    process.stderr.write(`npm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    dev.removeAllListeners("exit");
+    dev.once("exit", () => process.exit(1));
+    stop();
+    return new Promise<never>(() => undefined);
+  });
 const agentLines = demo.agents.map((a) => `    ${a.name.padEnd(15)} ${a.email.padEnd(16)} ${a.role.padEnd(11)} one-time link: ${a.magicLink}`).join("\n");
 process.stdout.write(`
   edgedesk is running.
