@@ -8,7 +8,7 @@ import type { BotJob, Posted, PostOptions } from "./conversation";
 import { loadSettings } from "./analytics-settings";
 import { customerText, type Insights } from "../shared/bot/insights";
 import { openSurvey, startSurvey, surveysFor, type SurveyState } from "../shared/analytics/survey-state";
-import { parseSurveyReply, surveyPrompt } from "../shared/analytics/survey";
+import { parseSurveyReply, SURVEY_THANKS, surveyPrompt } from "../shared/analytics/survey";
 import type { ChannelName, MessageInput, Sender } from "../shared/message";
 import type { ServerFrame } from "../shared/protocol";
 import type { Result } from "../shared/result";
@@ -55,6 +55,7 @@ export class ConversationSurvey {
     store.recordSurvey(a.state.kind, a.score, next, a.comment);
     if (a.state.kind === "csat" && store.current.bot) store.enqueueBot({ op: "outcome", outcome: { kind: "csat", score: a.score } } satisfies BotJob);
     if (next) this.prompt(next.kind);
+    else this.thank();
     this.host.scheduleFlush();
     return { ok: true, value: { message, duplicate: false } };
   }
@@ -72,15 +73,27 @@ export class ConversationSurvey {
     store.setSurvey(state);
   }
 
+  private get lang(): "en" | "zh" {
+    return this.host.store.insights<Insights>()?.lang === "zh" ? "zh" : "en";
+  }
+
   /** The question in the customer's language, as buttons where the channel has them; idempotent per revision. */
   private prompt(kind: SurveyState["kind"]): void {
+    const prompt = surveyPrompt(kind, this.lang);
+    const parts = BUTTON_CHANNELS.has(this.host.store.current.channel) ? [{ type: "quick_replies" as const, text: prompt.text, options: prompt.options }] : [{ type: "text" as const, text: prompt.text }];
+    this.say(`survey:${kind}`, parts, { survey: kind });
+  }
+
+  private thank(): void {
+    this.say("survey:thanks", [{ type: "text", text: SURVEY_THANKS[this.lang] }], { survey_thanks: true });
+  }
+
+  private say(key: string, parts: MessageInput["parts"], metadata: Record<string, unknown>): void {
     const { store } = this.host;
     const m = store.current;
-    const lang = store.insights<Insights>()?.lang === "zh" ? "zh" : "en";
-    const prompt = surveyPrompt(kind, lang);
-    const parts = BUTTON_CHANNELS.has(m.channel) ? [{ type: "quick_replies" as const, text: prompt.text, options: prompt.options }] : [{ type: "text" as const, text: prompt.text }];
-    if (store.byClientMsgId(`survey:${kind}:${m.rev}`)) return;
-    const message = store.append({ client_msg_id: `survey:${kind}:${m.rev}`, channel: m.channel as ChannelName, direction: "outbound", sender: SURVEY_SENDER, parts, metadata: { survey: kind } }, undefined, {});
+    const clientMsgId = `${key}:${m.rev}`;
+    if (store.byClientMsgId(clientMsgId)) return;
+    const message = store.append({ client_msg_id: clientMsgId, channel: m.channel as ChannelName, direction: "outbound", sender: SURVEY_SENDER, parts, metadata }, undefined, {});
     this.host.broadcast({ type: "message", message });
   }
 }

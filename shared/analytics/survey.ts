@@ -56,6 +56,9 @@ const PROMPTS: Record<SurveyKind, Record<"en" | "zh", string>> = {
   },
 };
 
+/** Sent after the last question is answered, so the customer knows the answer arrived. */
+export const SURVEY_THANKS: Record<"en" | "zh", string> = { en: "Thank you for your feedback!", zh: "感谢您的反馈！" };
+
 const MAX_COMMENT = 1000;
 
 /** `strong`: digits, stars or a scale, which ordinary sentences seldom start with; words and labels often do. */

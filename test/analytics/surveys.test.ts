@@ -50,6 +50,10 @@ describe("surveys at resolution", () => {
     expect(nps.parts[0].type).toBe("text");
     await say(3, "9/10");
     expect((await ok(call(`/v1/conversations/${id}`, { auth: t.key }))).status).toBe("resolved");
+    // One thank-you, in the language the questions were asked in, once the last question is answered; none after the first.
+    const thanks = (await messages(t.key, id)).filter((x) => x.sender.id === "survey" && x.metadata.survey_thanks === true);
+    const asked = /[\u4e00-\u9fff]/.test(nps.parts[0].text) ? "感谢您的反馈！" : "Thank you for your feedback!";
+    expect(thanks.map((x) => [x.parts[0].text, x.direction])).toEqual([[asked, "outbound"]]);
     await waitFor(async () => expect(await factsRow(t.id, id)).toEqual({ csat: 5, nps: 9 }));
     const responses = await waitFor(async () => {
       const { results } = await env.DB.prepare("SELECT payload FROM events WHERE tenant_id = ? AND type = 'survey.responded' ORDER BY rev").bind(t.id).all<{ payload: string }>();

@@ -251,6 +251,7 @@ async function resolveAndSurvey(c: Ctx, consolePage: Page, visitor: Page): Promi
   await survey.waitFor(WAIT);
   await shot(visitor, "widget-survey");
   await survey.locator('[data-score="5"]').click();
+  await w(visitor).getByTestId("message").filter({ hasText: "Thank you for your feedback" }).waitFor(WAIT);
   await until("the CSAT answer to reach analytics", async () => {
     const s = await c.api.call<Record<string, unknown>>("GET", "/v1/analytics/summary", c.tenant.api_key);
     return JSON.stringify(s).includes('"csat"') && !JSON.stringify(s).match(/"csat":\s*null/);
