@@ -59,6 +59,18 @@ async function sessionFrom(res: Response): Promise<Session> {
   return s;
 }
 
+const SUCCESSOR_WAIT_MS = 3000;
+
+async function successorOf(token: string): Promise<boolean> {
+  const deadline = Date.now() + SUCCESSOR_WAIT_MS;
+  for (;;) {
+    const now = stored();
+    if (now && now.refresh_token !== token) return true;
+    if (!now || Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** Another tab may have rotated the refresh token first; its newer token is then in storage. */
 async function renew(): Promise<Session | null> {
   const keep = stored();
@@ -69,8 +81,8 @@ async function renew(): Promise<Session | null> {
   const res = await publicApi.v1.auth.refresh.$post({ json: { refresh_token: keep.refresh_token } });
   if (res.ok) return sessionFrom(res as unknown as Response);
   if ((res.status as number) === 401) {
-    const again = stored();
-    if (again && again.refresh_token !== keep.refresh_token) return renew();
+    // A tab that won the same renewal may not have stored its successor yet: wait for it before signing out.
+    if (await successorOf(keep.refresh_token)) return renew();
     publish(null);
     return null;
   }
