@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  afterGreeting,
   classifyIntent,
   DEFAULT_THRESHOLD,
   IntentExampleSchema,
@@ -169,6 +170,44 @@ describe("intent classifier on the starter intents", () => {
     const b = classifyIntent(model, "where is order #ZZ99871?");
     expect(b).toEqual(a);
     expect(classifyIntent(model, "我的order #A1234 还没到").intent).toBe("order_status");
+  });
+});
+
+describe("a greeting that opens a request", () => {
+  // Written for this test, apart from the training lines: customers open with a salutation, then ask.
+  const opened: [string, string][] = [
+    ["Hello, my order 1042 has not arrived", "order_status"],
+    ["Good morning, where is my parcel?", "order_status"],
+    ["Hi there! I was charged twice for one purchase", "payment_issue"],
+    ["Hey, I can't sign in to my account anymore", "account_login"],
+    ["Good evening, please cancel the order I placed today", "cancel_order"],
+    ["Hi, how are you? I'd like my money back for the shoes", "refund"],
+    ["您好，我的快递还没到", "order_status"],
+    ["你好！我想退款", "refund"],
+    ["亲，帮我取消一下订单", "cancel_order"],
+    ["早上好，我的卡丢了", "card_lost"],
+  ];
+
+  it("is read as the request, in both languages", () => {
+    const wrong = opened.filter(([text, intent]) => classifyIntent(model, text).intent !== intent);
+    expect(wrong).toEqual([]);
+  });
+
+  it("stays a greeting when nothing much follows", () => {
+    for (const text of ["Hello", "Hi there, good morning!", "Hey :)", "您好", "你好啊～", "Good afternoon, team"]) expect(classifyIntent(model, text).intent).toBe("greeting");
+  });
+
+  it("keeps what follows the salutations, and leaves other text alone", () => {
+    expect(afterGreeting("Hi there, good morning! Where is my parcel?")).toBe("Where is my parcel?");
+    expect(afterGreeting("您好，我的快递还没到")).toBe("我的快递还没到");
+    expect(afterGreeting("Hiking boots are still not here")).toBeNull();
+    expect(afterGreeting("早就该到了")).toBeNull();
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (text) => {
+        const rest = afterGreeting(text);
+        if (rest !== null) expect(text.endsWith(rest) && rest.length < text.length).toBe(true);
+      }),
+    );
   });
 });
 
