@@ -309,10 +309,13 @@ async function dashboardPages(c: Ctx): Promise<void> {
   await signIn(admin, c.base, "/dashboard", c.tenant.id, "alex@e2e.test");
   for (const id of ["channels", "agents", "queues", "hours", "bot", "surveys", "webhooks", "api-keys", "widget", "canned"]) {
     await admin.goto(`${c.base}/dashboard#/admin/${id}`);
-    await admin.getByTestId(`admin-${id}`).waitFor(WAIT);
-    await admin.waitForLoadState("networkidle");
+    await admin.locator(`[data-testid="admin-${id}"][aria-busy="false"]`).waitFor(WAIT);
+    if (await admin.locator('[data-testid="admin-' + id + '"] [role="alert"]').count()) throw new Error(`admin page ${id} shows an error`);
     await shot(admin, `dashboard-admin-${id}`);
   }
+  await admin.goto(`${c.base}/dashboard#/admin/agents`);
+  await admin.getByTestId("agent-row").filter({ hasText: "Ada Lovelace" }).waitFor(WAIT);
+  if (await admin.locator(".dash-admin[open]").count()) throw new Error("the admin menu stays open over the page after navigating");
   log("every admin page renders for an admin");
   await adminCtx.close();
 }

@@ -35,12 +35,29 @@ export function Dashboard(props: { session: Session }) {
   const directory = useDirectory();
   const tz = useTimeZone();
   const [menu, setMenu] = useState(false);
+  // The admin list drops down over the page: it opens when asked and closes on navigation or a click elsewhere.
+  const [adminMenu, setAdminMenu] = useState(false);
   const admin = adminPages.find((p) => p.id === route.admin) ?? null;
 
   useEffect(() => {
     if (!location.hash) history.replaceState(null, "", routeHash("live"));
     setMenu(false);
+    setAdminMenu(false);
   }, [route]);
+
+  useEffect(() => {
+    if (!adminMenu) return;
+    const close = (e: Event) => {
+      if (!(e.target instanceof Element) || !e.target.closest(".dash-admin")) setAdminMenu(false);
+    };
+    const escape = (e: KeyboardEvent) => e.key === "Escape" && setAdminMenu(false);
+    document.addEventListener("click", close);
+    document.addEventListener("keydown", escape);
+    return () => {
+      document.removeEventListener("click", close);
+      document.removeEventListener("keydown", escape);
+    };
+  }, [adminMenu]);
 
   const link = (href: string, label: string, active: boolean, testid?: string) => (
     <li>
@@ -98,8 +115,8 @@ export function Dashboard(props: { session: Session }) {
             {link(routeHash("conversations"), "Conversations", route.page === "conversations", "nav-conversations")}
           </ul>
           {adminPages.length > 0 && (
-            <details class="dash-admin" open={route.page === "admin"}>
-              <summary>Admin</summary>
+            <details class={`dash-admin${route.page === "admin" ? " active" : ""}`} open={adminMenu} onToggle={(e) => setAdminMenu(e.currentTarget.open)}>
+              <summary data-testid="nav-admin">Admin</summary>
               <ul>{adminPages.map((p) => link(adminHash(p.id), p.title, route.admin === p.id, `nav-admin-${p.id}`))}</ul>
             </details>
           )}

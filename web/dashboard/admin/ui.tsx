@@ -1,5 +1,5 @@
 import type { ComponentChildren, JSX } from "preact";
-import { useCallback, useEffect, useId, useState } from "preact/hooks";
+import { useCallback, useEffect, useId, useLayoutEffect, useState } from "preact/hooks";
 import { EdgedeskError } from "../../../sdk/rest";
 import { errorsByField } from "./form-map";
 
@@ -51,13 +51,38 @@ function Toasts() {
   );
 }
 
+/** Loads under way on the page (useLoad), so the page can say it is still loading rather than look empty. */
+let loading = 0;
+const loadWatchers = new Set<(n: number) => void>();
+function countLoad(delta: number): void {
+  loading += delta;
+  for (const fn of loadWatchers) fn(loading);
+}
+
+// Layout effects, here and in useLoad, so a page's first paint already says it is loading.
+function useLoading(): boolean {
+  const [n, setN] = useState(loading);
+  useLayoutEffect(() => {
+    loadWatchers.add(setN);
+    setN(loading);
+    return () => void loadWatchers.delete(setN);
+  }, []);
+  return n > 0;
+}
+
 export function Page(props: { id: string; title: string; intro: string; children: ComponentChildren }) {
+  const busy = useLoading();
   return (
-    <section class="adm" data-testid={`admin-${props.id}`} aria-labelledby={`adm-h-${props.id}`}>
+    <section class="adm" data-testid={`admin-${props.id}`} aria-labelledby={`adm-h-${props.id}`} aria-busy={busy ? "true" : "false"}>
       <header class="adm-head">
         <h2 id={`adm-h-${props.id}`}>{props.title}</h2>
         <p class="adm-intro">{props.intro}</p>
       </header>
+      {busy && (
+        <p class="adm-sub" role="status">
+          Loading…
+        </p>
+      )}
       {props.children}
       <Toasts />
     </section>
@@ -85,14 +110,17 @@ export function useLoad<T>(load: () => Promise<T>, what: string): { data: T | nu
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(async () => {
+    countLoad(1);
     try {
       setData(await load());
       setError(null);
     } catch (err) {
       setError(problemText(err, what));
+    } finally {
+      countLoad(-1);
     }
   }, []);
-  useEffect(() => void reload(), [reload]);
+  useLayoutEffect(() => void reload(), [reload]);
   return { data, error, reload, setData };
 }
 
