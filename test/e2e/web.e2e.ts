@@ -247,6 +247,13 @@ async function conversationFlow(c: Ctx) {
 async function resolveAndSurvey(c: Ctx, consolePage: Page, visitor: Page): Promise<void> {
   await consolePage.getByTestId("action-resolve").click();
   await w(visitor).getByTestId("resolved").waitFor(WAIT);
+  // The console's lists follow at once: out of "Mine", into "Resolved".
+  await consolePage.getByTestId("conversation-status").filter({ hasText: "resolved" }).waitFor(WAIT);
+  await consolePage.getByTestId("tab-mine").click();
+  await consolePage.getByTestId("conversation-item").filter({ hasText: "Maria Lopez" }).waitFor({ state: "detached", ...WAIT });
+  await consolePage.getByTestId("tab-resolved").click();
+  await consolePage.getByTestId("conversation-item").filter({ hasText: "Maria Lopez" }).waitFor(WAIT);
+  await shot(consolePage, "console-resolved");
   const survey = w(visitor).getByTestId("survey");
   await survey.waitFor(WAIT);
   await shot(visitor, "widget-survey");
@@ -273,7 +280,28 @@ async function closedThenNew(c: Ctx, consolePage: Page, visitor: Page, visitorCt
   const failed = await w(returning).locator('[data-testid="message"][data-state="failed"]').count();
   if (failed) throw new Error("the returning visitor's message failed");
   await shot(returning, "widget-new-conversation");
-  await consolePage.getByTestId("offer").first().waitFor(WAIT);
+  const offer = consolePage.getByTestId("offer").filter({ hasText: "a new question" });
+  await offer.waitFor(WAIT);
+  await offer.getByTestId("offer-accept").click();
+  await consolePage.getByTestId("message").filter({ hasText: "a new question" }).waitFor(WAIT);
+
+  // Transfer to a colleague with a note: the conversation leaves Ada and waits for Sam.
+  const second = (await conversationsOf(c)).find((x) => x.id !== first!.id)!;
+  await consolePage.getByTestId("action-transfer").click();
+  await consolePage.getByTestId("transfer-kind-agent").check();
+  await consolePage.getByTestId("transfer-target").selectOption({ label: "Sam Supervisor" });
+  await consolePage.getByTestId("transfer-note").fill("Asks about sizes; Sam knows the catalogue");
+  await shot(consolePage, "console-transfer");
+  await consolePage.getByTestId("transfer-submit").click();
+  const agents = (await c.api.call<{ data: { id: string; name: string }[] }>("GET", "/v1/agents", c.tenant.api_key)).data;
+  const ada = agents.find((a) => a.name === "Ada Lovelace")!.id;
+  await until("the transfer to leave Ada", async () => {
+    const snap = await c.api.call<{ status: string; assignee_id: string | null }>("GET", `/v1/conversations/${second.id}`, c.tenant.api_key);
+    return snap.assignee_id !== ada;
+  });
+  await consolePage.getByTestId("tab-mine").click();
+  await consolePage.getByTestId("conversation-item").filter({ hasText: "Maria Lopez" }).waitFor({ state: "detached", ...WAIT });
+  log("the agent accepted the returning visitor's conversation and transferred it to a colleague with a note");
   await returning.close();
   await visitor.close();
   log("a returning visitor whose conversation was closed starts a new one");
