@@ -1,10 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { cors } from "hono/cors";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError, renderError, problemResponse } from "./http/problem";
 import type { AuthEnv } from "./http/auth";
-import { REQUEST_ID_HEADER, requestId } from "./http/request-id";
-import { IDEMPOTENCY_HEADER } from "./http/idempotency";
+import { requestId } from "./http/request-id";
+import { apiCors } from "./http/cors";
 import { defineRoute, json, router } from "./http/route";
 import { z } from "zod";
 import { conversationRoutes } from "./routes/conversations";
@@ -78,17 +77,7 @@ export const app = root
     if (c.req.url.length > MAX_URL_BYTES) throw new HttpError(414, "URI too long", `URLs are limited to ${MAX_URL_BYTES} bytes`);
     await next();
   })
-  .use(
-    "/v1/*",
-    cors({
-      // Widget calls come from tenants' sites: any origin may call, credentials are bearer tokens, never cookies.
-      origin: (origin) => origin,
-      allowHeaders: ["authorization", "content-type", IDEMPOTENCY_HEADER, REQUEST_ID_HEADER],
-      exposeHeaders: [REQUEST_ID_HEADER, "Idempotent-Replayed", "Retry-After"],
-      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      maxAge: 600,
-    }),
-  )
+  .use("/v1/*", apiCors(root.openAPIRegistry))
   .use("/v1/*", (c, next) => (c.req.method === "POST" && c.req.path === UPLOAD_PATH ? next() : jsonBodyLimit(c, next)))
   .use("/v1/*", audit)
   .route("/v1/conversations", conversationRoutes)
