@@ -12,6 +12,8 @@ export default defineConfig(async () => ({
           JWT_SECRET: "test-jwt-secret",
           ADMIN_TOKEN: "test-admin-token",
           CHANNEL_KEY: "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+          // Cases per route for test/route-fuzz.test.ts: a few in `npm test`, many in `npm run fuzz`.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "",
         },
         // Every limiter stays on; only API_LIMITER is lowered so test/api-conventions.test.ts exceeds it cheaply.
         ratelimits: { API_LIMITER: { namespace_id: "1002", simple: { limit: TEST_API_LIMIT, period: 60 } } },

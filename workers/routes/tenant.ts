@@ -54,16 +54,15 @@ export const tenantRoutes = router()
       // Merged with the row as stored now, not the cached tenant, so a change made elsewhere is not undone.
       const stored = b.widget && (await db(c.env).select({ widget: tenants.widget }).from(tenants).where(eq(tenants.id, id)).get());
       const widget = b.widget && mergeWidgetConfig(widgetConfig(stored?.widget), b.widget);
-      await db(c.env)
-        .update(tenants)
-        .set({
-          ...(b.name !== undefined ? { name: b.name } : {}),
-          ...(b.allowed_origins !== undefined ? { allowedOrigins: b.allowed_origins } : {}),
-          ...(b.identity_verification !== undefined ? { identityVerification: b.identity_verification } : {}),
-          ...(widget ? { widget } : {}),
-          ...(b.crm_lookup !== undefined ? { crmLookup: b.crm_lookup && (await sealCredentials(c.env, id, "crm", b.crm_lookup)) } : {}),
-        })
-        .where(eq(tenants.id, id));
+      const changes = {
+        ...(b.name !== undefined ? { name: b.name } : {}),
+        ...(b.allowed_origins !== undefined ? { allowedOrigins: b.allowed_origins } : {}),
+        ...(b.identity_verification !== undefined ? { identityVerification: b.identity_verification } : {}),
+        ...(widget ? { widget } : {}),
+        ...(b.crm_lookup !== undefined ? { crmLookup: b.crm_lookup && (await sealCredentials(c.env, id, "crm", b.crm_lookup)) } : {}),
+      };
+      // An empty patch changes nothing and answers the settings as they are.
+      if (Object.keys(changes).length > 0) await db(c.env).update(tenants).set(changes).where(eq(tenants.id, id));
       forgetTenant(id);
       const t = await tenantById(c.env, id);
       return c.json({ id: t.id, name: t.name, allowed_origins: t.allowedOrigins, identity_verification: t.identityVerification, widget: widgetConfig(t.widget), crm_lookup: t.crmLookup ? ("configured" as const) : null }, 200);
