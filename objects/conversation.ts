@@ -26,10 +26,14 @@ export const SocketIdentity = z.object({
   /** Visitor identity verification: the user id and the hash presented on the handshake. */
   userId: z.string().optional(),
   userHash: z.string().optional(),
+  /** When the token the socket was opened with expires (epoch ms): the socket ends then (TOKEN_EXPIRED). */
+  expiresAt: z.int().optional(),
 });
 export type SocketIdentity = z.infer<typeof SocketIdentity>;
 
 export const CONNECT_HEADER = "x-edgedesk-identity";
+/** Close code for a socket whose token expired: clients reconnect with a fresh token and resume. */
+export const TOKEN_EXPIRED = 4401;
 export const IDENTITY_SECRET_HEADER = "x-edgedesk-identity-secret";
 
 export type Actor = { kind: "customer" | "agent" | "bot" | "system" | "api"; id: string };
@@ -398,6 +402,7 @@ export class Conversation extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+    if (this.expired(ws)) return Promise.resolve();
     // Refused before queueing: a flood must not delay the frames of everyone else on the conversation.
     if (this.gate.refuse(ws, data, (r) => this.fail(ws, r.code, r.message))) return Promise.resolve();
     this.tail = this.tail.then(() => this.onFrame(ws, data)).catch((err) => {
@@ -515,10 +520,25 @@ export class Conversation extends DurableObject<Env> {
     this.send(ws, { type: "error", code, message, ...(clientMsgId ? { client_msg_id: clientMsgId } : {}) });
   }
 
+  /**
+   * Ends a socket whose token has expired, checked whenever it sends or would be sent something: a token that
+   * lapsed (or was replaced after a revoked sign-in) reads and writes nothing more on the socket it opened.
+   */
+  private expired(ws: WebSocket): boolean {
+    const at = this.identity(ws).expiresAt;
+    if (at === undefined || Date.now() < at) return false;
+    try {
+      ws.close(TOKEN_EXPIRED, "token expired");
+    } catch {
+      // already closing
+    }
+    return true;
+  }
+
   private broadcast(frame: ServerFrame, except?: WebSocket): void {
     const text = JSON.stringify(frame);
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws === except) continue;
+      if (ws === except || this.expired(ws)) continue;
       try {
         ws.send(text);
       } catch {

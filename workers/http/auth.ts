@@ -29,8 +29,8 @@ export type TokenClaims = z.infer<typeof TokenClaims>;
 
 export type Principal =
   | { kind: "api"; tenantId: string; keyId: string; name: string; scopes: string[] }
-  | { kind: "agent"; tenantId: string; agentId: string; role: "agent" | "supervisor" | "admin"; name: string }
-  | { kind: "visitor"; tenantId: string; contactId: string; name?: string; userId?: string; userHash?: string };
+  | { kind: "agent"; tenantId: string; agentId: string; role: "agent" | "supervisor" | "admin"; name: string; expiresAt?: number }
+  | { kind: "visitor"; tenantId: string; contactId: string; name?: string; userId?: string; userHash?: string; expiresAt?: number };
 
 export type AuthEnv = { Bindings: Env; Variables: { principal: Principal; requestId: string } };
 
@@ -58,8 +58,8 @@ async function principalFromToken(env: Env, token: string): Promise<Principal> {
   if (!claims.success) throw new HttpError(401, "unauthorized", "invalid token claims");
   const c = claims.data;
   return c.kind === "agent"
-    ? { kind: "agent", tenantId: c.tid, agentId: c.sub, role: c.role, name: c.name }
-    : { kind: "visitor", tenantId: c.tid, contactId: c.sub, name: c.name, userId: c.uid, userHash: c.uh };
+    ? { kind: "agent", tenantId: c.tid, agentId: c.sub, role: c.role, name: c.name, expiresAt: c.exp * 1000 }
+    : { kind: "visitor", tenantId: c.tid, contactId: c.sub, name: c.name, userId: c.uid, userHash: c.uh, expiresAt: c.exp * 1000 };
 }
 
 type ApiPrincipal = Extract<Principal, { kind: "api" }>;

@@ -384,10 +384,12 @@ export const conversationRoutes = router()
       if (p.kind === "api") throw new HttpError(403, "forbidden", "API keys cannot open conversation sockets; use an agent or visitor token");
       const tenant = await tenantById(c.env, p.tenantId);
       checkOrigin(c.env, tenant, c.req.header("origin"));
-      const identity: SocketIdentity =
-        p.kind === "agent"
+      const identity: SocketIdentity = {
+        ...(p.kind === "agent"
           ? { participant: { id: p.agentId, kind: p.role === "agent" ? "agent" : "supervisor", name: p.name } }
-          : { participant: { id: p.contactId, kind: "customer", ...(p.name ? { name: p.name } : {}) }, ...(p.userId ? { userId: p.userId } : {}), ...(p.userHash ? { userHash: p.userHash } : {}) };
+          : { participant: { id: p.contactId, kind: "customer", ...(p.name ? { name: p.name } : {}) }, ...(p.userId ? { userId: p.userId } : {}), ...(p.userHash ? { userHash: p.userHash } : {}) }),
+        ...(p.expiresAt !== undefined ? { expiresAt: p.expiresAt } : {}),
+      };
       const headers = new Headers(c.req.raw.headers);
       headers.set(CONNECT_HEADER, JSON.stringify(identity));
       headers.delete(IDENTITY_SECRET_HEADER);
