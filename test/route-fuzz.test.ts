@@ -72,7 +72,7 @@ describe("every route under hostile input", () => {
       return undefined;
     };
     const operations = Object.entries(doc.paths)
-      // The socket upgrades are covered by the frame tests; the operator's tenant removal would end the run.
+      // The socket upgrades are covered by test/frame-fuzz.test.ts.
       .filter(([path]) => path.startsWith("/v1/") && !path.endsWith("/ws"))
       .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
     expect(operations.length).toBeGreaterThan(100);
