@@ -137,7 +137,10 @@ describe("WeChat safe mode: adapter", () => {
   it("refuses tampered, stale, foreign-key and foreign-app pushes", async () => {
     const push = wechatSafePush(HOOK, safe, oaText, now);
     await expect(wechatAdapter.verify(post(push.url, push.body), config, now)).resolves.toBeUndefined();
-    await rejects(wechatAdapter.verify(post(push.url, push.body.replace(/Encrypt><!\[CDATA\[./, "Encrypt><![CDATA[A")), config, now), 401);
+    // The ciphertext is random per run: the changed first character must differ from the one it replaces.
+    const tampered = push.body.replace(/Encrypt><!\[CDATA\[(.)/, (_, c: string) => `Encrypt><![CDATA[${c === "A" ? "B" : "A"}`);
+    expect(tampered).not.toBe(push.body);
+    await rejects(wechatAdapter.verify(post(push.url, tampered), config, now), 401);
     await rejects(wechatAdapter.verify(post(push.url, push.body), config, now + 301_000), 401, "WeChat timestamp is stale");
     // Correctly signed, but encrypted under another EncodingAESKey: it does not unpad or its length overruns.
     const otherKey = wechatSafePush(HOOK, { ...safe, encoding_aes_key: "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR" }, oaText, now);
