@@ -524,9 +524,9 @@ export class Conversation extends DurableObject<Env> {
    * Ends a socket whose token has expired, checked whenever it sends or would be sent something: a token that
    * lapsed (or was replaced after a revoked sign-in) reads and writes nothing more on the socket it opened.
    */
-  private expired(ws: WebSocket): boolean {
-    const at = this.identity(ws).expiresAt;
-    if (at === undefined || Date.now() < at) return false;
+  private expired(ws: WebSocket, at = Date.now()): boolean {
+    const expiresAt = this.identity(ws).expiresAt;
+    if (expiresAt === undefined || at < expiresAt) return false;
     try {
       ws.close(TOKEN_EXPIRED, "token expired");
     } catch {
@@ -537,8 +537,9 @@ export class Conversation extends DurableObject<Env> {
 
   private broadcast(frame: ServerFrame, except?: WebSocket): void {
     const text = JSON.stringify(frame);
+    const at = Date.now();
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws === except || this.expired(ws)) continue;
+      if (ws === except || this.expired(ws, at)) continue;
       try {
         ws.send(text);
       } catch {

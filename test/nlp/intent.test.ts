@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
-  afterGreeting,
   classifyIntent,
   DEFAULT_THRESHOLD,
   IntentExampleSchema,
@@ -12,6 +11,7 @@ import {
   type IntentModel,
 } from "../../shared/nlp/intent";
 import { extractFeatures, makeSpeller } from "../../shared/nlp/features";
+import { afterGreeting } from "../../shared/nlp/greeting";
 import { lexiconPhrases } from "../../shared/nlp/lexicon";
 import { STARTER_INTENT_IDS, STARTER_INTENTS } from "../../shared/nlp/starter-intents";
 import { INTENT_TEST_SET, OUT_OF_SCOPE, type Hard, type TestLine } from "./data/intents.test-set";

@@ -3,6 +3,7 @@ import { cors } from "hono/cors";
 import type { Context } from "hono";
 import { IDEMPOTENCY_HEADER } from "./idempotency";
 import { REQUEST_ID_HEADER } from "./request-id";
+import { originAllowed } from "../tenants";
 
 type Registry = OpenAPIHono<never>["openAPIRegistry"];
 type Matcher = { method: string; path: RegExp };
@@ -42,8 +43,7 @@ export function apiCors(registry: Registry) {
     // Credentials are bearer tokens, never cookies, so an allowed origin is reflected, not `*`.
     origin: (origin, c) => {
       if (!origin) return null;
-      const own = (c.env as Env).ALLOWED_ORIGINS.split(",").map((s) => s.trim());
-      return own.includes(origin) || crossSite(c) ? origin : null;
+      return originAllowed(c.env as Env, null, origin) || crossSite(c) ? origin : null;
     },
     allowHeaders: ["authorization", "content-type", IDEMPOTENCY_HEADER, REQUEST_ID_HEADER],
     exposeHeaders: [REQUEST_ID_HEADER, "Idempotent-Replayed", "Retry-After"],
